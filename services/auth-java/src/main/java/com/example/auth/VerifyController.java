@@ -1,0 +1,74 @@
+package com.example.auth;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+public class VerifyController {
+
+    private static final String BEARER_PREFIX = "Bearer ";
+
+    // The agent installs its SDK as GlobalOpenTelemetry before the application starts, so this
+    // tracer's spans join the agent's traces; without the agent it is a no-op.
+    private final Tracer tracer = GlobalOpenTelemetry.getTracer("auth-service");
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VerifyResponse(boolean valid, String reason) {
+    }
+
+    // The agent's Spring MVC instrumentation already made the server span "GET /verify" and made
+    // it current, so "token.validate" becomes its child.
+    @GetMapping("/verify")
+    public ResponseEntity<VerifyResponse> verify(
+            // Optional, so that a missing header reaches us and answers 401 rather than Spring's 400.
+            @RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+        Span span = tracer.spanBuilder("token.validate").startSpan();
+        try (Scope scope = span.makeCurrent()) {
+            span.setAttribute("auth.token_type", tokenType(authorization));
+
+            String failureReason = validateToken(authorization);
+            boolean valid = failureReason == null;
+            span.setAttribute("auth.valid", valid);
+
+            if (!valid) {
+                span.setAttribute("auth.failure_reason", failureReason);
+                return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                        .body(new VerifyResponse(false, failureReason));
+            }
+            return ResponseEntity.ok(new VerifyResponse(true, null));
+        } finally {
+            span.end();
+        }
+    }
+
+    private static String tokenType(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return "none";
+        }
+        return authorization.startsWith(BEARER_PREFIX) ? "bearer" : "unknown";
+    }
+
+    // A demo check: any non-empty bearer token is valid. Returns why the token is invalid, or
+    // null when it is valid.
+    private static String validateToken(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return "missing";
+        }
+        if (!authorization.startsWith(BEARER_PREFIX)) {
+            return "not_bearer";
+        }
+        if (authorization.substring(BEARER_PREFIX.length()).isBlank()) {
+            return "empty_token";
+        }
+        return null;
+    }
+}

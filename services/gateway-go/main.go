@@ -1,0 +1,128 @@
+// Command api-gateway is the entry point of the polytrace chain: it checks the
+// caller with auth-service, then hands the order to order-service, and every
+// hop carries the same W3C trace context.
+package main
+
+import (
+	"context"
+	"errors"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// shutdownTimeout keeps a stop within the few seconds the contract allows.
+const shutdownTimeout = 5 * time.Second
+
+func main() {
+	if err := run(); err != nil {
+		log.Fatalln(err)
+	}
+}
+
+func run() error {
+	// polytrace stops services with SIGTERM; Ctrl+C sends SIGINT.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	otelShutdown, err := setupOTelSDK(ctx)
+	if err != nil {
+		return err
+	}
+
+	gateway := &gateway{
+		authURL:  getenv("AUTH_SERVICE_URL", "http://auth-service:8081"),
+		orderURL: getenv("ORDER_SERVICE_URL", "http://order-service:8082"),
+		// The instrumented transport makes a client span for each call and
+		// injects traceparent (or b3) into its headers.
+		client: &http.Client{
+			Transport: otelhttp.NewTransport(http.DefaultTransport,
+				// Stable HTTP semconv names client spans "{method}", as the
+				// other services' SDKs do; otelhttp defaults to "HTTP {method}".
+				otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+					return r.Method
+				}),
+			),
+			Timeout: 10 * time.Second,
+		},
+	}
+
+	srv := &http.Server{
+		Handler:           newHTTPHandler(gateway, os.Getenv("POLYTRACE_CONFORMANCE") == "1"),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	// Listen before logging, so "listening" means the port is really open.
+	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("HOST", "0.0.0.0"), getenv("PORT", "8080")))
+	if err != nil {
+		return errors.Join(err, otelShutdown(context.Background()))
+	}
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+	log.Printf("api-gateway listening on %s", ln.Addr())
+
+	select {
+	case err = <-srvErr:
+		return errors.Join(err, otelShutdown(context.Background()))
+	case <-ctx.Done():
+		stop() // a second signal now kills the process the default way
+	}
+
+	log.Println("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	// Let in-flight requests finish first, so their spans end before the flush.
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Printf("server shutdown: %v", err)
+	}
+	// A Collector that cannot be reached must not turn a clean stop into a
+	// failure, so flush problems are logged rather than returned.
+	if err := otelShutdown(shutdownCtx); err != nil {
+		log.Printf("flushing spans: %v", err)
+	}
+	return nil
+}
+
+func newHTTPHandler(g *gateway, conformance bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	handle(mux, "POST", "/orders", g.createOrder)
+	if conformance {
+		handle(mux, "POST", "/w3c/test", g.w3cTest)
+	}
+
+	// One server span per request, continuing the caller's trace. otelhttp
+	// renames it "{method} {route}" from the ServeMux pattern once routed.
+	return otelhttp.NewHandler(mux, "api-gateway",
+		// Health probes would only add noise to every trace view.
+		otelhttp.WithFilter(func(r *http.Request) bool {
+			return r.URL.Path != "/healthz"
+		}),
+	)
+}
+
+// handle registers h for "method route" and records http.route on the server
+// span: otelhttp starts that span before the ServeMux has matched a pattern,
+// so it can name the span afterwards but does not add the attribute itself.
+func handle(mux *http.ServeMux, method, route string, h http.HandlerFunc) {
+	mux.HandleFunc(method+" "+route, func(w http.ResponseWriter, r *http.Request) {
+		trace.SpanFromContext(r.Context()).SetAttributes(semconv.HTTPRoute(route))
+		h(w, r)
+	})
+}
+
+func getenv(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}

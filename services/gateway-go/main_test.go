@@ -1,0 +1,135 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+)
+
+var recorder = tracetest.NewSpanRecorder()
+
+func TestMain(m *testing.M) {
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder)))
+	otel.SetTextMapPropagator(propagation.TraceContext{})
+	os.Exit(m.Run())
+}
+
+// peer stands in for auth-service and order-service at once.
+func peer(t *testing.T, ordersCalled *bool) *httptest.Server {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	})
+	mux.HandleFunc("POST /orders", func(w http.ResponseWriter, r *http.Request) {
+		*ordersCalled = true
+		if r.Header.Get("traceparent") == "" {
+			t.Error("expected a traceparent header on the call to order-service")
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"order_id":"ord-1"}`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newTestGateway(url string) http.Handler {
+	g := &gateway{authURL: url, orderURL: url, client: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}}
+	return newHTTPHandler(g, true)
+}
+
+func spansByName() map[string]sdktrace.ReadOnlySpan {
+	byName := map[string]sdktrace.ReadOnlySpan{}
+	for _, s := range recorder.Ended() {
+		byName[s.Name()] = s
+	}
+	return byName
+}
+
+func TestCreateOrder(t *testing.T) {
+	recorder.Reset()
+	var ordersCalled bool
+	h := newTestGateway(peer(t, &ordersCalled).URL)
+
+	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
+	req.Header.Set("Authorization", "Bearer good")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+
+	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), "ord-1") {
+		t.Fatalf("expected 201 with the order, got %d %q", rec.Code, rec.Body.String())
+	}
+	spans := spansByName()
+	server, ok := spans["POST /orders"]
+	if !ok {
+		t.Fatalf("expected a server span named \"POST /orders\", got %v", names(spans))
+	}
+	for _, name := range []string{"auth.verify", "orders.create"} {
+		s, ok := spans[name]
+		if !ok || s.Parent().SpanID() != server.SpanContext().SpanID() {
+			t.Errorf("expected %s as a child of the server span", name)
+		}
+	}
+}
+
+func TestCreateOrderUnauthorized(t *testing.T) {
+	recorder.Reset()
+	var ordersCalled bool
+	h := newTestGateway(peer(t, &ordersCalled).URL)
+
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
+
+	if rec.Code != http.StatusUnauthorized || ordersCalled {
+		t.Fatalf("expected 401 without calling orders, got %d (orders called: %v)", rec.Code, ordersCalled)
+	}
+	if s := spansByName()["auth.verify"]; s == nil || s.Status().Code != codes.Error {
+		t.Errorf("expected auth.verify with status error")
+	}
+}
+
+func TestHealthzIsNotTraced(t *testing.T) {
+	recorder.Reset()
+	rec := httptest.NewRecorder()
+	newTestGateway("http://127.0.0.1:1").ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if rec.Code != http.StatusOK || len(recorder.Ended()) != 0 {
+		t.Fatalf("expected 200 and no span, got %d and %d spans", rec.Code, len(recorder.Ended()))
+	}
+}
+
+func TestCheckLoopback(t *testing.T) {
+	for url, ok := range map[string]bool{
+		"http://127.0.0.1:9000/x":  true,
+		"http://127.8.9.10/":       true,
+		"http://[::1]:9000/":       true,
+		"http://LOCALHOST:1/":      true,
+		"http://10.0.0.1/":         false,
+		"http://example.com/":      false,
+		"ftp://127.0.0.1/":         false,
+		"http://127.0.0.1.nip.io/": false,
+	} {
+		if err := checkLoopback(url); (err == nil) != ok {
+			t.Errorf("checkLoopback(%q) = %v, expected allowed=%v", url, err, ok)
+		}
+	}
+}
+
+func names(spans map[string]sdktrace.ReadOnlySpan) []string {
+	var out []string
+	for n := range spans {
+		out = append(out, n)
+	}
+	return out
+}

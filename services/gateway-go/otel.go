@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+
+	"go.opentelemetry.io/contrib/exporters/autoexport"
+	"go.opentelemetry.io/contrib/propagators/autoprop"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// setupOTelSDK configures tracing from the standard OTEL_* environment
+// variables only, so polytrace drives this service exactly like the other
+// three. It returns the function that flushes and stops the SDK.
+func setupOTelSDK(ctx context.Context) (shutdown func(context.Context) error, err error) {
+	// OTEL_PROPAGATORS picks the header format (tracecontext,baggage by
+	// default; a scenario may switch this service to b3).
+	otel.SetTextMapPropagator(autoprop.NewTextMapPropagator())
+
+	// OTEL_TRACES_EXPORTER and OTEL_EXPORTER_OTLP_* choose where spans go:
+	// OTLP/gRPC to the Collector in a run, "console" for a quick local look.
+	exporter, err := autoexport.NewSpanExporter(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	detected, err := resource.New(ctx,
+		resource.WithFromEnv(),      // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES
+		resource.WithTelemetrySDK(), // telemetry.sdk.language=go, name, version
+		resource.WithHost(),
+	)
+	if err != nil {
+		return nil, err
+	}
+	// resource.Default supplies the spec's "unknown_service:<executable>"
+	// fallback, so a run without OTEL_SERVICE_NAME still shows what it lacks.
+	res, err := resource.Merge(resource.Default(), detected)
+	if err != nil {
+		return nil, err
+	}
+
+	// The SDK itself reads OTEL_TRACES_SAMPLER(_ARG) and OTEL_BSP_*.
+	tracerProvider := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exporter),
+		sdktrace.WithResource(res),
+	)
+	otel.SetTracerProvider(tracerProvider)
+
+	// Shutdown also flushes the spans still queued in the batch processor.
+	return tracerProvider.Shutdown, nil
+}

@@ -1,0 +1,76 @@
+// notification-service: the last hop of the polytrace chain. The order
+// service calls POST /notify; the incoming traceparent makes our spans part
+// of its trace.
+const express = require('express');
+const { trace } = require('@opentelemetry/api');
+// Already loaded by `--require ./instrumentation.js` (before express);
+// requiring it again returns the same module, which holds the SDK to flush.
+const { sdk } = require('./instrumentation');
+const { handleW3cTest } = require('./w3c-test');
+
+const HOST = process.env.HOST || '0.0.0.0';
+const PORT = Number(process.env.PORT || 8083);
+
+const tracer = trace.getTracer('notification-service');
+
+const app = express();
+app.use(express.json());
+
+app.get('/healthz', (req, res) => {
+  res.json({ status: 'ok' });
+});
+
+app.post('/notify', (req, res) => {
+  const { type, order_id: orderId } = req.body ?? {};
+
+  // The http instrumentation's server span ("POST /notify"), continued from
+  // the order service's traceparent.
+  const span = trace.getActiveSpan();
+  span?.setAttribute('notification.type', type);
+  span?.setAttribute('notification.order_id', orderId);
+
+  // startActiveSpan parents email.send on the server span.
+  tracer.startActiveSpan(
+    'email.send',
+    {
+      attributes: {
+        'email.recipient': 'customer@example.com',
+        'email.template': 'order_confirmation',
+      },
+    },
+    (sendSpan) => {
+      // Stands in for the mail provider call, so email.send has a duration.
+      setTimeout(() => {
+        sendSpan.end();
+        res.status(202).json({ status: 'queued' });
+      }, 30);
+    },
+  );
+});
+
+if (process.env.POLYTRACE_CONFORMANCE === '1') {
+  app.post('/w3c/test', handleW3cTest);
+}
+
+const server = app.listen(PORT, HOST, (err) => {
+  if (err) throw err;
+  console.log(`notification-service listening on http://${HOST}:${PORT}`);
+});
+
+// Spans wait in the batch processor; without a flush on exit the last
+// requests' spans would be lost.
+function shutdown(signal) {
+  console.log(`${signal} received, shutting down`);
+  // close() stops accepting and calls back once in-flight requests are done.
+  server.close(async () => {
+    try {
+      await sdk.shutdown();
+    } catch (err) {
+      console.error(`flushing spans failed: ${err.message}`);
+    }
+    process.exit(0);
+  });
+}
+
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);

@@ -1,0 +1,109 @@
+// The command line: flags and help only. Each command is a plain function in
+// src/commands/; the core under src/ never prints or exits.
+import { Command, CommanderError, Option } from 'commander';
+import { checkCommand } from './commands/check.js';
+import { doctorCommand } from './commands/doctor.js';
+import { runtimeChoices } from './commands/options.js';
+import { scenariosCommand } from './commands/scenarios.js';
+import { upCommand } from './commands/up.js';
+import { exitCodes, PolytraceError } from './core/errors.js';
+import { client } from './topology/chain.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(`\npolytrace ▸ ${signal}: stopping everything polytrace started (again to force)…\n`);
+      controller.abort();
+    } else {
+      // The exit guard kills the chain's processes on the way out.
+      process.exit(exitCodes.interrupted);
+    }
+  });
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function chainFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--runtime <runtime>', 'where the chain runs: docker when an engine answers, else local processes')
+        .choices([...runtimeChoices])
+        .default('auto'),
+    )
+    .option('--scenario <name>', 'what to run: see `polytrace scenarios`', 'happy')
+    .option(
+      '--port <name=port>',
+      'move one port, e.g. api-gateway=9080 or otel-collector.grpc=14317 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs');
+}
+
+const program = new Command('polytrace')
+  .description(
+    'Spin up a polyglot trace chain (Go, Java, Python, Node + the OpenTelemetry Collector) and prove that one W3C traceparent links every span.',
+  )
+  .version(client.version)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+chainFlags(
+  program
+    .command('check')
+    .description(
+      'start the chain, fire requests, verify every trace, stop. Exit 0 verified, 1 a check failed, 2 usage, 3 environment',
+    )
+    .option('-n, --requests <count>', 'requests to fire at the gateway', '3')
+    .option('--json', 'print one JSON document on stdout (progress stays on stderr)'),
+).action(async (flags) => {
+  process.exitCode = await checkCommand(flags, controller.signal);
+});
+
+chainFlags(
+  program
+    .command('up')
+    .description('start the chain, show one verified trace, then keep running and show every new trace until Ctrl-C'),
+).action(async (flags) => {
+  process.exitCode = await upCommand(flags, controller.signal);
+});
+
+program
+  .command('doctor')
+  .description('check toolchains, ports and the Docker engine, and say how to fix what is missing')
+  .option('--port <name=port>', 'check a moved port instead, e.g. api-gateway=9080 (repeatable)', collect, [])
+  .action(async (flags) => {
+    process.exitCode = await doctorCommand(flags);
+  });
+
+program
+  .command('scenarios')
+  .description('list the scenarios, each with what you will see')
+  .action(() => {
+    process.exitCode = scenariosCommand();
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version are not errors.
+    return error.exitCode === 0 ? 0 : exitCodes.usage;
+  }
+  if (error instanceof PolytraceError) {
+    process.stderr.write(`polytrace: ${error.message}\n`);
+    if (error.detail) process.stderr.write(`${error.detail}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(
+    `polytrace: unexpected error (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
+  return 70;
+}

@@ -1,0 +1,54 @@
+// Turns the flags every chain command shares into core options, with the
+// usage errors worded for people.
+import { resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import type { Progress } from '../core/progress.js';
+import type { RuntimeChoice } from '../core/select-runtime.js';
+import { findScenario, scenarios } from '../scenarios/catalog.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
+
+export interface ChainFlags {
+  runtime: string;
+  port: string[];
+  outDir: string;
+  scenario: string;
+}
+
+export const runtimeChoices = ['auto', 'local', 'docker'] as const;
+
+export function parseRuntime(value: string): RuntimeChoice {
+  if ((runtimeChoices as readonly string[]).includes(value)) return value as RuntimeChoice;
+  throw new UsageError(`Expected --runtime to be one of ${runtimeChoices.join(', ')}, got "${value}"`);
+}
+
+export function parsePorts(overrides: string[]): PortMap {
+  const ports = applyPortOverrides(defaultPorts(), overrides);
+  if (typeof ports === 'string') throw new UsageError(ports);
+  return ports;
+}
+
+export function parseScenario(name: string): Scenario {
+  const scenario = findScenario(name);
+  if (!scenario)
+    throw new UsageError(`Expected --scenario to be one of ${scenarios.map((s) => s.name).join(', ')}, got "${name}"`);
+  return scenario;
+}
+
+export function parseCount(flag: string, value: string, max: number): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > max) {
+    throw new UsageError(`Expected ${flag} to be a whole number from 1 to ${max}, got "${value}"`);
+  }
+  return count;
+}
+
+export function chainOptions(flags: ChainFlags, progress: Progress) {
+  return {
+    runtime: parseRuntime(flags.runtime),
+    ports: parsePorts(flags.port),
+    outDir: resolve(flags.outDir),
+    scenario: parseScenario(flags.scenario),
+    progress,
+  };
+}

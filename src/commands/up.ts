@@ -1,0 +1,39 @@
+import { up } from '../core/up.js';
+import { colorEnabled, colorsFor } from '../report/style.js';
+import { renderTraceSummary } from '../report/terminal.js';
+import { renderWaterfall } from '../report/waterfall.js';
+import { chainOptions, type ChainFlags } from './options.js';
+import { stderrProgress } from './progress-printer.js';
+
+export async function upCommand(flags: ChainFlags, signal: AbortSignal): Promise<number> {
+  const colors = colorsFor(colorEnabled(process.stdout));
+  const width = () => process.stdout.columns || 100;
+  const print = (text: string) => process.stdout.write(`${text}\n`);
+  const options = chainOptions(flags, stderrProgress());
+  await up(options, signal, {
+    ready(chain, info) {
+      print('');
+      print(colors.bold(`polytrace is up (${info.runtime} runtime, scenario ${options.scenario.name})`));
+      for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}`);
+      print(`  ${'spans (OTLP JSON)'.padEnd(22)} ${info.spansFile}`);
+    },
+    verified(trace) {
+      print('');
+      print(colors.bold('A first request, fired and verified by polytrace:'));
+      print(renderWaterfall(trace.spans, { width: width(), colors }));
+      print(renderTraceSummary(trace, { colors }));
+      print('');
+      print(colors.bold('Send your own (each new trace shows up below); Ctrl-C stops everything:'));
+      print(
+        `  curl -s -X POST http://127.0.0.1:${options.ports['api-gateway']}/orders -H 'Authorization: Bearer demo' -H 'Content-Type: application/json' -d '{"items":[{"sku":"tea","quantity":1}]}'`,
+      );
+    },
+    trace(spans) {
+      print('');
+      print(colors.bold(`trace ${spans[0]?.traceId} (${spans.length} spans)`));
+      print(renderWaterfall(spans, { width: width(), colors }));
+    },
+  });
+  process.stderr.write('polytrace ▸ stopped: nothing left running\n');
+  return 0;
+}

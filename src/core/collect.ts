@@ -1,0 +1,66 @@
+// Waits for the spans of the fired requests to arrive in the Collector's file,
+// then hands each request's evidence to the verifier.
+import type { Span } from '../intake/span.js';
+import { startMs } from '../intake/span.js';
+import type { SpanFile } from '../intake/span-file.js';
+import { client } from '../topology/chain.js';
+import type { FiredRequest } from '../traffic/fire-requests.js';
+import type { Evidence } from '../verify/checks.js';
+import { looksComplete } from '../verify/verify-trace.js';
+import { sleep } from './abort.js';
+
+export interface CollectOptions {
+  /** Give up waiting this long after the last request answered. */
+  deadlineMs: number;
+  /** Once everything expected is there, wait this long with nothing new (late spans of the same trace). */
+  quietMs: number;
+  /** When the traces are still incomplete, nothing new for this long means nothing more is coming. */
+  idleMs: number;
+  pollMs: number;
+}
+
+export const defaultCollectOptions: CollectOptions = { deadlineMs: 30_000, quietMs: 750, idleMs: 6_000, pollMs: 200 };
+
+/** Health probes are not part of any request; they must not look like split traces. */
+function isHealthProbe(span: Span): boolean {
+  const target = String(
+    span.attributes['url.path'] ?? span.attributes['http.route'] ?? span.attributes['http.target'] ?? span.name,
+  );
+  return target.includes('/healthz');
+}
+
+/** Slack around a request's window, for clocks of different runtimes rounding differently. */
+const windowSlackMs = 50;
+
+export function evidenceFor(requests: readonly FiredRequest[], spans: readonly Span[]): Evidence[] {
+  const fired = new Set(requests.map((r) => r.traceId));
+  const foreign = spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name && !isHealthProbe(s));
+  return requests.map((request) => ({
+    flow: request.flow,
+    traceId: request.traceId,
+    spans: spans.filter((s) => s.traceId === request.traceId),
+    strays: foreign.filter((s) => {
+      const at = startMs(s);
+      return at >= request.startedAt - windowSlackMs && at <= request.endedAt + windowSlackMs;
+    }),
+    ...(request.status !== undefined ? { status: request.status } : {}),
+  }));
+}
+
+export async function collectEvidence(
+  file: SpanFile,
+  requests: readonly FiredRequest[],
+  signal: AbortSignal,
+  options: CollectOptions = defaultCollectOptions,
+): Promise<Evidence[]> {
+  const started = Date.now();
+  let lastNew = Date.now();
+  for (;;) {
+    if ((await file.poll()).length > 0) lastNew = Date.now();
+    const evidence = evidenceFor(requests, file.all());
+    const quiet = Date.now() - lastNew;
+    if (evidence.every(looksComplete) && quiet >= options.quietMs) return evidence;
+    if (quiet >= options.idleMs || Date.now() - started >= options.deadlineMs) return evidence;
+    await sleep(options.pollMs, signal);
+  }
+}

@@ -1,0 +1,103 @@
+// `polytrace doctor`: is this machine ready? Each toolchain, port and the
+// Docker engine, with how to fix what is not. Returns data; prints nothing.
+import { execa } from 'execa';
+import { collector, services } from '../topology/chain.js';
+import { portOwner, type PortMap } from '../topology/ports.js';
+import { isPortFree } from '../runtime/port-check.js';
+import { installHints, which } from '../runtime/toolchains.js';
+
+export interface DoctorItem {
+  group: 'toolchain' | 'port' | 'docker';
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const versionFlags: Record<string, string[]> = { go: ['version'], java: ['-version'], mvn: ['-v'] };
+
+async function version(command: string): Promise<string> {
+  const result = await execa(command, versionFlags[command] ?? ['--version'], {
+    reject: false,
+    timeout: 15_000,
+    all: true,
+    stdin: 'ignore',
+  });
+  return (
+    (result.all ?? '')
+      .split('\n')[0]
+      ?.replace(/\x1b\[[0-9;]*m/g, '')
+      .trim() ?? ''
+  );
+}
+
+export async function toolchainItems(): Promise<DoctorItem[]> {
+  const needs = new Map<string, string[]>();
+  for (const component of [collector, ...services]) {
+    for (const tool of component.local.toolchains) needs.set(tool, [...(needs.get(tool) ?? []), component.name]);
+  }
+  return Promise.all(
+    [...needs].map(async ([tool, users]): Promise<DoctorItem> => {
+      const path = await which(tool);
+      if (!path)
+        return {
+          group: 'toolchain',
+          name: tool,
+          ok: false,
+          detail: `not on PATH (needed by ${users.join(', ')})`,
+          fix: installHints[tool] ?? `install ${tool}`,
+        };
+      return { group: 'toolchain', name: tool, ok: true, detail: `${await version(tool)} (${path})` };
+    }),
+  );
+}
+
+export async function portItems(ports: PortMap): Promise<DoctorItem[]> {
+  return Promise.all(
+    Object.entries(ports).map(async ([name, port]): Promise<DoctorItem> => {
+      const free = await isPortFree(port);
+      return {
+        group: 'port',
+        name: `${port}`,
+        ok: free,
+        detail: `${portOwner(name)}: ${free ? 'free' : 'in use'}`,
+        ...(free
+          ? {}
+          : {
+              fix: `stop what listens on 127.0.0.1:${port} (ss -ltnp 'sport = :${port}'), or pass --port ${name}=<free port>`,
+            }),
+      };
+    }),
+  );
+}
+
+export async function dockerItem(): Promise<DoctorItem> {
+  if (!(await which('docker'))) {
+    return {
+      group: 'docker',
+      name: 'engine',
+      ok: false,
+      detail: 'no docker client on PATH; the local runtime will be used',
+      fix: installHints.docker,
+    };
+  }
+  const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    reject: false,
+    timeout: 10_000,
+    stdin: 'ignore',
+  });
+  return result.exitCode === 0
+    ? { group: 'docker', name: 'engine', ok: true, detail: `Docker engine ${result.stdout.trim()} answers` }
+    : {
+        group: 'docker',
+        name: 'engine',
+        ok: false,
+        detail: 'no Docker engine answers; the local runtime will be used',
+        fix: 'start dockerd (e.g. `dockerd &` as root, or `systemctl start docker`)',
+      };
+}
+
+export async function doctor(ports: PortMap): Promise<DoctorItem[]> {
+  const [toolchains, portList, docker] = await Promise.all([toolchainItems(), portItems(ports), dockerItem()]);
+  return [...toolchains, ...portList, docker];
+}

@@ -1,0 +1,67 @@
+// `polytrace up`: start the chain, prove it with one verified request, then
+// keep it running and hand every new trace to the caller until Ctrl-C.
+import type { Span } from '../intake/span.js';
+import { defaultEnvironmentOptions } from '../topology/environment.js';
+import { client } from '../topology/chain.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import type { StartedChain } from '../runtime/runtime.js';
+import { fireRequest } from '../traffic/fire-requests.js';
+import type { TraceResult } from '../verify/result.js';
+import { verifyTrace } from '../verify/verify-trace.js';
+import { groupByTrace } from '../verify/trace-tree.js';
+import { sleep } from './abort.js';
+import { withChain, type ChainOptions } from './chain-session.js';
+import { collectEvidence } from './collect.js';
+
+export interface UpOptions extends Omit<ChainOptions, 'environment'> {
+  scenario: Scenario;
+}
+
+export interface UpListener {
+  ready(chain: StartedChain, info: { runtime: string; runDir: string; spansFile: string }): void;
+  verified(trace: TraceResult): void;
+  /** A trace that arrived while the chain was up (e.g. from the user's curl). */
+  trace(spans: Span[]): void;
+}
+
+/** A trace is shown once nothing new arrived for it for this long. */
+const settleMs = 1_000;
+
+export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
+  const environment = {
+    ...defaultEnvironmentOptions,
+    ...(options.scenario.overrides ? { overrides: options.scenario.overrides } : {}),
+  };
+  try {
+    await withChain({ ...options, environment }, signal, async (session) => {
+      listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
+      const request = await fireRequest(session.tracer, session.chain.gatewayUrl, options.scenario.flow, 0, signal);
+      await session.tracer.flush();
+      const [evidence] = await collectEvidence(session.spans, [request], signal);
+      listener.verified(verifyTrace(evidence!));
+
+      const shown = new Set([request.traceId]);
+      const lastSeen = new Map<string, number>();
+      while (!signal.aborted) {
+        for (const span of await session.spans.poll()) lastSeen.set(span.traceId, Date.now());
+        const traces = groupByTrace(session.spans.all());
+        for (const [traceId, at] of lastSeen) {
+          if (shown.has(traceId) || Date.now() - at < settleMs) continue;
+          shown.add(traceId);
+          const spans = traces.get(traceId) ?? [];
+          // Health probes and polytrace's own stray spans are not traffic worth showing.
+          if (
+            spans.some((s) => s.service !== client.name && !String(s.attributes['url.path'] ?? '').includes('/healthz'))
+          ) {
+            listener.trace(spans);
+          }
+        }
+        await sleep(250, signal);
+      }
+    });
+  } catch (error) {
+    // Ctrl-C is how `up` is meant to end: not an error.
+    if (signal.aborted) return;
+    throw error;
+  }
+}

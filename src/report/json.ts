@@ -1,0 +1,45 @@
+// `--json`: one document on stdout for scripts and CI. schemaVersion changes
+// only when a field changes meaning or goes away.
+import type { CheckResult } from '../core/check.js';
+import type { Span } from '../intake/span.js';
+
+export const schemaVersion = 1;
+
+const spanJson = (s: Span) => ({
+  traceId: s.traceId,
+  spanId: s.spanId,
+  parentSpanId: s.parentSpanId,
+  name: s.name,
+  kind: s.kind,
+  service: s.service,
+  language: s.language,
+  startTimeUnixNano: s.startTimeUnixNano,
+  endTimeUnixNano: s.endTimeUnixNano,
+  status: s.status,
+  attributes: s.attributes,
+});
+
+export function checkResultJson(result: CheckResult) {
+  return {
+    schemaVersion,
+    ok: result.ok,
+    runtime: result.runtime,
+    scenario: result.scenario,
+    runDir: result.runDir,
+    spansFile: result.spansFile,
+    durationMs: result.durationMs,
+    traces: result.traces.map((t) => ({
+      traceId: t.traceId,
+      flow: t.flow,
+      ok: t.ok,
+      status: t.status ?? null,
+      checks: t.checks.map((c) => ({ name: c.name, ok: c.ok, message: c.message, ...(c.hop ? { hop: c.hop } : {}) })),
+      spans: t.spans.map(spanJson),
+      strays: t.strays.map(spanJson),
+    })),
+  };
+}
+
+export function renderJson(result: CheckResult): string {
+  return `${JSON.stringify(checkResultJson(result), null, 2)}\n`;
+}

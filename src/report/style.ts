@@ -1,0 +1,25 @@
+// Terminal colours: on for a TTY, off for NO_COLOR, pipes and files. One
+// colour per component, so a service keeps its colour in every view.
+import pc from 'picocolors';
+import { client, collector, services } from '../topology/chain.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colorsFor(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+const palette = ['cyan', 'yellow', 'green', 'magenta', 'blue'] as const;
+const componentNames = [...services.map((s) => s.name), collector.name];
+
+export function serviceColor(colors: Colors, service: string): (text: string) => string {
+  if (service === client.name) return colors.white;
+  const index = componentNames.indexOf(service);
+  return index === -1 ? colors.red : colors[palette[index % palette.length]!];
+}

@@ -1,0 +1,27 @@
+// Readiness by HTTP: a component is ready when its health URL answers 200.
+import { sleep } from '../core/abort.js';
+
+export interface WaitForHealthOptions {
+  url: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Called between tries; throw from it to stop waiting (e.g. the process died). */
+  stillAlive?: () => void;
+}
+
+export async function waitForHealth({ url, timeoutMs, signal, stillAlive }: WaitForHealthOptions): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    signal.throwIfAborted();
+    stillAlive?.();
+    try {
+      const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+      await response.body?.cancel();
+      if (response.ok) return true;
+    } catch {
+      signal.throwIfAborted();
+    }
+    await sleep(250, signal);
+  }
+  return false;
+}

@@ -1,0 +1,84 @@
+// Builds one component with the machine's toolchains, into a cache folder
+// keyed by the hash of its inputs; a matching stamp means nothing to do.
+import { existsSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { EnvironmentError } from '../../core/errors.js';
+import { logTail } from '../log-tail.js';
+import type { CommandLine, LocalRecipe } from '../../topology/types.js';
+import { hashInputs } from './input-hash.js';
+import { childEnvironment } from './child-environment.js';
+import { signalGroup } from './process-group.js';
+
+export interface BuildTarget {
+  name: string;
+  /** Absolute folder of the component's sources. */
+  dir: string;
+  recipe: LocalRecipe;
+}
+
+export const expand = (text: string, buildDir: string) => text.replaceAll('{build}', buildDir);
+export const expandCommand = (line: CommandLine, buildDir: string): CommandLine => ({
+  cmd: expand(line.cmd, buildDir),
+  args: line.args.map((a) => expand(a, buildDir)),
+});
+
+export async function buildDirFor(target: BuildTarget, cacheRoot: string): Promise<string> {
+  const hash = await hashInputs(target.dir, target.recipe.inputs, JSON.stringify(target.recipe.build));
+  return join(cacheRoot, 'build', `${target.name}-${hash}`);
+}
+
+function outputsExist(target: BuildTarget, buildDir: string): boolean {
+  return target.recipe.outputs.every((output) => {
+    const path = expand(output, buildDir);
+    return existsSync(path.startsWith('/') ? path : join(target.dir, path));
+  });
+}
+
+/** Returns true when it built, false when the cache was current. */
+export async function buildComponent(target: BuildTarget, buildDir: string, signal: AbortSignal): Promise<boolean> {
+  const stamp = join(buildDir, '.built');
+  if (existsSync(stamp) && outputsExist(target, buildDir)) return false;
+  await mkdir(buildDir, { recursive: true });
+  const logPath = join(buildDir, 'build.log');
+  await writeFile(logPath, '');
+  const log = { file: logPath, append: true };
+  for (const step of target.recipe.build) {
+    const { cmd, args } = expandCommand(step, buildDir);
+    await appendFile(logPath, `$ ${cmd} ${args.join(' ')}\n`);
+    try {
+      const child = execa(cmd, args, {
+        cwd: target.dir,
+        env: childEnvironment(target.recipe.env),
+        extendEnv: false,
+        stdin: 'ignore',
+        stdout: log,
+        stderr: log,
+        detached: true,
+        cleanup: false,
+      });
+      const cancel = () => signalGroup(child.pid, 'SIGKILL');
+      signal.addEventListener('abort', cancel, { once: true });
+      try {
+        await child;
+      } finally {
+        signal.removeEventListener('abort', cancel);
+      }
+    } catch {
+      signal.throwIfAborted();
+      throw new EnvironmentError(
+        `building ${target.name} failed at \`${cmd} ${args.join(' ')}\``,
+        await logTail(logPath),
+      );
+    }
+  }
+  if (!outputsExist(target, buildDir)) {
+    throw new EnvironmentError(
+      `building ${target.name} finished but produced no ${target.recipe.outputs.join(', ')}`,
+      await logTail(logPath),
+    );
+  }
+  await writeFile(stamp, new Date().toISOString());
+  return true;
+}

@@ -1,0 +1,47 @@
+// A content hash of the files a build depends on, so a build is redone only
+// when one of them changed (the Collector: only when its manifest changed).
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+// Build outputs and caches inside service folders: never inputs.
+const skipped = new Set(['node_modules', 'target', '.venv', 'venv', '__pycache__', '.git']);
+
+function globToRegExp(glob: string): RegExp {
+  const pattern = glob
+    .split('**')
+    .map((part) =>
+      part
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]'),
+    )
+    .join('.*');
+  return new RegExp(`^${pattern}$`);
+}
+
+async function listFiles(dir: string, root = dir): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (skipped.has(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path, root)));
+    else if (entry.isFile()) files.push(relative(root, path).split(sep).join('/'));
+  }
+  return files;
+}
+
+export async function hashInputs(dir: string, globs: string[], salt = ''): Promise<string> {
+  const patterns = globs.map(globToRegExp);
+  const files = (await listFiles(dir)).filter((f) => patterns.some((p) => p.test(f))).sort();
+  const hash = createHash('sha256').update(salt);
+  for (const file of files) {
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(join(dir, file)))
+      .update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}

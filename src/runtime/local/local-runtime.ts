@@ -1,0 +1,177 @@
+// The local runtime: the Collector and the four services as processes on
+// 127.0.0.1, built with the machine's own toolchains (Go, JDK + Maven,
+// Python, Node) and cached between runs.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheDir, repoRoot } from '../../core/paths.js';
+import { EnvironmentError } from '../../core/errors.js';
+import { collector, services } from '../../topology/chain.js';
+import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import type { Service } from '../../topology/types.js';
+import { waitForHealth } from '../health.js';
+import { logTail } from '../log-tail.js';
+import { assertPortsFree } from '../port-check.js';
+import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
+import { installHints, missingToolchains } from '../toolchains.js';
+import { buildComponent, buildDirFor, expandCommand, type BuildTarget } from './build.js';
+import { childEnvironment } from './child-environment.js';
+import { ManagedProcess } from './managed-process.js';
+import { trackForExit } from './exit-guard.js';
+
+const collectorTarget: BuildTarget = {
+  name: collector.name,
+  dir: join(repoRoot, collector.dir),
+  recipe: collector.local,
+};
+const serviceTarget = (s: Service): BuildTarget => ({ name: s.name, dir: join(repoRoot, s.dir), recipe: s.local });
+export const localTargets: BuildTarget[] = [collectorTarget, ...services.map(serviceTarget)];
+
+export class LocalRuntime implements Runtime {
+  readonly name = 'local';
+  private readonly buildDirs = new Map<string, string>();
+
+  constructor(private readonly cacheRoot = cacheDir()) {}
+
+  async preflight(plan: RunPlan): Promise<void> {
+    const missing = await missingToolchains(localTargets.flatMap((t) => t.recipe.toolchains));
+    if (missing.length > 0) {
+      const [first] = missing;
+      throw new EnvironmentError(
+        `the local runtime needs ${missing.join(', ')} on PATH: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
+      );
+    }
+    await assertPortsFree(plan.ports);
+  }
+
+  async build(plan: RunPlan): Promise<void> {
+    // Builds run side by side: most of their time is spent waiting on package registries.
+    await Promise.all(
+      localTargets.map(async (target) => {
+        const dir = await buildDirFor(target, this.cacheRoot);
+        this.buildDirs.set(target.name, dir);
+        const started = Date.now();
+        const announce = setTimeout(
+          () =>
+            plan.progress({
+              step: 'build',
+              component: target.name,
+              message: `building ${target.name} (${target.recipe.toolchains.join(' + ')}; first time takes a while)…`,
+            }),
+          300,
+        );
+        try {
+          const built = await buildComponent(target, dir, plan.signal);
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+          plan.progress({
+            step: 'build',
+            component: target.name,
+            message: built ? `built ${target.name} in ${seconds}s` : `${target.name} is up to date`,
+          });
+        } finally {
+          clearTimeout(announce);
+        }
+      }),
+    );
+  }
+
+  async start(plan: RunPlan): Promise<StartedChain> {
+    const logsDir = join(plan.runDir, 'logs');
+    await mkdir(logsDir, { recursive: true });
+    const logPaths: Record<string, string> = {};
+    const url = (port: number) => `http://127.0.0.1:${port}`;
+    const port = (name: string) => plan.ports[name]!;
+
+    const startOne = async (
+      target: BuildTarget,
+      env: Record<string, string>,
+      healthUrl: string,
+      timeoutSeconds: number,
+    ) => {
+      const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
+      const { cmd, args } = expandCommand(target.recipe.start, buildDir);
+      const logPath = join(logsDir, `${target.name}.log`);
+      logPaths[target.name] = logPath;
+      plan.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
+      const child = await ManagedProcess.start({
+        name: target.name,
+        cmd,
+        args,
+        cwd: target.dir,
+        env: childEnvironment({ ...target.recipe.env, ...env }),
+        logPath,
+      });
+      const untrack = trackForExit(child);
+      plan.teardown.add(target.name, async () => {
+        plan.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
+        await child.stop();
+        untrack();
+      });
+      const healthy = await waitForHealth({
+        url: healthUrl,
+        timeoutMs: timeoutSeconds * 1000,
+        signal: plan.signal,
+        stillAlive: () => {
+          if (child.exited) throw new ServiceDied(target.name, child.describeExit(), logPath);
+        },
+      }).catch(async (error) => {
+        if (error instanceof ServiceDied) throw new EnvironmentError(error.message, await logTail(logPath));
+        throw error;
+      });
+      if (!healthy) {
+        throw new EnvironmentError(
+          `${target.name} did not answer ${healthUrl} within ${timeoutSeconds}s`,
+          await logTail(logPath),
+        );
+      }
+      plan.progress({
+        step: 'start',
+        component: target.name,
+        message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
+      });
+    };
+
+    await startOne(
+      collectorTarget,
+      {
+        POLYTRACE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port(`${collector.name}.grpc`)}`,
+        POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
+        POLYTRACE_HEALTH_ENDPOINT: `127.0.0.1:${port(`${collector.name}.health`)}`,
+        POLYTRACE_SPANS_FILE: plan.spansPath,
+      },
+      `${url(port(`${collector.name}.health`))}/`,
+      60,
+    );
+
+    const addressing: Addressing = {
+      serviceUrl: (s) => url(port(s.name)),
+      collectorGrpcUrl: url(port(`${collector.name}.grpc`)),
+      bindHost: '127.0.0.1',
+      listenPort: (s) => port(s.name),
+    };
+    await Promise.all(
+      services.map((service) => {
+        const env = serviceEnvironment(service, addressing, plan.environment);
+        if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
+        return startOne(
+          serviceTarget(service),
+          env,
+          `${url(port(service.name))}${service.healthPath}`,
+          service.startTimeoutSeconds,
+        );
+      }),
+    );
+
+    return {
+      gatewayUrl: url(port('api-gateway')),
+      collectorHttpUrl: url(port(`${collector.name}.http`)),
+      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
+      logPaths,
+    };
+  }
+}
+
+class ServiceDied extends Error {
+  constructor(name: string, how: string, logPath: string) {
+    super(`${name} ${how} before it was ready (log: ${logPath})`);
+  }
+}

@@ -1,0 +1,39 @@
+// The one interface both runtimes implement. The orchestrator (src/core)
+// talks only to this; it never imports execa or testcontainers.
+import type { EnvironmentOptions } from '../topology/environment.js';
+import type { PortMap } from '../topology/ports.js';
+import type { Progress } from '../core/progress.js';
+import type { Teardown } from '../core/teardown.js';
+
+export type RuntimeName = 'local' | 'docker';
+
+export interface RunPlan {
+  /** The run's folder: logs and the Collector's spans file live here. */
+  runDir: string;
+  /** Where the Collector writes OTLP JSON (inside runDir). */
+  spansPath: string;
+  ports: PortMap;
+  environment: EnvironmentOptions;
+  progress: Progress;
+  signal: AbortSignal;
+  /** Every start registers its stop here. */
+  teardown: Teardown;
+}
+
+/** What a started chain offers: the addresses on 127.0.0.1 the CLI uses. */
+export interface StartedChain {
+  gatewayUrl: string;
+  collectorHttpUrl: string;
+  serviceUrls: Record<string, string>;
+  logPaths: Record<string, string>;
+}
+
+export interface Runtime {
+  readonly name: RuntimeName;
+  /** Fails fast with an EnvironmentError when the machine cannot run the chain (toolchains, ports, engine). */
+  preflight(plan: RunPlan): Promise<void>;
+  /** Builds what is missing or stale; cached between runs. */
+  build(plan: RunPlan): Promise<void>;
+  /** Starts the Collector, then the services, and waits until all are healthy. */
+  start(plan: RunPlan): Promise<StartedChain>;
+}

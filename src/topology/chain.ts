@@ -1,0 +1,201 @@
+// The one source of truth for the chain in the seed article ("How to Implement
+// Distributed Tracing for Polyglot Architectures"): services, ports, languages,
+// how each is built and started, the calls between them and the spans each
+// must produce. Runtimes, the verifier, renderers and `doctor` read this file;
+// nothing else repeats these facts.
+import type { Client, Collector, Flow, Service } from './types.js';
+
+export const client: Client = {
+  name: 'polytrace',
+  language: 'nodejs',
+  version: '0.1.0',
+  // The CLI's own client span: it sends the traceparent, so it is the root.
+  rootSpan: { name: 'POST', kind: 'CLIENT', attributes: ['http.request.method', 'url.full'] },
+};
+
+export const services: Service[] = [
+  {
+    name: 'api-gateway',
+    language: 'go',
+    stack: 'Go net/http + otelhttp',
+    dir: 'services/gateway-go',
+    port: 8080,
+    version: '1.5.0',
+    hostname: 'api-gateway',
+    healthPath: '/healthz',
+    startTimeoutSeconds: 30,
+    upstreams: { AUTH_SERVICE_URL: 'auth-service', ORDER_SERVICE_URL: 'order-service' },
+    local: {
+      toolchains: ['go'],
+      inputs: ['go.mod', 'go.sum', '*.go'],
+      build: [{ cmd: 'go', args: ['build', '-o', '{build}/api-gateway', '.'] }],
+      outputs: ['{build}/api-gateway'],
+      start: { cmd: '{build}/api-gateway', args: [] },
+      // The machine's Go is the one to use: never fetch another toolchain.
+      env: { GOTOOLCHAIN: 'local' },
+    },
+    spans: [
+      { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
+      { name: 'auth.verify', kind: 'INTERNAL', parent: 'POST /orders' },
+      { name: 'orders.create', kind: 'INTERNAL', parent: 'POST /orders' },
+    ],
+  },
+  {
+    name: 'auth-service',
+    language: 'java',
+    stack: 'Java 17 Spring Boot + OTel Java agent',
+    dir: 'services/auth-java',
+    port: 8081,
+    version: '2.1.0',
+    hostname: 'auth-service',
+    healthPath: '/healthz',
+    startTimeoutSeconds: 120,
+    local: {
+      toolchains: ['java', 'mvn'],
+      inputs: ['pom.xml', 'src/**'],
+      build: [{ cmd: 'mvn', args: ['-B', '-q', '-DskipTests', 'package'] }],
+      outputs: ['target/auth-service.jar', 'target/agent/opentelemetry-javaagent.jar'],
+      start: {
+        cmd: 'java',
+        args: ['-javaagent:target/agent/opentelemetry-javaagent.jar', '-jar', 'target/auth-service.jar'],
+      },
+    },
+    spans: [
+      { name: 'GET /verify', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
+      {
+        name: 'token.validate',
+        kind: 'INTERNAL',
+        parent: 'GET /verify',
+        attributes: ['auth.token_type', 'auth.valid'],
+      },
+    ],
+  },
+  {
+    name: 'order-service',
+    language: 'python',
+    stack: 'Python Flask + OTel instrumentation',
+    dir: 'services/orders-python',
+    port: 8082,
+    version: '3.2.0',
+    hostname: 'order-service',
+    healthPath: '/healthz',
+    startTimeoutSeconds: 30,
+    dataFileVariable: 'ORDERS_DB_PATH',
+    upstreams: { NOTIFICATION_SERVICE_URL: 'notification-service' },
+    local: {
+      toolchains: ['python3'],
+      inputs: ['requirements.txt', '*.py'],
+      build: [
+        { cmd: 'python3', args: ['-m', 'venv', '--clear', '{build}/venv'] },
+        { cmd: '{build}/venv/bin/pip', args: ['install', '--quiet', '-r', 'requirements.txt'] },
+      ],
+      outputs: ['{build}/venv/bin/python'],
+      start: { cmd: '{build}/venv/bin/python', args: ['app.py'] },
+      env: { PYTHONUNBUFFERED: '1' },
+    },
+    spans: [
+      { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
+      { name: 'order.process', kind: 'INTERNAL', parent: 'POST /orders', attributes: ['order.item_count', 'order.id'] },
+      { name: 'db.insert_order', kind: 'INTERNAL', parent: 'order.process', attributes: ['db.system'] },
+      { name: 'notification.send', kind: 'INTERNAL', parent: 'order.process' },
+    ],
+  },
+  {
+    name: 'notification-service',
+    language: 'nodejs',
+    stack: 'Node.js Express + OTel sdk-node',
+    dir: 'services/notify-node',
+    port: 8083,
+    version: '1.0.0',
+    hostname: 'notification-service',
+    healthPath: '/healthz',
+    startTimeoutSeconds: 30,
+    local: {
+      toolchains: ['node', 'npm'],
+      inputs: ['package.json', 'package-lock.json', '*.js'],
+      build: [{ cmd: 'npm', args: ['ci', '--no-audit', '--no-fund', '--loglevel=error'] }],
+      outputs: ['node_modules/@opentelemetry/sdk-node/package.json'],
+      start: { cmd: 'node', args: ['--require', './instrumentation.js', 'app.js'] },
+    },
+    spans: [
+      {
+        name: 'POST /notify',
+        kind: 'SERVER',
+        attributes: ['http.request.method', 'http.route', 'notification.type', 'notification.order_id'],
+      },
+      { name: 'email.send', kind: 'INTERNAL', parent: 'POST /notify', attributes: ['email.template'] },
+    ],
+  },
+];
+
+export const collector: Collector = {
+  name: 'otel-collector',
+  dir: 'docker/collector',
+  hostname: 'otel-collector',
+  ports: { otlpGrpc: 4317, otlpHttp: 4318, health: 13133 },
+  local: {
+    toolchains: ['go'],
+    inputs: ['builder-config.yaml'],
+    build: [
+      {
+        cmd: 'go',
+        args: [
+          'run',
+          'go.opentelemetry.io/collector/cmd/builder@v0.140.0',
+          '--config',
+          'builder-config.yaml',
+          '--output-path',
+          '{build}',
+        ],
+      },
+    ],
+    outputs: ['{build}/otelcol-polytrace'],
+    start: { cmd: '{build}/otelcol-polytrace', args: ['--config', 'config.yaml'] },
+    env: { GOTOOLCHAIN: 'local' },
+  },
+};
+
+const gatewayToAuth = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };
+const clientToGateway = { from: client.name, to: 'api-gateway', route: 'POST /orders' };
+
+export const flows: Record<'order' | 'unauthorized', Flow> = {
+  order: {
+    name: 'order',
+    description: 'POST /orders with a bearer token: every service takes part',
+    method: 'POST',
+    path: '/orders',
+    authorization: 'Bearer polytrace-demo-token',
+    expectedStatus: 201,
+    services: services.map((s) => s.name),
+    absentServices: [],
+    edges: [
+      clientToGateway,
+      gatewayToAuth,
+      { from: 'api-gateway', to: 'order-service', route: 'POST /orders', via: 'orders.create' },
+      { from: 'order-service', to: 'notification-service', route: 'POST /notify', via: 'notification.send' },
+    ],
+  },
+  unauthorized: {
+    name: 'unauthorized',
+    description: 'POST /orders without a token: auth says 401, orders is never called',
+    method: 'POST',
+    path: '/orders',
+    expectedStatus: 401,
+    services: ['api-gateway', 'auth-service'],
+    absentServices: ['order-service', 'notification-service'],
+    edges: [clientToGateway, gatewayToAuth],
+  },
+};
+
+export function serviceByName(name: string): Service {
+  const service = services.find((s) => s.name === name);
+  if (!service) throw new Error(`Expected a service of the topology, got "${name}"`);
+  return service;
+}
+
+/** The spans a flow expects from one service: on the 401 path the gateway never reaches orders.create. */
+export function expectedSpans(service: Service, flow: Flow) {
+  const reached = new Set(flow.edges.map((e) => e.via).filter(Boolean));
+  const allVias = new Set(flows.order.edges.map((e) => e.via).filter(Boolean));
+  return service.spans.filter((span) => !allVias.has(span.name) || reached.has(span.name));
+}

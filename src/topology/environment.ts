@@ -1,0 +1,63 @@
+// The environment every service gets: the same standard OTEL_* variables for
+// all four languages (services/README.md lists the contract), plus the wiring
+// that points each service at the others. Both runtimes call this; only the
+// addresses differ (127.0.0.1 ports locally, container hostnames in Docker).
+import type { Service } from './types.js';
+import { services } from './chain.js';
+
+export interface Addressing {
+  /** Base URL at which the other services reach a service, e.g. http://127.0.0.1:8081. */
+  serviceUrl(service: Service): string;
+  /** OTLP gRPC endpoint of the Collector as the services see it. */
+  collectorGrpcUrl: string;
+  /** Interface the service binds to. */
+  bindHost: string;
+  /** Port the service listens on (inside its container, or on the host). */
+  listenPort(service: Service): number;
+}
+
+export interface EnvironmentOptions {
+  /** `deployment.environment` on every resource. */
+  deploymentEnvironment: string;
+  /** Batch span processor delay, in ms: short so a run finishes fast. */
+  batchDelayMs: number;
+  /** Turns on POST /w3c/test (the W3C Trace Context test-service endpoint). */
+  conformance: boolean;
+  /** Per-service overrides a scenario sets; `undefined` removes the variable. */
+  overrides?: Record<string, Record<string, string | undefined>>;
+}
+
+export const defaultEnvironmentOptions: EnvironmentOptions = {
+  deploymentEnvironment: 'polytrace',
+  batchDelayMs: 200,
+  conformance: false,
+};
+
+export function serviceEnvironment(
+  service: Service,
+  addressing: Addressing,
+  options: EnvironmentOptions = defaultEnvironmentOptions,
+): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    OTEL_SERVICE_NAME: service.name,
+    OTEL_RESOURCE_ATTRIBUTES: `service.version=${service.version},deployment.environment=${options.deploymentEnvironment}`,
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_ENDPOINT: addressing.collectorGrpcUrl,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_PROPAGATORS: 'tracecontext,baggage',
+    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+    OTEL_BSP_SCHEDULE_DELAY: String(options.batchDelayMs),
+    OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    HOST: addressing.bindHost,
+    PORT: String(addressing.listenPort(service)),
+    ...(options.conformance ? { POLYTRACE_CONFORMANCE: '1' } : {}),
+  };
+  for (const [variable, target] of Object.entries(service.upstreams ?? {})) {
+    const upstream = services.find((s) => s.name === target);
+    if (upstream) env[variable] = addressing.serviceUrl(upstream);
+  }
+  Object.assign(env, options.overrides?.[service.name] ?? {});
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}

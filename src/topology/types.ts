@@ -1,0 +1,101 @@
+// The shapes of the topology: what a service is, how it is built and started,
+// which spans it must produce, and which calls link the services.
+
+export type Language = 'go' | 'java' | 'python' | 'nodejs';
+
+export type SpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
+
+/** A command line in the topology; `{build}` is replaced by the component's build cache folder. */
+export interface CommandLine {
+  cmd: string;
+  args: string[];
+}
+
+/** How the local runtime builds and runs a component with the machine's toolchains. */
+export interface LocalRecipe {
+  /** Executables that must be on PATH; `doctor` and the local runtime check them. */
+  toolchains: string[];
+  /** Files (relative to the component's folder) whose content decides whether to rebuild. */
+  inputs: string[];
+  /** Steps run in order in the component's folder. */
+  build: CommandLine[];
+  /** What must exist after a build (relative to the component's folder, or under `{build}`). */
+  outputs: string[];
+  start: CommandLine;
+  /** Extra environment for build steps and the process (e.g. GOTOOLCHAIN). */
+  env?: Record<string, string>;
+}
+
+export interface ExpectedSpan {
+  name: string;
+  kind: SpanKind;
+  /** Name of the expected parent span in the same service, when it has one there. */
+  parent?: string;
+  /** Attribute keys that must be present (values vary per request). */
+  attributes?: string[];
+}
+
+export interface Service {
+  name: string;
+  language: Language;
+  /** Human label of the stack, for `doctor`, docs and the waterfall legend. */
+  stack: string;
+  /** Folder of the service, relative to the repository root. */
+  dir: string;
+  port: number;
+  version: string;
+  /** Container hostname (and the default host other services use to reach it). */
+  hostname: string;
+  healthPath: string;
+  /** Seconds to wait for the health endpoint (the JVM with its agent takes longest). */
+  startTimeoutSeconds: number;
+  /** Variable naming a data file the service writes; the runtime points it into the run's folder. */
+  dataFileVariable?: string;
+  local: LocalRecipe;
+  /** Spans this service produces on the full (authorized) order flow. */
+  spans: ExpectedSpan[];
+  /** Wiring variables this service reads: variable name → the service it points at. */
+  upstreams?: Record<string, string>;
+}
+
+/** A call from one service to another, as seen in a trace. */
+export interface Edge {
+  from: string;
+  to: string;
+  /** `METHOD /route` of the callee's server span. */
+  route: string;
+  /** The caller's span that wraps the client call (the seed's span names). */
+  via?: string;
+}
+
+/** A kind of request polytrace fires, and what its trace must contain. */
+export interface Flow {
+  name: string;
+  description: string;
+  method: string;
+  path: string;
+  /** Authorization header sent, or undefined for none. */
+  authorization?: string;
+  expectedStatus: number;
+  /** Services that must appear in the trace. */
+  services: string[];
+  /** Services that must not appear (e.g. orders on the 401 path). */
+  absentServices: string[];
+  edges: Edge[];
+}
+
+export interface Collector {
+  name: string;
+  dir: string;
+  hostname: string;
+  ports: { otlpGrpc: number; otlpHttp: number; health: number };
+  local: LocalRecipe;
+}
+
+/** The CLI's own identity: it makes the root span of every trace. */
+export interface Client {
+  name: string;
+  language: Language;
+  version: string;
+  rootSpan: ExpectedSpan;
+}

@@ -1,0 +1,24 @@
+// What the verifier concludes about one trace: data only, renderers print it.
+import type { Span } from '../intake/span.js';
+
+export interface Check {
+  /** Stable identifier, e.g. `one-trace-id`; JUnit and JSON use it. */
+  name: string;
+  ok: boolean;
+  /** One or more plain sentences; on failure they name the hop and the likely cause. */
+  message: string;
+  /** `caller → callee` when the check is about one call. */
+  hop?: string;
+}
+
+export interface TraceResult {
+  traceId: string;
+  flow: string;
+  ok: boolean;
+  /** HTTP status the gateway answered with, when the request got an answer. */
+  status?: number;
+  checks: Check[];
+  spans: Span[];
+  /** Spans of the chain seen during this request under other trace IDs (a broken propagation). */
+  strays: Span[];
+}
