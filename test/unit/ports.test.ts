@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { applyPortOverrides, defaultPorts } from '../../src/topology/ports.js';
+
+describe('ports', () => {
+  it("defaults to the seed's ports", () => {
+    expect(defaultPorts()).toEqual({
+      'api-gateway': 8080,
+      'auth-service': 8081,
+      'order-service': 8082,
+      'notification-service': 8083,
+      'otel-collector.grpc': 4317,
+      'otel-collector.http': 4318,
+      'otel-collector.health': 13133,
+    });
+  });
+
+  it('moves a port', () => {
+    expect(applyPortOverrides(defaultPorts(), ['api-gateway=9080'])).toMatchObject({ 'api-gateway': 9080 });
+  });
+
+  it.each([
+    ['gateway=1', /Expected --port to name one of/],
+    ['api-gateway', /Expected --port name=number/],
+    ['api-gateway=70000', /from 1 to 65535/],
+    ['api-gateway=8081', /auth-service and api-gateway both use 8081|api-gateway and auth-service both use 8081/],
+  ])('rejects %s with a sentence', (override, message) => {
+    expect(applyPortOverrides(defaultPorts(), [override])).toMatch(message);
+  });
+});
