@@ -24,6 +24,6 @@ export async function assertPortsFree(ports: PortMap): Promise<void> {
   if (busy.length === 0) return;
   const list = busy.map(([name, port]) => `${port} (${portOwner(name)})`).join(', ');
   throw new EnvironmentError(
-    `port ${list} ${busy.length > 1 ? 'are' : 'is'} already in use on 127.0.0.1: stop what holds it, or move polytrace with --port ${busy[0]![0]}=<free port>`,
+    `${busy.length > 1 ? 'ports' : 'port'} ${list} ${busy.length > 1 ? 'are' : 'is'} already in use on 127.0.0.1: stop what holds ${busy.length > 1 ? 'them' : 'it'}, or move polytrace with --port ${busy[0]![0]}=<free port>`,
   );
 }
