@@ -180,7 +180,7 @@ def send_confirmation(order_id):
             # stays visible on this span (status ERROR plus an exception event).
             logger.warning("notification for %s failed: %s", order_id, error)
             span.record_exception(error)
-            span.set_status(Status(StatusCode.ERROR, f"notification failed: {error}"))
+            span.set_status(Status(StatusCode.ERROR, f"notification failed: {type(error).__name__}"))
 
 
 # --- W3C Trace Context conformance (test/README.md of w3c/trace-context) ---

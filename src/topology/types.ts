@@ -5,10 +5,15 @@ export type Language = 'go' | 'java' | 'python' | 'nodejs';
 
 export type SpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
 
-/** A command line in the topology; `{build}` is replaced by the component's build cache folder. */
+/**
+ * A command line in the topology. `{build}` stands for the component's build
+ * cache folder and `{src}` for its source folder; it runs in `{src}` unless
+ * `cwd` says otherwise.
+ */
 export interface CommandLine {
   cmd: string;
   args: string[];
+  cwd?: string;
 }
 
 /** How the local runtime builds and runs a component with the machine's toolchains. */

@@ -18,10 +18,14 @@ export interface BuildTarget {
   recipe: LocalRecipe;
 }
 
-export const expand = (text: string, buildDir: string) => text.replaceAll('{build}', buildDir);
-export const expandCommand = (line: CommandLine, buildDir: string): CommandLine => ({
-  cmd: expand(line.cmd, buildDir),
-  args: line.args.map((a) => expand(a, buildDir)),
+export const expand = (text: string, buildDir: string, srcDir: string) =>
+  text.replaceAll('{build}', buildDir).replaceAll('{src}', srcDir);
+
+/** The command with its placeholders filled in, and the folder to run it in. */
+export const expandCommand = (line: CommandLine, buildDir: string, srcDir: string): Required<CommandLine> => ({
+  cmd: expand(line.cmd, buildDir, srcDir),
+  args: line.args.map((a) => expand(a, buildDir, srcDir)),
+  cwd: expand(line.cwd ?? '{src}', buildDir, srcDir),
 });
 
 export async function buildDirFor(target: BuildTarget, cacheRoot: string): Promise<string> {
@@ -31,7 +35,7 @@ export async function buildDirFor(target: BuildTarget, cacheRoot: string): Promi
 
 function outputsExist(target: BuildTarget, buildDir: string): boolean {
   return target.recipe.outputs.every((output) => {
-    const path = expand(output, buildDir);
+    const path = expand(output, buildDir, target.dir);
     return existsSync(path.startsWith('/') ? path : join(target.dir, path));
   });
 }
@@ -45,11 +49,11 @@ export async function buildComponent(target: BuildTarget, buildDir: string, sign
   await writeFile(logPath, '');
   const log = { file: logPath, append: true };
   for (const step of target.recipe.build) {
-    const { cmd, args } = expandCommand(step, buildDir);
+    const { cmd, args, cwd } = expandCommand(step, buildDir, target.dir);
     await appendFile(logPath, `$ ${cmd} ${args.join(' ')}\n`);
     try {
       const child = execa(cmd, args, {
-        cwd: target.dir,
+        cwd,
         env: childEnvironment(target.recipe.env),
         extendEnv: false,
         stdin: 'ignore',

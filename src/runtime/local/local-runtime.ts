@@ -88,7 +88,7 @@ export class LocalRuntime implements Runtime {
       timeoutSeconds: number,
     ) => {
       const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
-      const { cmd, args } = expandCommand(target.recipe.start, buildDir);
+      const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, target.dir);
       const logPath = join(logsDir, `${target.name}.log`);
       logPaths[target.name] = logPath;
       plan.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
@@ -96,7 +96,7 @@ export class LocalRuntime implements Runtime {
         name: target.name,
         cmd,
         args,
-        cwd: target.dir,
+        cwd,
         env: childEnvironment({ ...target.recipe.env, ...env }),
         logPath,
       });
