@@ -87,15 +87,16 @@ def instrumentation_enabled(name):
 
 
 def create_schema():
-    with closing(sqlite3.connect(ORDERS_DB_PATH)) as connection, connection:
-        connection.execute(
-            """CREATE TABLE IF NOT EXISTS orders (
-                   id TEXT PRIMARY KEY,
-                   item_count INTEGER NOT NULL,
-                   items TEXT NOT NULL,
-                   created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
-               )"""
-        )
+    with closing(sqlite3.connect(ORDERS_DB_PATH)) as connection:
+        with connection:  # one transaction: commit on success, roll back on error
+            connection.execute(
+                """CREATE TABLE IF NOT EXISTS orders (
+                       id TEXT PRIMARY KEY,
+                       item_count INTEGER NOT NULL,
+                       items TEXT NOT NULL,
+                       created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+                   )"""
+            )
 
 
 # The schema is created before sqlite3 is instrumented, so start-up does not
@@ -155,13 +156,14 @@ def save_order(items):
         # A connection per request: sqlite3 connections must not be shared
         # between waitress's worker threads. The sqlite3 instrumentation traces
         # statements run through a cursor (not connection.execute).
-        with closing(sqlite3.connect(ORDERS_DB_PATH)) as connection, connection:
-            cursor = connection.cursor()
-            cursor.execute(
-                "INSERT INTO orders (id, item_count, items) VALUES (?, ?, ?)",
-                (order_id, len(items), json.dumps(items)),
-            )
-            cursor.close()
+        with closing(sqlite3.connect(ORDERS_DB_PATH)) as connection:
+            with connection:
+                cursor = connection.cursor()
+                cursor.execute(
+                    "INSERT INTO orders (id, item_count, items) VALUES (?, ?, ?)",
+                    (order_id, len(items), json.dumps(items)),
+                )
+                cursor.close()
     return order_id
 
 
