@@ -57,7 +57,23 @@ export const services: Service[] = [
       outputs: ['target/auth-service.jar', 'target/agent/opentelemetry-javaagent.jar'],
       start: {
         cmd: 'java',
-        args: ['-javaagent:target/agent/opentelemetry-javaagent.jar', '-jar', 'target/auth-service.jar'],
+        // C1 only: the JVM with its agent starts about twice as fast on two cores.
+        args: [
+          '-XX:TieredStopAtLevel=1',
+          '-javaagent:target/agent/opentelemetry-javaagent.jar',
+          '-jar',
+          'target/auth-service.jar',
+        ],
+      },
+      // Only the instrumentations the service uses (the Dockerfile sets the same):
+      // the agent's start-up time halves. The API bridge must stay on for token.validate.
+      env: {
+        OTEL_INSTRUMENTATION_COMMON_DEFAULT_ENABLED: 'false',
+        OTEL_INSTRUMENTATION_TOMCAT_ENABLED: 'true',
+        OTEL_INSTRUMENTATION_SERVLET_ENABLED: 'true',
+        OTEL_INSTRUMENTATION_SPRING_WEBMVC_ENABLED: 'true',
+        OTEL_INSTRUMENTATION_JAVA_HTTP_CLIENT_ENABLED: 'true',
+        OTEL_INSTRUMENTATION_OPENTELEMETRY_API_ENABLED: 'true',
       },
     },
     spans: [
