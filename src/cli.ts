@@ -57,7 +57,9 @@ chainFlags(
     .description(
       'start the chain, fire requests, verify every trace, stop. Exit 0 verified, 1 a check failed, 2 usage, 3 environment',
     )
-    .option('-n, --requests <count>', 'requests to fire at the gateway', '3')
+    .option('-n, --requests <count>', 'requests to fire at the gateway (default: 3; 5 for sampling-mismatch)')
+    .option('--repeat <rounds>', 'fire the requests this many rounds, to flush out flakiness', '1')
+    .option('--expect-broken', "exit 0 only when the scenario's break is found and explained as its cause (for CI)")
     .option('--json', 'print one JSON document on stdout (progress stays on stderr)'),
 ).action(async (flags) => {
   process.exitCode = await checkCommand(flags, controller.signal);

@@ -1,5 +1,5 @@
 import { check } from '../core/check.js';
-import { exitCodes } from '../core/errors.js';
+import { exitCodes, UsageError } from '../core/errors.js';
 import { renderJson } from '../report/json.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderCheckResult } from '../report/terminal.js';
@@ -7,12 +7,23 @@ import { chainOptions, parseCount, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
 export interface CheckFlags extends ChainFlags {
-  requests: string;
+  requests?: string;
+  repeat: string;
+  expectBroken?: boolean;
   json?: boolean;
 }
 
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
-  const options = { ...chainOptions(flags, stderrProgress()), requests: parseCount('--requests', flags.requests, 100) };
+  const chain = chainOptions(flags, stderrProgress());
+  if (flags.expectBroken && !chain.scenario.breaks) {
+    throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${chain.scenario.name}"`);
+  }
+  const options = {
+    ...chain,
+    ...(flags.requests !== undefined ? { requests: parseCount('--requests', flags.requests, 100) } : {}),
+    repeat: parseCount('--repeat', flags.repeat, 50),
+    expectBroken: Boolean(flags.expectBroken),
+  };
   const result = await check(options, signal);
   if (flags.json) {
     process.stdout.write(renderJson(result));

@@ -32,7 +32,11 @@ function isHealthProbe(span: Span): boolean {
 /** Slack around a request's window, for clocks of different runtimes rounding differently. */
 const windowSlackMs = 50;
 
-export function evidenceFor(requests: readonly FiredRequest[], spans: readonly Span[]): Evidence[] {
+export function evidenceFor(
+  requests: readonly FiredRequest[],
+  spans: readonly Span[],
+  config?: Evidence['config'],
+): Evidence[] {
   const fired = new Set(requests.map((r) => r.traceId));
   const foreign = spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name && !isHealthProbe(s));
   return requests.map((request) => ({
@@ -44,6 +48,7 @@ export function evidenceFor(requests: readonly FiredRequest[], spans: readonly S
       return at >= request.startedAt - windowSlackMs && at <= request.endedAt + windowSlackMs;
     }),
     ...(request.status !== undefined ? { status: request.status } : {}),
+    ...(config ? { config } : {}),
   }));
 }
 
@@ -51,13 +56,14 @@ export async function collectEvidence(
   file: SpanFile,
   requests: readonly FiredRequest[],
   signal: AbortSignal,
+  config?: Evidence['config'],
   options: CollectOptions = defaultCollectOptions,
 ): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();
   for (;;) {
     if ((await file.poll()).length > 0) lastNew = Date.now();
-    const evidence = evidenceFor(requests, file.all());
+    const evidence = evidenceFor(requests, file.all(), config);
     const quiet = Date.now() - lastNew;
     if (evidence.every(looksComplete) && quiet >= options.quietMs) return evidence;
     if (quiet >= options.idleMs || Date.now() - started >= options.deadlineMs) return evidence;

@@ -1,7 +1,6 @@
 // `polytrace up`: start the chain, prove it with one verified request, then
 // keep it running and hand every new trace to the caller until Ctrl-C.
 import type { Span } from '../intake/span.js';
-import { defaultEnvironmentOptions } from '../topology/environment.js';
 import { client } from '../topology/chain.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import type { StartedChain } from '../runtime/runtime.js';
@@ -11,6 +10,7 @@ import { verifyTrace } from '../verify/verify-trace.js';
 import { groupByTrace } from '../verify/trace-tree.js';
 import { sleep } from './abort.js';
 import { withChain, type ChainOptions } from './chain-session.js';
+import { scenarioEnvironment, telemetryConfig } from './check.js';
 import { collectEvidence } from './collect.js';
 
 export interface UpOptions extends Omit<ChainOptions, 'environment'> {
@@ -28,16 +28,13 @@ export interface UpListener {
 const settleMs = 1_000;
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
-  const environment = {
-    ...defaultEnvironmentOptions,
-    ...(options.scenario.overrides ? { overrides: options.scenario.overrides } : {}),
-  };
+  const environment = scenarioEnvironment(options.scenario);
   try {
     await withChain({ ...options, environment }, signal, async (session) => {
       listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
       const request = await fireRequest(session.tracer, session.chain.gatewayUrl, options.scenario.flow, 0, signal);
       await session.tracer.flush();
-      const [evidence] = await collectEvidence(session.spans, [request], signal);
+      const [evidence] = await collectEvidence(session.spans, [request], signal, telemetryConfig(environment));
       listener.verified(verifyTrace(evidence!));
 
       const shown = new Set([request.traceId]);

@@ -1,5 +1,6 @@
 // Terminal colours: on for a TTY, off for NO_COLOR, pipes and files. One
-// colour per component, so a service keeps its colour in every view.
+// colour per component, so a service keeps its colour in every view (the HTML
+// report maps the same names to CSS colours).
 import pc from 'picocolors';
 import { client, collector, services } from '../topology/chain.js';
 
@@ -18,8 +19,15 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
 const palette = ['cyan', 'yellow', 'green', 'magenta', 'blue'] as const;
 const componentNames = [...services.map((s) => s.name), collector.name];
 
-export function serviceColor(colors: Colors, service: string): (text: string) => string {
-  if (service === client.name) return colors.white;
+export type ServiceColorName = (typeof palette)[number] | 'white' | 'red';
+
+/** polytrace itself is white, the chain's components take the palette in topology order, strangers are red. */
+export function serviceColorName(service: string): ServiceColorName {
+  if (service === client.name) return 'white';
   const index = componentNames.indexOf(service);
-  return index === -1 ? colors.red : colors[palette[index % palette.length]!];
+  return index === -1 ? 'red' : palette[index % palette.length]!;
+}
+
+export function serviceColor(colors: Colors, service: string): (text: string) => string {
+  return colors[serviceColorName(service)];
 }

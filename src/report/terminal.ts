@@ -2,6 +2,8 @@
 import type { CheckResult } from '../core/check.js';
 import type { TraceResult } from '../verify/result.js';
 import { renderWaterfall } from './waterfall.js';
+import { dependencyMap } from './dependency-map.js';
+import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 
 export interface TerminalOptions {
@@ -18,7 +20,10 @@ export function renderTraceSummary(trace: TraceResult, { colors }: Pick<Terminal
   const failures = trace.checks
     .filter((c) => !c.ok)
     .map((c) => `    ${colors.red('✗')} ${colors.bold(c.name)}: ${c.message}`);
-  return [`${head}  ${colors.dim(facts)}`, ...failures].join('\n');
+  const cause = trace.diagnosis
+    ? [`    ${colors.yellow('⇒')} first break: ${colors.bold(trace.diagnosis.hop)} (${trace.diagnosis.cause})`]
+    : [];
+  return [`${head}  ${colors.dim(facts)}`, ...failures, ...cause].join('\n');
 }
 
 export function renderCheckResult(result: CheckResult, options: TerminalOptions): string {
@@ -29,14 +34,23 @@ export function renderCheckResult(result: CheckResult, options: TerminalOptions)
     ),
   );
   const verified = result.traces.filter((t) => t.ok).length;
-  const verdict = result.ok
-    ? colors.green(`✓ ${verified}/${result.traces.length} traces verified: one traceparent linked every span`)
-    : colors.red(`✗ ${verified}/${result.traces.length} traces verified`);
+  const counted = `${verified}/${result.traces.length} traces verified`;
+  const verdict = result.expectation
+    ? [
+        colors.dim(counted),
+        result.expectation.met
+          ? colors.green(`✓ --expect-broken: ${result.expectation.message}`)
+          : colors.red(`✗ --expect-broken: ${result.expectation.message}`),
+      ].join('\n')
+    : result.ok
+      ? colors.green(`✓ ${counted}: one traceparent linked every span`)
+      : colors.red(`✗ ${counted}`);
   const footer = [
     verdict,
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,
     ),
   ];
-  return [...blocks, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
+  const dependencies = renderDependencyTable(dependencyMap(result.traces), options);
+  return [...blocks, dependencies, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
 }

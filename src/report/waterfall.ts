@@ -3,6 +3,7 @@
 import type { Span } from '../intake/span.js';
 import { durationMs } from '../intake/span.js';
 import { TraceTree } from '../verify/trace-tree.js';
+import { formatMs } from './format.js';
 import { serviceColor, type Colors } from './style.js';
 
 export interface WaterfallOptions {
@@ -37,6 +38,11 @@ const ellipsis = (text: string, max: number) =>
 
 const languageTag: Record<string, string> = { go: 'go', java: 'java', python: 'py', nodejs: 'node' };
 
+/** A span failed when its status says so or it answered 5xx (some SDKs leave the status unset then). */
+export function isFailed(span: Span): boolean {
+  return span.status.code === 'ERROR' || Number(span.attributes['http.response.status_code']) >= 500;
+}
+
 function statusMark(span: Span): string {
   const code = span.attributes['http.response.status_code'];
   return code === undefined ? '' : String(code);
@@ -52,19 +58,32 @@ export function renderWaterfall(spans: readonly Span[], { width, colors }: Water
   const end = spans.reduce((max, s) => (BigInt(s.endTimeUnixNano) > max ? BigInt(s.endTimeUnixNano) : max), 0n);
   const total = Number(end - start) || 1;
 
-  // Columns: mark(2) name service(21) lang(5) status(4) bar duration(9), separated by spaces.
-  const fixed = 2 + 1 + 21 + 1 + 5 + 1 + 4 + 1 + 1 + 9;
-  const nameWidth = Math.max(16, Math.min(34, Math.floor((width - fixed) * 0.45)));
+  // Columns: mark(2) name service lang(4) code(4) bar duration(8), one space apart. The service
+  // column is as wide as the longest name here; the name column takes 65% of what is left, so
+  // the seed's deepest span (depth 9) keeps a readable name at 80 columns.
+  const serviceWidth = Math.min(21, Math.max(7, ...spans.map((s) => s.service.length)));
+  const fixed = 2 + 1 + serviceWidth + 1 + 4 + 1 + 4 + 1 + 8;
+  const nameWidth = Math.max(16, Math.min(34, Math.floor((width - fixed) * 0.65)));
   const barWidth = Math.max(8, width - fixed - nameWidth);
+  // One space per level when narrow: depth matters more than the width of the step.
+  const indent = width < 120 ? ' ' : '  ';
+
+  // A header names the columns and labels the time axis, so a room can read the bars as time.
+  const axisEnd = formatMs(total / 1e6);
+  const axis = barWidth >= axisEnd.length + 5 ? `0ms${axisEnd.padStart(barWidth - 4)} ` : `${axisEnd.padStart(barWidth - 1)} `;
+  const header = colors.dim(
+    `  ${'span'.padEnd(nameWidth)} ${'service'.padEnd(serviceWidth)} lang code ${axis}${'duration'.padStart(8)}`,
+  );
 
   const lines = rows.map(({ span, depth, orphan }) => {
     const color = serviceColor(colors, span.service);
-    const failed = span.status.code === 'ERROR';
+    const failed = isFailed(span);
     const mark = orphan ? colors.yellow('⚠ ') : failed ? colors.red('✗ ') : '  ';
-    const name = ellipsis(`${'  '.repeat(Math.min(depth, 8))}${span.name}`, nameWidth);
-    const service = ellipsis(span.service, 21);
-    const language = ellipsis(languageTag[span.language] ?? span.language, 5);
-    const status = ellipsis(statusMark(span), 4);
+    const name = ellipsis(`${indent.repeat(Math.min(depth, 9))}${span.name}`, nameWidth);
+    const service = ellipsis(span.service, serviceWidth);
+    const language = ellipsis(languageTag[span.language] ?? span.language, 4);
+    const code = ellipsis(statusMark(span), 4);
+    const status = failed ? colors.red(code) : /^4/.test(code) ? colors.yellow(code) : code;
     const from = Math.floor((Number(BigInt(span.startTimeUnixNano) - start) / total) * barWidth);
     const length = Math.max(
       1,
@@ -72,8 +91,8 @@ export function renderWaterfall(spans: readonly Span[], { width, colors }: Water
     );
     const clipped = Math.min(length, barWidth - Math.min(from, barWidth - 1));
     const bar = ' '.repeat(Math.min(from, barWidth - 1)) + '█'.repeat(clipped);
-    const duration = `${durationMs(span).toFixed(1)}ms`.padStart(9);
-    return `${mark}${color(name)} ${color(service)} ${colors.dim(language)} ${failed ? colors.red(status) : status} ${color(bar.padEnd(barWidth))}${duration}`;
+    const duration = formatMs(durationMs(span)).padStart(8);
+    return `${mark}${color(name)} ${color(service)} ${colors.dim(language)} ${status} ${color(bar.padEnd(barWidth))}${duration}`;
   });
-  return lines.join('\n');
+  return [header, ...lines].join('\n');
 }

@@ -1,4 +1,6 @@
-// The scenarios `--scenario` accepts, in the order `polytrace scenarios` lists them.
+// The scenarios `--scenario` accepts, in the order `polytrace scenarios` lists
+// them. The broken ones are the first seed's "Common Pitfalls", each caused by
+// the one setting a real team gets wrong.
 import { flows } from '../topology/chain.js';
 import type { Scenario } from './scenario.js';
 
@@ -12,6 +14,36 @@ export const scenarios: Scenario[] = [
     name: 'unauthorized',
     summary: 'no token: auth answers 401, the gateway stops; one connected trace without order-service',
     flow: flows.unauthorized,
+  },
+  {
+    name: 'propagator-mismatch',
+    summary: 'notification-service reads only B3 headers: the trace splits at order-service → notification-service',
+    flow: flows.order,
+    overrides: { 'notification-service': { OTEL_PROPAGATORS: 'b3' } },
+    breaks: { hop: 'order-service → notification-service', cause: 'propagator-mismatch' },
+  },
+  {
+    name: 'sampling-mismatch',
+    summary: 'order-service samples 10% on its own: most traces lose order-service and notification-service',
+    flow: flows.order,
+    overrides: { 'order-service': { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    breaks: { hop: 'api-gateway → order-service', cause: 'not-sampled' },
+    // 10% are kept whole: with 5 requests, all 5 pass by chance once in 100,000 runs.
+    defaultRequests: 5,
+  },
+  {
+    name: 'missing-service-name',
+    summary: 'order-service has no OTEL_SERVICE_NAME: its spans arrive as unknown_service…',
+    flow: flows.order,
+    overrides: { 'order-service': { OTEL_SERVICE_NAME: undefined } },
+    breaks: { hop: 'api-gateway → order-service', cause: 'missing-service-name' },
+  },
+  {
+    name: 'lost-context',
+    summary: "order-service's HTTP client is not instrumented: notification-service starts a new trace",
+    flow: flows.order,
+    overrides: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'requests' } },
+    breaks: { hop: 'order-service → notification-service', cause: 'uninstrumented-call' },
   },
 ];
 

@@ -33,16 +33,12 @@ export const defaultEnvironmentOptions: EnvironmentOptions = {
   conformance: false,
 };
 
-export function serviceEnvironment(
-  service: Service,
-  addressing: Addressing,
-  options: EnvironmentOptions = defaultEnvironmentOptions,
-): Record<string, string> {
-  const env: Record<string, string | undefined> = {
+/** The OpenTelemetry settings every SDK reads, before a scenario's overrides. */
+function telemetryBase(service: Service, options: EnvironmentOptions): Record<string, string> {
+  return {
     OTEL_SERVICE_NAME: service.name,
     OTEL_RESOURCE_ATTRIBUTES: `service.version=${service.version},deployment.environment=${options.deploymentEnvironment}`,
     OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_EXPORTER_OTLP_ENDPOINT: addressing.collectorGrpcUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
     OTEL_PROPAGATORS: 'tracecontext,baggage',
     OTEL_TRACES_SAMPLER: 'parentbased_always_on',
@@ -50,6 +46,34 @@ export function serviceEnvironment(
     OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
+  };
+}
+
+function withOverrides(
+  service: Service,
+  env: Record<string, string>,
+  options: EnvironmentOptions,
+): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...env, ...options.overrides?.[service.name] };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** What a service's SDK is told in a run (scenario included): the verifier uses it to explain a break. */
+export function telemetryEnvironment(
+  service: Service,
+  options: EnvironmentOptions = defaultEnvironmentOptions,
+): Record<string, string> {
+  return withOverrides(service, telemetryBase(service, options), options);
+}
+
+export function serviceEnvironment(
+  service: Service,
+  addressing: Addressing,
+  options: EnvironmentOptions = defaultEnvironmentOptions,
+): Record<string, string> {
+  const env: Record<string, string> = {
+    ...telemetryBase(service, options),
+    OTEL_EXPORTER_OTLP_ENDPOINT: addressing.collectorGrpcUrl,
     HOST: addressing.bindHost,
     PORT: String(addressing.listenPort(service)),
     ...(options.conformance ? { POLYTRACE_CONFORMANCE: '1' } : {}),
@@ -58,6 +82,5 @@ export function serviceEnvironment(
     const upstream = services.find((s) => s.name === target);
     if (upstream) env[variable] = addressing.serviceUrl(upstream);
   }
-  Object.assign(env, options.overrides?.[service.name] ?? {});
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return withOverrides(service, env, options);
 }

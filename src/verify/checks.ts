@@ -1,24 +1,21 @@
 // The propagation checks, one function each. Every failure message names what
 // was expected, what was found and, where it can, the hop and the likely cause.
-import type { Span } from '../intake/span.js';
 import { client, expectedSpans, services } from '../topology/chain.js';
-import type { Edge, Flow, Service } from '../topology/types.js';
+import type { Edge, Service } from '../topology/types.js';
 import type { Check } from './result.js';
-import { explainStrayTraces } from './diagnose.js';
-import { TraceTree } from './trace-tree.js';
+import {
+  anonymousServices,
+  describeSpan,
+  diagnoseEdge,
+  explainStrayTraces,
+  hopName,
+  missingServiceName,
+  serviceOf,
+  type Evidence,
+} from './diagnose.js';
+import type { TraceTree } from './trace-tree.js';
 
-export interface Evidence {
-  flow: Flow;
-  traceId: string;
-  /** Spans carrying the trace ID polytrace sent. */
-  spans: Span[];
-  /** Spans of the chain seen during the request under other trace IDs. */
-  strays: Span[];
-  status?: number;
-}
-
-const hopName = (edge: Edge) => `${edge.from} → ${edge.to}`;
-const describe = (span: Span) => `${span.service} "${span.name}" (${span.kind})`;
+export type { Evidence } from './diagnose.js';
 
 export function checkResponseStatus(evidence: Evidence): Check {
   const { flow, status } = evidence;
@@ -54,7 +51,7 @@ export function checkSingleRoot(evidence: Evidence, tree: TraceTree): Check {
   const roots = tree.roots();
   const [root] = roots;
   if (roots.length === 1 && root && root.service === client.name) {
-    return { name: 'single-root', ok: true, message: `One root: ${describe(root)}` };
+    return { name: 'single-root', ok: true, message: `One root: ${describeSpan(root)}` };
   }
   if (roots.length === 0) {
     return {
@@ -66,7 +63,7 @@ export function checkSingleRoot(evidence: Evidence, tree: TraceTree): Check {
   return {
     name: 'single-root',
     ok: false,
-    message: `Expected one root span (polytrace's own client span), found ${roots.length}: ${roots.map(describe).join(', ')}`,
+    message: `Expected one root span (polytrace's own client span), found ${roots.length}: ${roots.map(describeSpan).join(', ')}`,
   };
 }
 
@@ -75,27 +72,26 @@ export function checkNoOrphans(evidence: Evidence, tree: TraceTree): Check {
   if (orphans.length === 0) return { name: 'no-orphans', ok: true, message: 'Every parent span is in the trace' };
   const lines = orphans.map(
     (span) =>
-      `${describe(span)} names parent ${span.parentSpanId}, which never arrived: the caller's span was not exported (sampled out, or its service did not flush)`,
+      `${describeSpan(span)} names parent ${span.parentSpanId}, which never arrived: the caller's span was not exported (sampled out, or its service did not flush)`,
   );
   return { name: 'no-orphans', ok: false, message: lines.join('; ') };
 }
 
 export function checkServicesPresent(evidence: Evidence): Check {
   const problems: string[] = [];
-  const present = new Set(evidence.spans.map((s) => s.service));
+  const anonymous = anonymousServices(evidence.spans);
+  const present = new Set(evidence.spans.map(serviceOf));
   for (const name of evidence.flow.services) {
     const service = services.find((s) => s.name === name);
     if (!service) continue;
+    const nameless = anonymous.find((a) => a.expected === name);
+    if (nameless) {
+      problems.push(missingServiceName(evidence, name, nameless.reported));
+      continue;
+    }
     const own = evidence.spans.filter((s) => s.service === name);
     if (own.length === 0) {
-      const anonymous = evidence.spans.find(
-        (s) => s.service.startsWith('unknown_service') && s.language === service.language,
-      );
-      problems.push(
-        anonymous
-          ? `${name} is missing: its ${service.language} spans arrived as "${anonymous.service}" — the service has no service.name (set OTEL_SERVICE_NAME)`
-          : `${name} (${service.language}) has no span in the trace`,
-      );
+      problems.push(`${name} (${service.language}) has no span in the trace`);
       continue;
     }
     const wrong = own.find((s) => s.language !== service.language);
@@ -115,58 +111,22 @@ export function checkServicesPresent(evidence: Evidence): Check {
   return { name: 'services-present', ok: true, message: `All services took part: ${summary}` };
 }
 
-function matchesRoute(span: Span, route: string): boolean {
-  const [method, path] = route.split(' ');
-  if (span.name === route) return true;
-  const spanMethod = span.attributes['http.request.method'] ?? span.attributes['http.method'];
-  return span.attributes['http.route'] === path && spanMethod === method;
-}
-
-export function serverSpansFor(spans: readonly Span[], edge: Edge): Span[] {
-  return spans.filter((s) => s.service === edge.to && s.kind === 'SERVER' && matchesRoute(s, edge.route));
-}
-
 export function checkEdge(evidence: Evidence, tree: TraceTree, edge: Edge): Check {
-  const name = `edge ${hopName(edge)}`;
   const hop = hopName(edge);
-  const fail = (message: string): Check => ({ name, ok: false, hop, message: `${hop}: ${message}` });
-  const [server] = serverSpansFor(evidence.spans, edge);
-  if (!server) {
-    if (serverSpansFor(evidence.strays, edge).length > 0) {
-      return fail(`${edge.to} handled "${edge.route}" in a new trace: the trace context did not cross this hop`);
-    }
-    const calledFrom = evidence.spans.some((s) => s.service === edge.from && s.kind === 'CLIENT');
-    return fail(
-      calledFrom
-        ? `expected a SERVER span "${edge.route}" in ${edge.to}, found none: ${edge.to} was called but its span never arrived (not exported, or sampled out)`
-        : `expected a SERVER span "${edge.route}" in ${edge.to}, found none: ${edge.from} never called ${edge.to}`,
-    );
-  }
-  const parent = tree.parentOf(server);
-  if (!parent) {
-    return fail(
-      `the SERVER span "${server.name}" in ${edge.to} names parent ${server.parentSpanId || '(none)'}, which is not in the trace: ${edge.from}'s client span was not exported`,
-    );
-  }
-  if (parent.service !== edge.from || parent.kind !== 'CLIENT') {
-    return fail(
-      `expected the parent of ${describe(server)} to be a CLIENT span of ${edge.from}, got ${describe(parent)}`,
-    );
-  }
-  if (edge.via && !tree.ancestors(parent).some((s) => s.service === edge.from && s.name === edge.via)) {
-    return fail(`expected ${edge.from}'s client span to sit inside its "${edge.via}" span, but it does not`);
-  }
+  const name = `edge ${hop}`;
+  const diagnosis = diagnoseEdge(evidence, tree, edge);
+  if (diagnosis) return { name, ok: false, hop, message: `${hop}: ${diagnosis.message}` };
   return {
     name,
     ok: true,
     hop,
-    message: `${hop}: ${describe(parent)} is the parent of ${describe(server)}`,
+    message: `${hop}: a CLIENT span of ${edge.from} is the parent of the SERVER span "${edge.route}" of ${edge.to}`,
   };
 }
 
 function checkServiceSpans(evidence: Evidence, tree: TraceTree, service: Service): string[] {
   const problems: string[] = [];
-  const own = evidence.spans.filter((s) => s.service === service.name);
+  const own = evidence.spans.filter((s) => serviceOf(s) === service.name);
   for (const expected of expectedSpans(service, evidence.flow)) {
     const span = own.find((s) => s.name === expected.name && s.kind === expected.kind);
     if (!span) {
@@ -180,7 +140,7 @@ function checkServiceSpans(evidence: Evidence, tree: TraceTree, service: Service
     }
     if (
       expected.parent &&
-      !tree.ancestors(span).some((a) => a.service === service.name && a.name === expected.parent)
+      !tree.ancestors(span).some((a) => serviceOf(a) === service.name && a.name === expected.parent)
     ) {
       problems.push(`${service.name}: expected "${expected.name}" inside "${expected.parent}", but it is not`);
     }

@@ -1,40 +1,239 @@
-// Explains a split trace: when spans of the chain arrive under a trace ID that
-// polytrace did not send, the service that started that trace is where the
-// context was lost, and the call into it is the hop that broke.
+// Says why a hop broke, in plain words. The shape of the spans tells most of
+// it (was there a client span? did the callee start a new trace? did it record
+// anything?); the settings polytrace gave each SDK (OTEL_PROPAGATORS,
+// OTEL_TRACES_SAMPLER, …) name the likely cause.
 import type { Span } from '../intake/span.js';
-import type { Evidence } from './checks.js';
+import { client, services } from '../topology/chain.js';
+import type { Edge, Flow } from '../topology/types.js';
 import { groupByTrace, TraceTree } from './trace-tree.js';
 
-export interface Explanation {
-  hop?: string;
+export interface Evidence {
+  flow: Flow;
+  traceId: string;
+  /** Spans carrying the trace ID polytrace sent. */
+  spans: Span[];
+  /** Spans of the chain seen during the request under other trace IDs. */
+  strays: Span[];
+  status?: number;
+  /** The OTEL_* settings each service ran with, by service name. */
+  config?: Record<string, Record<string, string>>;
+}
+
+export type Cause =
+  | 'propagator-mismatch'
+  | 'uninstrumented-call'
+  | 'not-sampled'
+  | 'not-exported'
+  | 'missing-service-name'
+  | 'not-called'
+  | 'wrong-parent'
+  | 'upstream-broken';
+
+export interface Diagnosis {
+  /** `caller → callee`. */
+  hop: string;
+  cause: Cause;
   message: string;
+}
+
+export const hopName = (edge: Pick<Edge, 'from' | 'to'>) => `${edge.from} → ${edge.to}`;
+export const describeSpan = (span: Span) => `${span.service} "${span.name}" (${span.kind})`;
+
+/**
+ * The topology service a span belongs to. A service without service.name
+ * reports `unknown_service…`; each language appears once in the chain, so its
+ * language still says which service it is.
+ */
+export function serviceOf(span: Span): string {
+  if (!span.service.startsWith('unknown_service')) return span.service;
+  return services.find((s) => s.language === span.language)?.name ?? span.service;
+}
+
+function matchesRoute(span: Span, route: string): boolean {
+  const [method, path] = route.split(' ');
+  if (span.name === route) return true;
+  const spanMethod = span.attributes['http.request.method'] ?? span.attributes['http.method'];
+  return span.attributes['http.route'] === path && spanMethod === method;
+}
+
+export function serverSpansFor(spans: readonly Span[], edge: Edge): Span[] {
+  return spans.filter((s) => serviceOf(s) === edge.to && s.kind === 'SERVER' && matchesRoute(s, edge.route));
+}
+
+/** The caller's client spans for this call: inside its `via` span when the edge names one. */
+function callerClientSpans(tree: TraceTree, edge: Edge): Span[] {
+  return tree.spans.filter(
+    (s) =>
+      serviceOf(s) === edge.from &&
+      s.kind === 'CLIENT' &&
+      (!edge.via || tree.ancestors(s).some((a) => serviceOf(a) === edge.from && a.name === edge.via)),
+  );
+}
+
+const formats: Record<string, string> = {
+  tracecontext: 'W3C traceparent',
+  b3: 'B3 single-header',
+  b3multi: 'B3 multi-header',
+  jaeger: 'Jaeger uber-trace-id',
+  xray: 'AWS X-Ray',
+  ottrace: 'OT trace',
+};
+
+function propagationFormats(evidence: Evidence, service: string): string[] {
+  const setting = service === client.name ? 'tracecontext' : (evidence.config?.[service]?.OTEL_PROPAGATORS ?? '');
+  return setting
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p && p !== 'baggage' && p !== 'none');
+}
+
+const listFormats = (names: string[]) => names.map((n) => formats[n] ?? n).join(' + ') || 'nothing';
+
+function propagatorMismatch(evidence: Evidence, edge: Edge): string {
+  const sends = propagationFormats(evidence, edge.from);
+  const reads = propagationFormats(evidence, edge.to);
+  const shared = sends.filter((p) => reads.includes(p));
+  const setting = (service: string) => evidence.config?.[service]?.OTEL_PROPAGATORS;
+  if (sends.length > 0 && reads.length > 0 && shared.length === 0) {
+    return (
+      `${edge.to} started a new trace: ${edge.from} sent ${listFormats(sends)} headers but ${edge.to} expects ` +
+      `${listFormats(reads)} (OTEL_PROPAGATORS: ${edge.from} "${setting(edge.from) ?? 'tracecontext'}", ${edge.to} "${setting(edge.to)}")`
+    );
+  }
+  return (
+    `${edge.to} started a new trace although ${edge.from} made a client span for the call: ${edge.to} did not read the ` +
+    `context ${edge.from} sent (${listFormats(sends)}). Likely cause: the two use different propagators, or something between them drops the header`
+  );
+}
+
+function notRecorded(evidence: Evidence, edge: Edge): Diagnosis {
+  const settings = evidence.config?.[edge.to] ?? {};
+  const sampler = settings.OTEL_TRACES_SAMPLER;
+  if (sampler && !sampler.startsWith('parentbased')) {
+    const ratio = settings.OTEL_TRACES_SAMPLER_ARG ? ` with ratio ${settings.OTEL_TRACES_SAMPLER_ARG}` : '';
+    return {
+      hop: hopName(edge),
+      cause: 'not-sampled',
+      message:
+        `${edge.from} called ${edge.to} (its client span is there) but ${edge.to} recorded nothing: ${edge.to} samples ` +
+        `on its own (OTEL_TRACES_SAMPLER=${sampler}${ratio}) instead of honouring the parent's sampled flag, so it dropped this trace and so did every service after it`,
+    };
+  }
+  return {
+    hop: hopName(edge),
+    cause: 'not-exported',
+    message: `${edge.from} called ${edge.to} (its client span is there) but no span of ${edge.to} arrived: ${edge.to} did not export its spans (check its OTLP endpoint and its log)`,
+  };
+}
+
+/** Why one call of the flow is not a CLIENT span in the caller parenting the SERVER span in the callee; undefined when it is. */
+export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): Diagnosis | undefined {
+  const hop = hopName(edge);
+  const at = (cause: Cause, message: string): Diagnosis => ({ hop, cause, message });
+  if (edge.from !== client.name && !tree.spans.some((s) => serviceOf(s) === edge.from)) {
+    return at(
+      'upstream-broken',
+      `${edge.from} is not in this trace, so its call to ${edge.to} cannot be checked (see the hop into ${edge.from})`,
+    );
+  }
+  const [server] = serverSpansFor(tree.spans, edge);
+  const clients = callerClientSpans(tree, edge);
+  if (!server) {
+    if (serverSpansFor(evidence.strays, edge).length > 0) {
+      return clients.length === 0
+        ? at('uninstrumented-call', uninstrumented(evidence, edge))
+        : at('propagator-mismatch', propagatorMismatch(evidence, edge));
+    }
+    if (clients.length > 0) return notRecorded(evidence, edge);
+    return at(
+      'not-called',
+      `expected a SERVER span "${edge.route}" in ${edge.to}, found none: ${edge.from} never called ${edge.to}`,
+    );
+  }
+  const parent = tree.parentOf(server);
+  if (!parent) {
+    return at(
+      'not-exported',
+      `the SERVER span "${server.name}" in ${edge.to} names parent ${server.parentSpanId || '(none)'}, which is not in the trace: ${edge.from}'s client span was not exported`,
+    );
+  }
+  if (serviceOf(parent) !== edge.from || parent.kind !== 'CLIENT') {
+    return at(
+      'wrong-parent',
+      `expected the parent of ${describeSpan(server)} to be a CLIENT span of ${edge.from}, got ${describeSpan(parent)}`,
+    );
+  }
+  if (edge.via && !clients.includes(parent)) {
+    return at(
+      'wrong-parent',
+      `expected ${edge.from}'s client span to sit inside its "${edge.via}" span, but it does not`,
+    );
+  }
+  return undefined;
+}
+
+function uninstrumented(evidence: Evidence, edge: Edge): string {
+  const disabled = evidence.config?.[edge.from]?.OTEL_PYTHON_DISABLED_INSTRUMENTATIONS;
+  const setting = disabled ? ` (OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=${disabled})` : '';
+  return (
+    `${edge.to} started a new trace: ${edge.from} made no client span for the call and sent no traceparent, ` +
+    `so its outgoing HTTP call is not instrumented or the context was not passed to it${setting}`
+  );
+}
+
+/** Services whose spans arrived without a service.name, with the name they should have had. */
+export function anonymousServices(spans: readonly Span[]): Array<{ expected: string; reported: string }> {
+  const seen = new Map<string, string>();
+  for (const span of spans) {
+    const expected = serviceOf(span);
+    if (expected !== span.service) seen.set(expected, span.service);
+  }
+  return [...seen].map(([expected, reported]) => ({ expected, reported }));
+}
+
+/** The first thing that broke in this trace, in flow order: what a person should fix first. */
+export function diagnoseTrace(evidence: Evidence): Diagnosis | undefined {
+  const tree = new TraceTree(evidence.spans);
+  for (const edge of evidence.flow.edges) {
+    const diagnosis = diagnoseEdge(evidence, tree, edge);
+    if (diagnosis && diagnosis.cause !== 'upstream-broken') return diagnosis;
+  }
+  const [anonymous] = anonymousServices(evidence.spans);
+  if (anonymous) {
+    const edge = evidence.flow.edges.find((e) => e.to === anonymous.expected);
+    return {
+      hop: edge ? hopName(edge) : anonymous.expected,
+      cause: 'missing-service-name',
+      message: missingServiceName(evidence, anonymous.expected, anonymous.reported),
+    };
+  }
+  return undefined;
+}
+
+export function missingServiceName(evidence: Evidence, expected: string, reported: string): string {
+  const unset =
+    evidence.config && !evidence.config[expected]?.OTEL_SERVICE_NAME ? ' (OTEL_SERVICE_NAME is not set)' : '';
+  return `${expected}'s spans arrived as "${reported}": the service has no service.name${unset}, so a trace viewer cannot tell it apart`;
 }
 
 /** The span where a stray trace entered the chain: its root, or the span whose parent is elsewhere. */
 function entrySpan(spans: Span[]): Span | undefined {
   const tree = new TraceTree(spans);
-  const candidates = [...tree.roots(), ...tree.orphans()];
-  return candidates.sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1))[0];
+  return [...tree.roots(), ...tree.orphans()].sort((a, b) =>
+    BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1,
+  )[0];
 }
 
-export function explainStrayTraces(evidence: Evidence): Explanation[] {
-  const explanations: Explanation[] = [];
-  for (const [traceId, spans] of groupByTrace(evidence.strays)) {
+/** For each trace that split off during the request: where it started and why. */
+export function explainStrayTraces(evidence: Evidence): Array<{ hop?: string; message: string }> {
+  const tree = new TraceTree(evidence.spans);
+  return [...groupByTrace(evidence.strays)].flatMap(([traceId, spans]) => {
     const entry = entrySpan(spans);
-    if (!entry) continue;
-    const edge = evidence.flow.edges.find((e) => e.to === entry.service);
+    if (!entry) return [];
     const where = `${entry.service} started a new trace ${traceId.slice(0, 8)}… at "${entry.name}"`;
-    if (!edge) {
-      explanations.push({ message: `Expected every span under trace ${evidence.traceId}, but ${where}.` });
-      continue;
-    }
-    const hop = `${edge.from} → ${edge.to}`;
-    explanations.push({
-      hop,
-      message:
-        `${hop}: ${where}, so the traceparent from ${edge.from} did not reach it. ` +
-        `Likely cause: ${edge.from}'s outgoing call is not instrumented, or the two services use different propagators (OTEL_PROPAGATORS).`,
-    });
-  }
-  return explanations;
+    const edge = evidence.flow.edges.find((e) => e.to === serviceOf(entry));
+    const diagnosis = edge && diagnoseEdge(evidence, tree, edge);
+    if (!edge || !diagnosis) return [{ message: `Expected every span under trace ${evidence.traceId}, but ${where}.` }];
+    return [{ hop: diagnosis.hop, message: `${diagnosis.hop}: ${diagnosis.message}.` }];
+  });
 }

@@ -1,5 +1,6 @@
 // What the verifier concludes about one trace: data only, renderers print it.
 import type { Span } from '../intake/span.js';
+import type { Diagnosis } from './diagnose.js';
 
 export interface Check {
   /** Stable identifier, e.g. `one-trace-id`; JUnit and JSON use it. */
@@ -18,6 +19,8 @@ export interface TraceResult {
   /** HTTP status the gateway answered with, when the request got an answer. */
   status?: number;
   checks: Check[];
+  /** The first thing that broke, in flow order, with its likely cause; absent when nothing did. */
+  diagnosis?: Diagnosis;
   spans: Span[];
   /** Spans of the chain seen during this request under other trace IDs (a broken propagation). */
   strays: Span[];

@@ -9,6 +9,7 @@ import {
   checkSingleRoot,
   type Evidence,
 } from './checks.js';
+import { diagnoseTrace } from './diagnose.js';
 import type { TraceResult } from './result.js';
 import { TraceTree } from './trace-tree.js';
 
@@ -23,10 +24,13 @@ export function verifyTrace(evidence: Evidence): TraceResult {
     ...evidence.flow.edges.map((edge) => checkEdge(evidence, tree, edge)),
     checkExpectedSpans(evidence, tree),
   ];
+  const ok = checks.every((c) => c.ok);
+  const diagnosis = ok ? undefined : diagnoseTrace(evidence);
   return {
     traceId: evidence.traceId,
     flow: evidence.flow.name,
-    ok: checks.every((c) => c.ok),
+    ok,
+    ...(diagnosis ? { diagnosis } : {}),
     ...(evidence.status !== undefined ? { status: evidence.status } : {}),
     checks,
     spans: evidence.spans,

@@ -22,19 +22,33 @@ interface JsonResult {
   ok: boolean;
   runtime: string;
   spansFile: string;
-  traces: Array<{ traceId: string; ok: boolean; status: number; checks: Array<{ name: string; ok: boolean; message: string }>; spans: JsonSpan[] }>;
+  traces: Array<{
+    traceId: string;
+    ok: boolean;
+    status: number;
+    checks: Array<{ name: string; ok: boolean; message: string }>;
+    spans: JsonSpan[];
+  }>;
 }
 
 /** Reads the Collector's raw OTLP JSON lines without polytrace's parser: an independent look. */
-function rawTraces(path: string): Map<string, Array<{ spanId: string; parentSpanId: string; language: string; service: string }>> {
+function rawTraces(
+  path: string,
+): Map<string, Array<{ spanId: string; parentSpanId: string; language: string; service: string }>> {
   const traces = new Map<string, Array<{ spanId: string; parentSpanId: string; language: string; service: string }>>();
   for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
     for (const rs of JSON.parse(line).resourceSpans ?? []) {
-      const attr = (key: string) => rs.resource?.attributes?.find((a: { key: string }) => a.key === key)?.value?.stringValue;
+      const attr = (key: string) =>
+        rs.resource?.attributes?.find((a: { key: string }) => a.key === key)?.value?.stringValue;
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
           const list = traces.get(span.traceId) ?? [];
-          list.push({ spanId: span.spanId, parentSpanId: span.parentSpanId ?? '', language: attr('telemetry.sdk.language'), service: attr('service.name') });
+          list.push({
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            language: attr('telemetry.sdk.language'),
+            service: attr('service.name'),
+          });
           traces.set(span.traceId, list);
         }
       }
@@ -47,7 +61,16 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'verifies one connected trace per request across go, java, python and nodejs',
     async () => {
-      const result = await polytrace(['check', '--runtime', 'local', '--json', '--requests', '3', '--out-dir', outDir()]);
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--json',
+        '--requests',
+        '3',
+        '--out-dir',
+        outDir(),
+      ]);
       expect(result.exitCode, result.all).toBe(0);
       const json = JSON.parse(result.stdout) as JsonResult;
       expect(json).toMatchObject({ schemaVersion: 1, ok: true, runtime: 'local' });
@@ -78,7 +101,18 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'traces the 401 path: one connected trace, no order-service span',
     async () => {
-      const result = await polytrace(['check', '--runtime', 'local', '--json', '--requests', '1', '--scenario', 'unauthorized', '--out-dir', outDir()]);
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--json',
+        '--requests',
+        '1',
+        '--scenario',
+        'unauthorized',
+        '--out-dir',
+        outDir(),
+      ]);
       expect(result.exitCode, result.all).toBe(0);
       const [trace] = (JSON.parse(result.stdout) as JsonResult).traces;
       expect(trace!.status).toBe(401);
@@ -107,7 +141,9 @@ describe('polytrace check --runtime local (real chain)', () => {
       expect(result.exitCode, result.all).toBe(130);
       expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
       expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
-      expect(await chainPortsFree()).toEqual(Object.fromEntries(Object.keys(await chainPortsFree()).map((k) => [k, true])));
+      expect(await chainPortsFree()).toEqual(
+        Object.fromEntries(Object.keys(await chainPortsFree()).map((k) => [k, true])),
+      );
       expect(await chainProcesses()).toEqual([]);
     },
     warmRun,

@@ -15,19 +15,33 @@ export function outDir(): string {
 }
 
 export function polytrace(args: string[]): ResultPromise<{ reject: false; all: true; env: { NO_COLOR: string } }> {
-  return execa('node', [cli, ...args], { reject: false, all: true, cwd: repo, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+  return execa('node', [cli, ...args], {
+    reject: false,
+    all: true,
+    cwd: repo,
+    env: { NO_COLOR: '1' },
+    stdin: 'ignore',
+  });
 }
 
 /** Every port of the chain answers "free" on 127.0.0.1. */
 export async function chainPortsFree(): Promise<Record<string, boolean>> {
   const ports = defaultPorts();
-  const entries = await Promise.all(Object.entries(ports).map(async ([name, port]) => [name, await isPortFree(port)] as const));
+  const entries = await Promise.all(
+    Object.entries(ports).map(async ([name, port]) => [name, await isPortFree(port)] as const),
+  );
   return Object.fromEntries(entries);
 }
 
 /** Command lines of running processes that belong to a polytrace chain (services or Collector). */
 export async function chainProcesses(): Promise<string[]> {
   const { stdout } = await execa('ps', ['-eo', 'args='], { reject: false });
-  const markers = ['otelcol-polytrace', 'auth-service.jar', 'instrumentation.js app.js', 'api-gateway', 'venv/bin/python app.py'];
+  const markers = [
+    'otelcol-polytrace',
+    'auth-service.jar',
+    'instrumentation.js app.js',
+    'api-gateway',
+    'venv/bin/python app.py',
+  ];
   return stdout.split('\n').filter((line) => markers.some((m) => line.includes(m)) && !line.includes('ps -eo'));
 }

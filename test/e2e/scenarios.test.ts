@@ -1,0 +1,61 @@
+// End-to-end: each pitfall of the seed, caused for real by one setting of a
+// real service, is found and explained by the verifier (--expect-broken).
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../../src/scenarios/catalog.js';
+import { outDir, polytrace } from './run-cli.js';
+
+const perRun = 5 * 60_000;
+
+interface JsonResult {
+  ok: boolean;
+  expectation: { met: boolean; message: string } | null;
+  traces: Array<{ ok: boolean; diagnosis: { hop: string; cause: string; message: string } | null }>;
+}
+
+describe('scenarios on the real chain (local runtime)', () => {
+  it.each(scenarios.filter((s) => s.breaks).map((s) => [s.name, s.breaks!] as const))(
+    '%s: the break is found at its hop, as its cause',
+    async (name, breaks) => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        name,
+        '--expect-broken',
+        '--json',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult;
+      expect(json.expectation?.met).toBe(true);
+      const brokenTraces = json.traces.filter((t) => !t.ok);
+      expect(brokenTraces.length).toBeGreaterThan(0);
+      for (const trace of brokenTraces) expect(trace.diagnosis).toMatchObject(breaks);
+    },
+    perRun,
+  );
+
+  it(
+    'without --expect-broken a broken scenario exits 1 and names the hop and the cause',
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'propagator-mismatch',
+        '--requests',
+        '1',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toMatch(
+        /order-service → notification-service: notification-service started a new trace: order-service sent W3C traceparent headers but notification-service expects B3/,
+      );
+    },
+    perRun,
+  );
+});

@@ -1,0 +1,132 @@
+// Each broken scenario's span shape, as the real chain produces it, must be
+// diagnosed as that scenario's cause at that scenario's hop.
+import { describe, expect, it } from 'vitest';
+import { scenarioEnvironment, telemetryConfig } from '../../src/core/check.js';
+import { judgeExpectedBreak } from '../../src/core/expect-broken.js';
+import type { Span } from '../../src/intake/span.js';
+import { findScenario, scenarios } from '../../src/scenarios/catalog.js';
+import type { Evidence } from '../../src/verify/checks.js';
+import { verifyTrace } from '../../src/verify/verify-trace.js';
+import { evidence, orderTrace, splitAt } from './fixtures/synthetic-trace.js';
+
+const scenario = (name: string) => findScenario(name)!;
+const configOf = (name: string) => telemetryConfig(scenarioEnvironment(scenario(name)));
+
+/** What each scenario does to the spans of one order, mirroring what the real SDKs do. */
+const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
+  // notification-service reads only B3: it ignores the traceparent and starts a new trace.
+  'propagator-mismatch': () => {
+    const { kept, strays } = splitAt(orderTrace(), 'notification-service');
+    return { spans: kept, strays };
+  },
+  // requests is not instrumented: no client span, no traceparent, a new trace downstream.
+  'lost-context': () => {
+    const { kept, strays } = splitAt(orderTrace(), 'notification-service');
+    return { spans: kept.filter((s) => !(s.service === 'order-service' && s.kind === 'CLIENT')), strays };
+  },
+  // order-service drops the trace and propagates sampled=0: nothing from it or after it.
+  'sampling-mismatch': () => ({
+    spans: orderTrace().filter((s) => !['order-service', 'notification-service'].includes(s.service)),
+    strays: [],
+  }),
+  // Without OTEL_SERVICE_NAME the Python SDK reports unknown_service:python.
+  'missing-service-name': () => ({
+    spans: orderTrace().map((s) => (s.service === 'order-service' ? { ...s, service: 'unknown_service:python' } : s)),
+    strays: [],
+  }),
+};
+
+const broken = scenarios.filter((s) => s.breaks);
+
+describe('scenarios', () => {
+  it('lists six, four of them broken on purpose', () => {
+    expect(scenarios.map((s) => s.name)).toEqual([
+      'happy',
+      'unauthorized',
+      'propagator-mismatch',
+      'sampling-mismatch',
+      'missing-service-name',
+      'lost-context',
+    ]);
+    expect(Object.keys(shapes).sort()).toEqual(broken.map((s) => s.name).sort());
+  });
+
+  it.each(broken.map((s) => s.name))('%s is diagnosed at its hop, as its cause', (name) => {
+    const { spans, strays } = shapes[name]!();
+    const result = verifyTrace(evidence(spans, { strays, config: configOf(name) } satisfies Partial<Evidence>));
+    expect(result.ok).toBe(false);
+    expect(result.diagnosis).toMatchObject(scenario(name).breaks!);
+  });
+
+  it('propagator-mismatch says who sent what and who expects what', () => {
+    const { spans, strays } = shapes['propagator-mismatch']!();
+    const result = verifyTrace(evidence(spans, { strays, config: configOf('propagator-mismatch') }));
+    expect(result.diagnosis!.message).toBe(
+      'notification-service started a new trace: order-service sent W3C traceparent headers but notification-service expects B3 single-header (OTEL_PROPAGATORS: order-service "tracecontext,baggage", notification-service "b3")',
+    );
+  });
+
+  it('lost-context names the uninstrumented client', () => {
+    const { spans, strays } = shapes['lost-context']!();
+    const result = verifyTrace(evidence(spans, { strays, config: configOf('lost-context') }));
+    expect(result.diagnosis!.message).toMatch(
+      /order-service made no client span for the call and sent no traceparent.*OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=requests/,
+    );
+  });
+
+  it('sampling-mismatch names the sampler and its ratio', () => {
+    const { spans } = shapes['sampling-mismatch']!();
+    const result = verifyTrace(evidence(spans, { config: configOf('sampling-mismatch') }));
+    expect(result.diagnosis!.message).toMatch(/OTEL_TRACES_SAMPLER=traceidratio with ratio 0.1/);
+  });
+
+  it('without the settings, the span shape alone still names the hop', () => {
+    const { spans, strays } = shapes['propagator-mismatch']!();
+    const result = verifyTrace(evidence(spans, { strays }));
+    expect(result.diagnosis).toMatchObject({
+      hop: 'order-service → notification-service',
+      cause: 'propagator-mismatch',
+    });
+    expect(result.diagnosis!.message).toMatch(/different propagators, or something between them drops the header/);
+  });
+
+  it('happy and unauthorized break nothing: no diagnosis on a good trace', () => {
+    expect(verifyTrace(evidence(orderTrace(), { config: configOf('happy') })).diagnosis).toBeUndefined();
+  });
+});
+
+describe('--expect-broken', () => {
+  const run = (name: string) => {
+    const { spans, strays } = shapes[name]!();
+    return verifyTrace(evidence(spans, { strays, config: configOf(name) }));
+  };
+
+  it('passes when every broken trace shows the expected cause at the expected hop', () => {
+    const judged = judgeExpectedBreak(scenario('lost-context'), [run('lost-context'), run('lost-context')]);
+    expect(judged).toEqual({
+      met: true,
+      message:
+        'The expected break was found and explained in 2/2 traces: order-service → notification-service (uninstrumented-call)',
+    });
+  });
+
+  it('tolerates traces a sampled break left whole', () => {
+    const whole = verifyTrace(evidence(orderTrace(), { config: configOf('sampling-mismatch') }));
+    expect(judgeExpectedBreak(scenario('sampling-mismatch'), [whole, run('sampling-mismatch')]).met).toBe(true);
+  });
+
+  it('fails when nothing broke', () => {
+    const judged = judgeExpectedBreak(scenario('lost-context'), [verifyTrace(evidence(orderTrace()))]);
+    expect(judged.met).toBe(false);
+    expect(judged.message).toMatch(/but all 1 traces passed/);
+  });
+
+  it('fails when it broke for another reason', () => {
+    const judged = judgeExpectedBreak(scenario('lost-context'), [run('propagator-mismatch')]);
+    expect(judged).toEqual({
+      met: false,
+      message:
+        'Expected the break at order-service → notification-service (uninstrumented-call), got order-service → notification-service (propagator-mismatch)',
+    });
+  });
+});
