@@ -60,7 +60,9 @@ chainFlags(
     .option('-n, --requests <count>', 'requests to fire at the gateway (default: 3; 5 for sampling-mismatch)')
     .option('--repeat <rounds>', 'fire the requests this many rounds, to flush out flakiness', '1')
     .option('--expect-broken', "exit 0 only when the scenario's break is found and explained as its cause (for CI)")
-    .option('--json', 'print one JSON document on stdout (progress stays on stderr)'),
+    .option('--json', 'print one JSON document on stdout (progress stays on stderr)')
+    .option('--html <file>', 'also write a self-contained HTML report (waterfalls, checks, dependency map)')
+    .option('--junit <file>', 'also write JUnit XML: one test case per check per trace'),
 ).action(async (flags) => {
   process.exitCode = await checkCommand(flags, controller.signal);
 });
@@ -68,7 +70,11 @@ chainFlags(
 chainFlags(
   program
     .command('up')
-    .description('start the chain, show one verified trace, then keep running and show every new trace until Ctrl-C'),
+    .description('start the chain, show one verified trace, then keep running and show every new trace until Ctrl-C')
+    .option(
+      '--conformance',
+      'turn on POST /w3c/test in every service, the test-service endpoint of the W3C Trace Context test suite (loopback URLs only)',
+    ),
 ).action(async (flags) => {
   process.exitCode = await upCommand(flags, controller.signal);
 });

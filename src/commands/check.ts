@@ -1,22 +1,21 @@
 import { check } from '../core/check.js';
 import { exitCodes, UsageError } from '../core/errors.js';
-import { renderJson } from '../report/json.js';
-import { colorEnabled, colorsFor } from '../report/style.js';
-import { renderCheckResult } from '../report/terminal.js';
 import { chainOptions, parseCount, type ChainFlags } from './options.js';
+import { emitReports, type ReportFlags } from './emit-reports.js';
 import { stderrProgress } from './progress-printer.js';
 
-export interface CheckFlags extends ChainFlags {
+export interface CheckFlags extends ChainFlags, ReportFlags {
   requests?: string;
   repeat: string;
   expectBroken?: boolean;
-  json?: boolean;
 }
 
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
   const chain = chainOptions(flags, stderrProgress());
   if (flags.expectBroken && !chain.scenario.breaks) {
-    throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${chain.scenario.name}"`);
+    throw new UsageError(
+      `Expected --expect-broken with a scenario that breaks something, got "${chain.scenario.name}"`,
+    );
   }
   const options = {
     ...chain,
@@ -25,11 +24,6 @@ export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Prom
     expectBroken: Boolean(flags.expectBroken),
   };
   const result = await check(options, signal);
-  if (flags.json) {
-    process.stdout.write(renderJson(result));
-  } else {
-    const colors = colorsFor(colorEnabled(process.stdout));
-    process.stdout.write(`${renderCheckResult(result, { width: process.stdout.columns || 100, colors })}\n`);
-  }
+  await emitReports(result, flags);
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
 }

@@ -5,17 +5,21 @@ import { renderWaterfall } from '../report/waterfall.js';
 import { chainOptions, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
-export async function upCommand(flags: ChainFlags, signal: AbortSignal): Promise<number> {
+export async function upCommand(flags: ChainFlags & { conformance?: boolean }, signal: AbortSignal): Promise<number> {
   const colors = colorsFor(colorEnabled(process.stdout));
   const width = () => process.stdout.columns || 100;
   const print = (text: string) => process.stdout.write(`${text}\n`);
-  const options = chainOptions(flags, stderrProgress());
+  const options = { ...chainOptions(flags, stderrProgress()), conformance: Boolean(flags.conformance) };
   await up(options, signal, {
     ready(chain, info) {
       print('');
       print(colors.bold(`polytrace is up (${info.runtime} runtime, scenario ${options.scenario.name})`));
       for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}`);
       print(`  ${'spans (OTLP JSON)'.padEnd(22)} ${info.spansFile}`);
+      if (options.conformance) {
+        print('W3C Trace Context test-service endpoints (python3 test.py <url> in w3c/trace-context/test):');
+        for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}/w3c/test`);
+      }
     },
     verified(trace) {
       print('');

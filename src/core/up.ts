@@ -15,6 +15,8 @@ import { collectEvidence } from './collect.js';
 
 export interface UpOptions extends Omit<ChainOptions, 'environment'> {
   scenario: Scenario;
+  /** Turns on each service's POST /w3c/test for the W3C Trace Context test suite. */
+  conformance: boolean;
 }
 
 export interface UpListener {
@@ -28,7 +30,7 @@ export interface UpListener {
 const settleMs = 1_000;
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
-  const environment = scenarioEnvironment(options.scenario);
+  const environment = { ...scenarioEnvironment(options.scenario), conformance: options.conformance };
   try {
     await withChain({ ...options, environment }, signal, async (session) => {
       listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });

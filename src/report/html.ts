@@ -37,8 +37,7 @@ function describeService(name: string): { language: string; stack: string } {
     : { language: '?', stack: 'not a service of the chain' };
 }
 
-const chip = (service: string) =>
-  `<span class="chip" style="--c:${colorOf(service)}">${escapeHtml(service)}</span>`;
+const chip = (service: string) => `<span class="chip" style="--c:${colorOf(service)}">${escapeHtml(service)}</span>`;
 
 function formatValue(value: AttributeValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
@@ -71,7 +70,11 @@ function spanRow(span: Span, depth: number, orphan: boolean, axis: Axis): string
   const width = Math.max(0.4, (durationMs(span) * 1e6 * 100) / axis.total);
   const failed = isFailed(span);
   const code = span.attributes['http.response.status_code'];
-  const mark = orphan ? '<span class="mark warn" title="its parent span never arrived">⚠</span>' : failed ? '<span class="mark bad">✗</span>' : '';
+  const mark = orphan
+    ? '<span class="mark warn" title="its parent span never arrived">⚠</span>'
+    : failed
+      ? '<span class="mark bad">✗</span>'
+      : '';
   const details = {
     kind: span.kind,
     status: span.status.message ? `${span.status.code}: ${span.status.message}` : span.status.code,
@@ -112,11 +115,21 @@ ${strays}
 </div>`;
 }
 
+/** The hop stands out wherever the message names it, so the eye finds where the trace broke. */
+function withHop(message: string, hop: string | undefined): string {
+  const text = escapeHtml(message);
+  if (!hop) return text;
+  const mark = `<span class="hop">${escapeHtml(hop)}</span>`;
+  return text.includes(escapeHtml(hop)) ? text.replace(escapeHtml(hop), mark) : `${mark} ${text}`;
+}
+
 function checksTable(trace: TraceResult): string {
   const rows = trace.checks
     .map(
-      (c) => `<tr class="${c.ok ? 'pass' : 'fail'}"><td class="icon">${c.ok ? '✓' : '✗'}</td><td class="check-name">${escapeHtml(c.name)}</td>
-<td>${c.hop ? `<span class="hop">${escapeHtml(c.hop)}</span> ` : ''}${escapeHtml(c.message)}</td></tr>`,
+      (
+        c,
+      ) => `<tr class="${c.ok ? 'pass' : 'fail'}"><td class="icon">${c.ok ? '✓' : '✗'}</td><td class="check-name">${escapeHtml(c.name)}</td>
+<td>${withHop(c.message, c.hop)}</td></tr>`,
     )
     .join('\n');
   return `<table class="checks"><thead><tr><th></th><th>check</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -154,7 +167,7 @@ function dependencyGraph(map: DependencyMap): string {
   const layer = layers(map);
   const nodeW = 180;
   const nodeH = 46;
-  const colW = 290;
+  const colW = 370;
   const rowH = 110;
   const position = new Map<string, { x: number; y: number }>();
   const perLayer = new Map<number, number>();
@@ -172,7 +185,7 @@ function dependencyGraph(map: DependencyMap): string {
       const b = position.get(e.to)!;
       const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2, b.x - 6, b.y + nodeH / 2];
       const mx = (x1 + x2) / 2;
-      const label = `${e.requests} req · ${e.errors} err · p95 ${formatMs(e.p95Ms)}`;
+      const label = `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
       return `<g class="edge${e.errors > 0 ? ' bad' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
 <text x="${mx}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
     })
@@ -257,12 +270,12 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .checks th,.deps th{color:var(--dim);font-weight:normal}
 .checks .icon{width:1.5em;font-weight:700}.checks .pass .icon{color:var(--ok)}.checks .fail .icon{color:var(--bad)}
 .checks .fail{background:#2d141633}.check-name{white-space:nowrap;font-weight:600}
-.hop{font-weight:600;color:var(--warn)}
+.hop{font-weight:600}.fail .hop{color:var(--warn)}
 .diagnosis{border-left:3px solid var(--warn);padding:4px 10px;background:#2a2210}
 .graph{display:block;max-width:100%;height:auto;margin:8px 0}
 .graph .node rect{fill:#0d1117;stroke:var(--c);stroke-width:2}
 .graph .svc{fill:var(--c);font-weight:600;font-size:14px}.graph .lng{fill:var(--dim);font-size:12px}
-.graph .edge path{fill:none;stroke:#8b949e;stroke-width:1.6}.graph .edge text{fill:var(--fg);font-size:12px}
+.graph .edge path{fill:none;stroke:#8b949e;stroke-width:1.6}.graph .edge text{fill:var(--fg);font-size:12px;paint-order:stroke;stroke:var(--panel);stroke-width:5px}
 .graph .edge.bad path{stroke:var(--bad)}.graph .edge.bad text{fill:var(--bad)}
 .deps td:nth-child(n+3),.deps th:nth-child(n+3){text-align:right}
 `;

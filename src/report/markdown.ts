@@ -34,7 +34,10 @@ export function renderMarkdownSummary(result: CheckResult): string {
   const failures = result.traces.flatMap((t, i) =>
     t.checks
       .filter((c) => !c.ok)
-      .map((c) => `- Request ${i + 1}, **${cell(c.name)}**${c.hop ? ` (${cell(c.hop)})` : ''}: ${cell(c.message)}`),
+      .map(
+        (c) =>
+          `- Request ${i + 1}, **${cell(c.name)}**${c.hop && !c.message.includes(c.hop) ? ` (${cell(c.hop)})` : ''}: ${cell(c.message)}`,
+      ),
   );
   if (failures.length > 0) lines.push('', '### Failed checks', '', ...failures);
   const map = dependencyMap(result.traces);

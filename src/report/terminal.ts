@@ -29,9 +29,11 @@ export function renderTraceSummary(trace: TraceResult, { colors }: Pick<Terminal
 export function renderCheckResult(result: CheckResult, options: TerminalOptions): string {
   const { colors } = options;
   const blocks = result.traces.map((trace, i) =>
-    [colors.bold(`Request ${i + 1}`), renderWaterfall(trace.spans, options), renderTraceSummary(trace, options)].join(
-      '\n',
-    ),
+    [
+      colors.bold(`Request ${i + 1}`),
+      renderWaterfall(trace.spans, { ...options, strays: trace.strays }),
+      renderTraceSummary(trace, options),
+    ].join('\n'),
   );
   const verified = result.traces.filter((t) => t.ok).length;
   const counted = `${verified}/${result.traces.length} traces verified`;

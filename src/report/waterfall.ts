@@ -9,6 +9,8 @@ import { serviceColor, type Colors } from './style.js';
 export interface WaterfallOptions {
   width: number;
   colors: Colors;
+  /** Spans of the same request under other trace IDs: drawn below a rule, on the same time axis. */
+  strays?: readonly Span[];
 }
 
 interface Row {
@@ -48,9 +50,10 @@ function statusMark(span: Span): string {
   return code === undefined ? '' : String(code);
 }
 
-export function renderWaterfall(spans: readonly Span[], { width, colors }: WaterfallOptions): string {
+export function renderWaterfall(traceSpans: readonly Span[], { width, colors, strays = [] }: WaterfallOptions): string {
+  const spans = [...traceSpans, ...strays];
   if (spans.length === 0) return colors.dim('  (no spans)');
-  const rows = waterfallRows(spans);
+  const rows = [...waterfallRows(traceSpans), ...(strays.length ? [undefined, ...waterfallRows(strays)] : [])];
   const start = spans.reduce(
     (min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min),
     BigInt(spans[0]!.startTimeUnixNano),
@@ -70,12 +73,17 @@ export function renderWaterfall(spans: readonly Span[], { width, colors }: Water
 
   // A header names the columns and labels the time axis, so a room can read the bars as time.
   const axisEnd = formatMs(total / 1e6);
-  const axis = barWidth >= axisEnd.length + 5 ? `0ms${axisEnd.padStart(barWidth - 4)} ` : `${axisEnd.padStart(barWidth - 1)} `;
+  const axis =
+    barWidth >= axisEnd.length + 5 ? `0ms${axisEnd.padStart(barWidth - 4)} ` : `${axisEnd.padStart(barWidth - 1)} `;
   const header = colors.dim(
     `  ${'span'.padEnd(nameWidth)} ${'service'.padEnd(serviceWidth)} lang code ${axis}${'duration'.padStart(8)}`,
   );
 
-  const lines = rows.map(({ span, depth, orphan }) => {
+  // The split-off part lines up under the call that lost it: a room sees where the trace broke.
+  const rule = colors.yellow(ellipsis('  ┄┄ under other trace IDs: the trace split here ┄┄', width - 1).trimEnd());
+  const lines = rows.map((row) => {
+    if (!row) return rule;
+    const { span, depth, orphan } = row;
     const color = serviceColor(colors, span.service);
     const failed = isFailed(span);
     const mark = orphan ? colors.yellow('⚠ ') : failed ? colors.red('✗ ') : '  ';

@@ -3,7 +3,7 @@
 // how each is built and started, the calls between them and the spans each
 // must produce. Runtimes, the verifier, renderers and `doctor` read this file;
 // nothing else repeats these facts.
-import type { Client, Collector, Flow, Service } from './types.js';
+import type { BaseImageKind, Client, Collector, Flow, Service } from './types.js';
 
 export const client: Client = {
   name: 'polytrace',
@@ -34,6 +34,7 @@ export const services: Service[] = [
       // The machine's Go is the one to use: never fetch another toolchain.
       env: { GOTOOLCHAIN: 'local' },
     },
+    docker: { image: 'polytrace/api-gateway:dev', baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' } },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'auth.verify', kind: 'INTERNAL', parent: 'POST /orders' },
@@ -76,6 +77,7 @@ export const services: Service[] = [
         OTEL_INSTRUMENTATION_OPENTELEMETRY_API_ENABLED: 'true',
       },
     },
+    docker: { image: 'polytrace/auth-service:dev', baseImages: { BUILD_IMAGE: 'maven', RUNTIME_IMAGE: 'jre' } },
     spans: [
       { name: 'GET /verify', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       {
@@ -109,6 +111,7 @@ export const services: Service[] = [
       start: { cmd: '{build}/venv/bin/python', args: ['app.py'] },
       env: { PYTHONUNBUFFERED: '1' },
     },
+    docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'order.process', kind: 'INTERNAL', parent: 'POST /orders', attributes: ['order.item_count', 'order.id'] },
@@ -133,6 +136,7 @@ export const services: Service[] = [
       outputs: ['node_modules/@opentelemetry/sdk-node/package.json'],
       start: { cmd: 'node', args: ['--require', './instrumentation.js', 'app.js'] },
     },
+    docker: { image: 'polytrace/notification-service:dev', baseImages: { NODE_IMAGE: 'node' } },
     spans: [
       {
         name: 'POST /notify',
@@ -166,6 +170,26 @@ export const collector: Collector = {
     // imports the Go module proxy here refuses; `go build` still fails on anything missing.
     env: { GOTOOLCHAIN: 'local', GOFLAGS: '-e' },
   },
+  docker: {
+    image: 'polytrace/otel-collector:dev',
+    baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' },
+    spansFile: '/var/run/polytrace/spans.jsonl',
+  },
+};
+
+/**
+ * The base images `polytrace images prepare` makes from a Debian root filesystem and the machine's
+ * own toolchains (docker/base-images/), under polytrace's own names so no official tag is ever
+ * overwritten. The Dockerfiles' defaults stay the official images.
+ */
+export const baseImages: Record<BaseImageKind, string> = {
+  debian: 'polytrace-base/debian:bookworm',
+  golang: 'polytrace-base/golang:bookworm',
+  maven: 'polytrace-base/maven:bookworm',
+  jre: 'polytrace-base/jre:bookworm',
+  python: 'polytrace-base/python:bookworm',
+  node: 'polytrace-base/node:bookworm',
+  'distroless-static': 'polytrace-base/distroless-static:bookworm',
 };
 
 const gatewayToAuth = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };

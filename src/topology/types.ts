@@ -31,6 +31,20 @@ export interface LocalRecipe {
   env?: Record<string, string>;
 }
 
+/** A stand-in base image that `polytrace images prepare` makes where no registry can be reached. */
+export type BaseImageKind = 'debian' | 'golang' | 'maven' | 'jre' | 'python' | 'node' | 'distroless-static';
+
+/** How the docker runtime builds a component's image from its Dockerfile (the context is the component's `dir`). */
+export interface DockerRecipe {
+  /** Tag polytrace builds; fixed, so Docker's layer cache is reused between runs. */
+  image: string;
+  /**
+   * The Dockerfile's base-image build arguments, each with the polytrace base image that stands in
+   * for its default (an official image) when that one is not on the machine.
+   */
+  baseImages: Record<string, BaseImageKind>;
+}
+
 export interface ExpectedSpan {
   name: string;
   kind: SpanKind;
@@ -57,6 +71,7 @@ export interface Service {
   /** Variable naming a data file the service writes; the runtime points it into the run's folder. */
   dataFileVariable?: string;
   local: LocalRecipe;
+  docker: DockerRecipe;
   /** Spans this service produces on the full (authorized) order flow. */
   spans: ExpectedSpan[];
   /** Wiring variables this service reads: variable name → the service it points at. */
@@ -95,6 +110,10 @@ export interface Collector {
   hostname: string;
   ports: { otlpGrpc: number; otlpHttp: number; health: number };
   local: LocalRecipe;
+  docker: DockerRecipe & {
+    /** Where the image's file exporter writes (config.yaml's default); the run's spans file is mounted there. */
+    spansFile: string;
+  };
 }
 
 /** The CLI's own identity: it makes the root span of every trace. */

@@ -148,4 +148,25 @@ describe('polytrace check --runtime local (real chain)', () => {
     },
     warmRun,
   );
+
+  it(
+    'leaves nothing running when the CLI itself is killed with SIGKILL',
+    async () => {
+      const run = polytrace(['check', '--runtime', 'local', '--out-dir', outDir()]);
+      await new Promise<void>((resolve) => {
+        run.all!.on('data', (chunk: Buffer) => {
+          if (/notification-service is ready|order-service is ready/.test(chunk.toString())) resolve();
+        });
+        void run.then(() => resolve());
+      });
+      run.kill('SIGKILL');
+      await run;
+      // No handler runs on SIGKILL: the detached reaper notices and stops the process groups.
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && (await chainProcesses()).length > 0) await new Promise((r) => setTimeout(r, 500));
+      expect(await chainProcesses()).toEqual([]);
+      expect(Object.values(await chainPortsFree()).every(Boolean)).toBe(true);
+    },
+    warmRun,
+  );
 });

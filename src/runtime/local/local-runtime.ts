@@ -17,6 +17,7 @@ import { buildComponent, buildDirFor, expandCommand, type BuildTarget } from './
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess } from './managed-process.js';
 import { trackForExit } from './exit-guard.js';
+import { recordProcess, startReaper } from './reaper.js';
 
 const collectorTarget: BuildTarget = {
   name: collector.name,
@@ -77,6 +78,9 @@ export class LocalRuntime implements Runtime {
   async start(plan: RunPlan): Promise<StartedChain> {
     const logsDir = join(plan.runDir, 'logs');
     await mkdir(logsDir, { recursive: true });
+    // Every process group started is written here; the reaper stops them if polytrace is killed.
+    const ledger = join(plan.runDir, 'processes.txt');
+    startReaper(ledger);
     const logPaths: Record<string, string> = {};
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const port = (name: string) => plan.ports[name]!;
@@ -101,6 +105,7 @@ export class LocalRuntime implements Runtime {
         logPath,
       });
       const untrack = trackForExit(child);
+      recordProcess(ledger, child.pid);
       plan.teardown.add(target.name, async () => {
         plan.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
         await child.stop();

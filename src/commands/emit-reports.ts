@@ -1,0 +1,37 @@
+// Sends the reports of `check` where the flags and environment ask: one to
+// stdout, --html and --junit to files, a Markdown summary appended to
+// $GITHUB_STEP_SUMMARY when GitHub Actions sets it. The reporters only render.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { CheckResult } from '../core/check.js';
+import { EnvironmentError } from '../core/errors.js';
+import { reporters, type ReportContext, type ReporterName } from '../report/reporters.js';
+import { colorEnabled, colorsFor } from '../report/style.js';
+
+export interface ReportFlags {
+  json?: boolean;
+  html?: string;
+  junit?: string;
+}
+
+async function toFile(what: string, path: string, text: string, append = false): Promise<void> {
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await (append ? appendFile : writeFile)(path, text);
+  } catch (error) {
+    throw new EnvironmentError(`Could not write the ${what} to ${path}: ${(error as Error).message}`);
+  }
+  process.stderr.write(`polytrace ▸ ${what}: ${path}\n`);
+}
+
+export async function emitReports(result: CheckResult, flags: ReportFlags, env = process.env): Promise<void> {
+  const context: ReportContext = {
+    width: process.stdout.columns || 100,
+    colors: colorsFor(colorEnabled(process.stdout, env)),
+  };
+  const render = (name: ReporterName) => reporters[name](result, context);
+  process.stdout.write(render(flags.json ? 'json' : 'terminal'));
+  if (flags.html) await toFile('HTML report', resolve(flags.html), render('html'));
+  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), render('junit'));
+  if (env.GITHUB_STEP_SUMMARY) await toFile('step summary', env.GITHUB_STEP_SUMMARY, render('github-summary'), true);
+}
