@@ -7,7 +7,8 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
 import { verifyTrace } from '../verify/verify-trace.js';
 import { withChain, type ChainOptions } from './chain-session.js';
-import { collectEvidence } from './collect.js';
+import { sleep } from './abort.js';
+import { collectEvidence, requestGapMs } from './collect.js';
 import { judgeExpectedBreak, type Expectation } from './expect-broken.js';
 
 export interface CheckOptions extends Omit<ChainOptions, 'environment'> {
@@ -54,6 +55,7 @@ export async function check(options: CheckOptions, signal: AbortSignal): Promise
       for (let i = 0; i < perRound; i++) {
         const n = round * perRound + i + 1;
         options.progress({ step: 'traffic', message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}` });
+        if (n > 1) await sleep(requestGapMs, signal);
         requests.push(await fireRequest(session.tracer, session.chain.gatewayUrl, flow, n - 1, signal));
       }
       // polytrace's own root spans go out now, not at teardown: the verifier waits for them.

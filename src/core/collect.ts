@@ -30,7 +30,10 @@ function isHealthProbe(span: Span): boolean {
 }
 
 /** Slack around a request's window, for clocks of different runtimes rounding differently. */
-const windowSlackMs = 50;
+export const windowSlackMs = 50;
+
+/** Requests are fired this far apart, so the slack of one window never reaches into the next. */
+export const requestGapMs = 3 * windowSlackMs;
 
 export function evidenceFor(
   requests: readonly FiredRequest[],

@@ -42,7 +42,8 @@ export function checkOneTraceId(evidence: Evidence): Check {
   return {
     name: 'one-trace-id',
     ok: false,
-    message: explanations.map((e) => e.message).join(' '),
+    // Several split-off traces can share one cause (e.g. each retried call): say it once.
+    message: [...new Set(explanations.map((e) => e.message))].join(' '),
     ...(explanations[0]?.hop ? { hop: explanations[0].hop } : {}),
   };
 }

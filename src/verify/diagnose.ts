@@ -102,7 +102,7 @@ function propagatorMismatch(evidence: Evidence, edge: Edge): string {
   }
   return (
     `${edge.to} started a new trace although ${edge.from} made a client span for the call: ${edge.to} did not read the ` +
-    `context ${edge.from} sent (${listFormats(sends)}). Likely cause: the two use different propagators, or something between them drops the header`
+    `context ${edge.from} sent${sends.length > 0 ? ` (${listFormats(sends)})` : ''}. Likely cause: the two use different propagators, or something between them drops the header`
   );
 }
 
