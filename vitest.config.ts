@@ -6,5 +6,6 @@ export default defineConfig({
     // End-to-end tests start the real chain: one at a time, generous time.
     fileParallelism: false,
     testTimeout: 20_000,
+    reporters: ['default', './test/plain-summary-reporter.ts'],
   },
 });

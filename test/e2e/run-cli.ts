@@ -14,14 +14,10 @@ export function outDir(): string {
   return mkdtempSync(join(tmpdir(), 'polytrace-e2e-'));
 }
 
-export function polytrace(args: string[]): ResultPromise<{ reject: false; all: true; env: { NO_COLOR: string } }> {
-  return execa('node', [cli, ...args], {
-    reject: false,
-    all: true,
-    cwd: repo,
-    env: { NO_COLOR: '1' },
-    stdin: 'ignore',
-  });
+const options = { reject: false, all: true, cwd: repo, env: { NO_COLOR: '1' }, stdin: 'ignore' } as const;
+
+export function polytrace(args: string[]): ResultPromise<typeof options> {
+  return execa('node', [cli, ...args], options);
 }
 
 /** Every port of the chain answers "free" on 127.0.0.1. */
