@@ -25,7 +25,7 @@ export async function upCommand(flags: ChainFlags & { conformance?: boolean }, s
       print('');
       print(colors.bold('A first request, fired and verified by polytrace:'));
       print(renderWaterfall(trace.spans, { width: width(), colors }));
-      print(renderTraceSummary(trace, { colors }));
+      print(renderTraceSummary(trace, { colors, width: width() }));
       print('');
       print(colors.bold('Send your own (each new trace shows up below); Ctrl-C stops everything:'));
       print(

@@ -4,3 +4,23 @@
 export function formatMs(ms: number): string {
   return ms < 999.95 ? `${ms.toFixed(1)}ms` : `${(ms / 1000).toFixed(2)}s`;
 }
+
+/**
+ * Word-wraps plain text to `width` columns, every line after the first indented
+ * by `indent` spaces: failure sentences are long, terminals may be 80 wide.
+ */
+export function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const room = width - (lines.length === 0 ? 0 : indent);
+    if (line && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l, i) => (i === 0 ? l : `${' '.repeat(indent)}${l}`)).join('\n');
+}

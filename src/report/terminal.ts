@@ -5,25 +5,33 @@ import { renderWaterfall } from './waterfall.js';
 import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
+import { wrap } from './format.js';
 
 export interface TerminalOptions {
   width: number;
   colors: Colors;
 }
 
-export function renderTraceSummary(trace: TraceResult, { colors }: Pick<TerminalOptions, 'colors'>): string {
+export function renderTraceSummary(trace: TraceResult, { colors, width }: TerminalOptions): string {
   const services = new Set(trace.spans.map((s) => s.service));
   const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
   const passed = trace.checks.filter((c) => c.ok).length;
   const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
   const facts = `${trace.flow} flow, HTTP ${trace.status ?? '—'}, ${trace.spans.length} spans, ${services.size} services, ${languages.size} languages (${[...languages].join(', ')}); ${passed}/${trace.checks.length} checks passed`;
+  // Wrapped as plain text first: colour codes would count as columns.
   const failures = trace.checks
     .filter((c) => !c.ok)
-    .map((c) => `    ${colors.red('✗')} ${colors.bold(c.name)}: ${c.message}`);
+    .map((c) => {
+      const [first, ...rest] = wrap(`✗ ${c.name}: ${c.message}`, width - 4, 6).split('\n');
+      const named = first!.replace(`✗ ${c.name}:`, `${colors.red('✗')} ${colors.bold(c.name)}:`);
+      return ['    ' + named, ...rest.map((l) => `    ${l}`)].join('\n');
+    });
   const cause = trace.diagnosis
     ? [`    ${colors.yellow('⇒')} first break: ${colors.bold(trace.diagnosis.hop)} (${trace.diagnosis.cause})`]
     : [];
-  return [`${head}  ${colors.dim(facts)}`, ...failures, ...cause].join('\n');
+  const [factsFirst, ...factsRest] = wrap(facts, width - 4, 2).split('\n');
+  const summary = [`${head}`, ...[factsFirst!, ...factsRest].map((l) => `  ${colors.dim(l.trim())}`)].join('\n');
+  return [summary, ...failures, ...cause].join('\n');
 }
 
 export function renderCheckResult(result: CheckResult, options: TerminalOptions): string {

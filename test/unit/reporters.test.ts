@@ -110,6 +110,14 @@ describe('terminal summary', () => {
     const text = renderCheckResult(checkResult([goodTrace()]), { width: 80, colors: colorsFor(false) });
     expect(text).toMatch(/Service dependencies[\s\S]*api-gateway +→ auth-service +1 +0 +0/);
   });
+
+  it('stays within 80 columns, failure sentences wrapped, with a broken trace too', () => {
+    const text = renderCheckResult(checkResult([goodTrace(), splitTrace()]), { width: 80, colors: colorsFor(false) });
+    expect(text).toMatch(/one-trace-id: /);
+    for (const line of text.split('\n').filter((l) => !l.includes('spans: /'))) {
+      expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+  });
 });
 
 describe('HTML reporter (structure; the browser test opens it)', () => {
