@@ -2,7 +2,7 @@
 // on the local runtime, driven through the CLI as a user runs it.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chainPortsFree, chainProcesses, outDir, polytrace } from './run-cli.js';
+import { chainPortsFree, chainProcesses, outDir, polytrace, startUntilPartlyUp } from './run-cli.js';
 
 // A cold machine builds the Collector and four services first (several minutes).
 const coldBuild = 30 * 60_000;
@@ -128,22 +128,13 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'stops every process it started when interrupted with SIGINT',
     async () => {
-      const run = polytrace(['check', '--runtime', 'local', '--out-dir', outDir()]);
-      // Interrupt once the chain is partly up: the moment teardown matters most.
-      await new Promise<void>((resolve) => {
-        run.all!.on('data', (chunk: Buffer) => {
-          if (/notification-service is ready|order-service is ready/.test(chunk.toString())) resolve();
-        });
-        void run.then(() => resolve());
-      });
+      const { run } = await startUntilPartlyUp(['check', '--runtime', 'local', '--out-dir', outDir()]);
       run.kill('SIGINT');
       const result = await run;
       expect(result.exitCode, result.all).toBe(130);
       expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
       expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
-      expect(await chainPortsFree()).toEqual(
-        Object.fromEntries(Object.keys(await chainPortsFree()).map((k) => [k, true])),
-      );
+      expect(Object.values(await chainPortsFree()).every(Boolean)).toBe(true);
       expect(await chainProcesses()).toEqual([]);
     },
     warmRun,
@@ -152,13 +143,7 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'leaves nothing running when the CLI itself is killed with SIGKILL',
     async () => {
-      const run = polytrace(['check', '--runtime', 'local', '--out-dir', outDir()]);
-      await new Promise<void>((resolve) => {
-        run.all!.on('data', (chunk: Buffer) => {
-          if (/notification-service is ready|order-service is ready/.test(chunk.toString())) resolve();
-        });
-        void run.then(() => resolve());
-      });
+      const { run } = await startUntilPartlyUp(['check', '--runtime', 'local', '--out-dir', outDir()]);
       run.kill('SIGKILL');
       await run;
       // No handler runs on SIGKILL: the detached reaper notices and stops the process groups.

@@ -20,6 +20,22 @@ export function polytrace(args: string[]): ResultPromise<typeof options> {
   return execa('node', [cli, ...args], options);
 }
 
+/**
+ * Starts the CLI and resolves once part of the chain is up (a service said it is ready),
+ * or the CLI ended: the moment an interruption tests teardown hardest.
+ */
+export async function startUntilPartlyUp(args: string[]) {
+  const run = polytrace(args);
+  await new Promise<void>((resolve) => {
+    run.all.on('data', (chunk: Buffer) => {
+      if (/(notification-service|order-service) is ready/.test(chunk.toString())) resolve();
+    });
+    void run.then(() => resolve());
+  });
+  // Wrapped: an async function returning the subprocess (a thenable) would await its end.
+  return { run };
+}
+
 /** Every port of the chain answers "free" on 127.0.0.1. */
 export async function chainPortsFree(): Promise<Record<string, boolean>> {
   const ports = defaultPorts();

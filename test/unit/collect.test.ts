@@ -7,7 +7,13 @@ import { orderTrace, splitAt, TraceBuilder } from './fixtures/synthetic-trace.js
 describe('evidenceFor', () => {
   const spans = orderTrace();
   const first = startMs(spans[0]!);
-  const request = { flow: flows.order, traceId: spans[0]!.traceId, status: 201, startedAt: first - 1, endedAt: first + 400 };
+  const request = {
+    flow: flows.order,
+    traceId: spans[0]!.traceId,
+    status: 201,
+    startedAt: first - 1,
+    endedAt: first + 400,
+  };
 
   it("gives each request its own trace's spans", () => {
     const [evidence] = evidenceFor([request], spans);
@@ -24,7 +30,11 @@ describe('evidenceFor', () => {
   it('ignores health probes and traffic outside the window', () => {
     const other = new TraceBuilder();
     other.span('api-gateway', 'GET /healthz', 'SERVER', undefined, { 'url.path': '/healthz' });
-    const late = { ...orderTrace()[1]!, traceId: 'f'.repeat(32), startTimeUnixNano: String(BigInt(first + 5_000) * 1_000_000n) };
+    const late = {
+      ...orderTrace()[1]!,
+      traceId: 'f'.repeat(32),
+      startTimeUnixNano: String(BigInt(first + 5_000) * 1_000_000n),
+    };
     const [evidence] = evidenceFor([request], [...spans, ...other.spans, late]);
     expect(evidence!.strays).toEqual([]);
   });

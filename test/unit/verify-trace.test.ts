@@ -48,7 +48,9 @@ describe('verifyTrace on broken traces', () => {
     const spans = orderTrace().filter((s) => !(s.service === 'api-gateway' && s.name === 'GET'));
     const result = verifyTrace(evidence(spans));
     expect(check(result, 'no-orphans').ok).toBe(false);
-    expect(check(result, 'no-orphans').message).toMatch(/auth-service "GET \/verify" \(SERVER\) names parent [0-9a-f]+, which never arrived/);
+    expect(check(result, 'no-orphans').message).toMatch(
+      /auth-service "GET \/verify" \(SERVER\) names parent [0-9a-f]+, which never arrived/,
+    );
     expect(check(result, 'edge api-gateway → auth-service').ok).toBe(false);
   });
 
@@ -77,7 +79,9 @@ describe('verifyTrace on broken traces', () => {
   });
 
   it('a service without service.name is named as such', () => {
-    const spans = orderTrace().map((s) => (s.service === 'auth-service' ? { ...s, service: 'unknown_service:java' } : s));
+    const spans = orderTrace().map((s) =>
+      s.service === 'auth-service' ? { ...s, service: 'unknown_service:java' } : s,
+    );
     const result = verifyTrace(evidence(spans));
     expect(check(result, 'services-present').message).toMatch(
       /auth-service's spans arrived as "unknown_service:java": the service has no service.name/,
@@ -100,7 +104,9 @@ describe('verifyTrace on broken traces', () => {
     const result = verifyTrace(evidence(rewired));
     const edge = check(result, 'edge api-gateway → auth-service');
     expect(edge.ok).toBe(false);
-    expect(edge.message).toMatch(/expected the parent .* to be a CLIENT span of api-gateway, got api-gateway "auth.verify" \(INTERNAL\)/);
+    expect(edge.message).toMatch(
+      /expected the parent .* to be a CLIENT span of api-gateway, got api-gateway "auth.verify" \(INTERNAL\)/,
+    );
   });
 
   it('a missing span names the span and the service', () => {
@@ -112,8 +118,12 @@ describe('verifyTrace on broken traces', () => {
   });
 
   it('a missing attribute', () => {
-    const spans = orderTrace().map((s) => (s.name === 'order.process' ? { ...s, attributes: { 'order.item_count': 2 } } : s));
-    expect(check(verifyTrace(evidence(spans)), 'expected-spans').message).toMatch(/"order.process" lacks attribute order.id/);
+    const spans = orderTrace().map((s) =>
+      s.name === 'order.process' ? { ...s, attributes: { 'order.item_count': 2 } } : s,
+    );
+    expect(check(verifyTrace(evidence(spans)), 'expected-spans').message).toMatch(
+      /"order.process" lacks attribute order.id/,
+    );
   });
 
   it('the 401 flow fails when orders was called anyway', () => {
