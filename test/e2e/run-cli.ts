@@ -1,11 +1,13 @@
 // Runs the built CLI as a subprocess, the way a user or CI does.
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync } from 'node:fs';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPorts } from '../../src/topology/ports.js';
 import { isPortFree } from '../../src/runtime/port-check.js';
+import { cacheDir } from '../../src/core/paths.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const cli = join(repo, 'bin', 'polytrace.js');
@@ -45,15 +47,39 @@ export async function chainPortsFree(): Promise<Record<string, boolean>> {
   return Object.fromEntries(entries);
 }
 
-/** Command lines of running processes that belong to a polytrace chain (services or Collector). */
+/**
+ * Command lines of running processes of this checkout's local chain: started from its
+ * services/ or docker/ folders, or from polytrace's build cache, or its reaper. Processes of
+ * containers (their cwd is inside the container) and of other checkouts do not count.
+ */
 export async function chainProcesses(): Promise<string[]> {
-  const { stdout } = await execa('ps', ['-eo', 'args='], { reject: false });
-  const markers = [
-    'otelcol-polytrace',
-    'auth-service.jar',
-    'instrumentation.js app.js',
-    'api-gateway',
-    'venv/bin/python app.py',
-  ];
-  return stdout.split('\n').filter((line) => markers.some((m) => line.includes(m)) && !line.includes('ps -eo'));
+  const cache = cacheDir();
+  const found: string[] = [];
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim();
+      const cwd = await readlink(`/proc/${pid}/cwd`);
+      const ours =
+        cmdline.includes(cache) ||
+        cmdline.includes(join(repo, 'dist', 'runtime', 'local', 'reaper-main.js')) ||
+        cwd.startsWith(join(repo, 'services')) ||
+        cwd.startsWith(join(repo, 'docker'));
+      if (ours) found.push(`${pid} ${cmdline}`);
+    } catch {
+      // gone in the meantime, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Waits up to `ms` for this checkout's chain processes to be gone; returns what is left. */
+export async function chainProcessesAfter(ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let left = await chainProcesses();
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    left = await chainProcesses();
+  }
+  return left;
 }
