@@ -1,0 +1,89 @@
+// What every runtime's end-to-end test asserts about a `check --json` result,
+// checked twice: through polytrace's JSON, and again from the Collector's raw
+// OTLP JSON lines without polytrace's parser.
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+
+export interface JsonSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: string;
+  service: string;
+  language: string;
+}
+
+export interface JsonResult {
+  schemaVersion: number;
+  ok: boolean;
+  runtime: string;
+  spansFile: string;
+  traces: Array<{
+    traceId: string;
+    ok: boolean;
+    status: number;
+    checks: Array<{ name: string; ok: boolean; message: string }>;
+    spans: JsonSpan[];
+  }>;
+}
+
+type RawSpan = { spanId: string; parentSpanId: string; language: string; service: string };
+
+/** Reads the Collector's raw OTLP JSON lines without polytrace's parser: an independent look. */
+export function rawTraces(path: string): Map<string, RawSpan[]> {
+  const traces = new Map<string, RawSpan[]>();
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    for (const rs of JSON.parse(line).resourceSpans ?? []) {
+      const attr = (key: string) =>
+        rs.resource?.attributes?.find((a: { key: string }) => a.key === key)?.value?.stringValue;
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const span of ss.spans ?? []) {
+          const list = traces.get(span.traceId) ?? [];
+          list.push({
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            language: attr('telemetry.sdk.language'),
+            service: attr('service.name'),
+          });
+          traces.set(span.traceId, list);
+        }
+      }
+    }
+  }
+  return traces;
+}
+
+const languages = new Set(['go', 'java', 'python', 'nodejs']);
+
+/** One connected trace per request, four languages, at least 11 spans: in the JSON and in the raw spans. */
+export function expectConnectedOrderTraces(json: JsonResult, runtime: string, requests: number): void {
+  expect(json).toMatchObject({ schemaVersion: 1, ok: true, runtime });
+  expect(json.traces).toHaveLength(requests);
+  for (const trace of json.traces) {
+    expect(trace.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(trace.status).toBe(201);
+    expect(new Set(trace.spans.map((s) => s.traceId))).toEqual(new Set([trace.traceId]));
+    expect(new Set(trace.spans.map((s) => s.language))).toEqual(languages);
+    expect(trace.spans.length).toBeGreaterThanOrEqual(11);
+  }
+
+  const raw = rawTraces(json.spansFile);
+  for (const { traceId } of json.traces) {
+    const spans = raw.get(traceId) ?? [];
+    const ids = new Set(spans.map((s) => s.spanId));
+    expect(spans.filter((s) => !s.parentSpanId)).toHaveLength(1);
+    expect(spans.filter((s) => s.parentSpanId && !ids.has(s.parentSpanId))).toEqual([]);
+    expect(new Set(spans.map((s) => s.language))).toEqual(languages);
+  }
+}
+
+/** The 401 path: one connected trace through the gateway and auth only. */
+export function expectUnauthorizedTrace(json: JsonResult): void {
+  const [trace] = json.traces;
+  expect(trace!.status).toBe(401);
+  expect(trace!.checks.filter((c) => !c.ok)).toEqual([]);
+  expect(trace!.spans.filter((s) => !s.parentSpanId)).toHaveLength(1);
+  expect(new Set(trace!.spans.map((s) => s.service))).toEqual(new Set(['polytrace', 'api-gateway', 'auth-service']));
+  expect(trace!.spans.find((s) => s.name === 'token.validate')).toBeDefined();
+}
