@@ -2,7 +2,9 @@
 // src/commands/; the core under src/ never prints or exits.
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
+import { cleanCommand } from './commands/clean.js';
 import { doctorCommand } from './commands/doctor.js';
+import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
@@ -85,6 +87,43 @@ program
   .option('--port <name=port>', 'check a moved port instead, e.g. api-gateway=9080 (repeatable)', collect, [])
   .action(async (flags) => {
     process.exitCode = await doctorCommand(flags);
+  });
+
+const images = program
+  .command('images')
+  .description(
+    "the docker runtime's images where no registry can be reached: prepare them here, or carry them on a file",
+  );
+images
+  .command('prepare')
+  .description(
+    "make local base images (a debootstrapped Debian + this machine's Go, JDK, Maven, Python, Node) and build the chain's images on them",
+  )
+  .option('--force', 'make the base images again even when they are there')
+  .action(async (flags) => {
+    process.exitCode = await imagesPrepareCommand(flags, controller.signal);
+  });
+images
+  .command('save <file>')
+  .description('write every polytrace image to one file (gzipped when it ends in .gz), for a machine with no network')
+  .action(async (file: string) => {
+    process.exitCode = await imagesSaveCommand(file, controller.signal);
+  });
+images
+  .command('load <file>')
+  .description('load the images `polytrace images save` wrote')
+  .action(async (file: string) => {
+    process.exitCode = await imagesLoadCommand(file, controller.signal);
+  });
+
+program
+  .command('clean')
+  .description("remove the containers and networks that crashed or killed runs left (found by polytrace's labels)")
+  .option('--images', "also remove the chain's images (rebuilt by the next docker run)")
+  .option('--all', 'also remove the base images `images prepare` made')
+  .option('--force', 'also remove those of runs that are still going')
+  .action(async (flags) => {
+    process.exitCode = await cleanCommand(flags);
   });
 
 program

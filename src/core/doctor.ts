@@ -71,33 +71,43 @@ export async function portItems(ports: PortMap): Promise<DoctorItem[]> {
   );
 }
 
-export async function dockerItem(): Promise<DoctorItem> {
-  if (!(await which('docker'))) {
-    return {
-      group: 'docker',
-      name: 'engine',
-      ok: false,
-      detail: 'no docker client on PATH; the local runtime will be used',
-      fix: installHints.docker,
-    };
-  }
-  const result = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], {
-    reject: false,
-    timeout: 10_000,
-    stdin: 'ignore',
-  });
-  return result.exitCode === 0
-    ? { group: 'docker', name: 'engine', ok: true, detail: `Docker engine ${result.stdout.trim()} answers` }
-    : {
+export async function dockerItems(): Promise<DoctorItem[]> {
+  // Loaded here only: testcontainers finds the engine the way the docker runtime will.
+  const { dockerReadiness } = await import('../runtime/docker/readiness.js');
+  const docker = await dockerReadiness();
+  if (!docker.engine.ok) {
+    return [
+      {
         group: 'docker',
         name: 'engine',
         ok: false,
-        detail: 'no Docker engine answers; the local runtime will be used',
-        fix: 'start dockerd (e.g. `dockerd &` as root, or `systemctl start docker`)',
-      };
+        detail: `${docker.engine.detail.replace(/: start the Docker engine.*$/, '')}; the local runtime will be used`,
+        fix: (await which('docker'))
+          ? 'start dockerd (e.g. `dockerd &` as root, or `systemctl start docker`)'
+          : installHints.docker,
+      },
+    ];
+  }
+  return [
+    { group: 'docker', name: 'engine', ok: true, detail: docker.engine.detail },
+    docker.images
+      ? {
+          group: 'docker',
+          name: 'images',
+          ok: true,
+          detail: `the ${docker.images} are here: --runtime docker needs no registry`,
+        }
+      : {
+          group: 'docker',
+          name: 'images',
+          ok: false,
+          detail: 'no polytrace images and no official base images here: --runtime auto uses local processes',
+          fix: 'polytrace images prepare (as root; or `images load FILE` with a file from `images save`)',
+        },
+  ];
 }
 
 export async function doctor(ports: PortMap): Promise<DoctorItem[]> {
-  const [toolchains, portList, docker] = await Promise.all([toolchainItems(), portItems(ports), dockerItem()]);
-  return [...toolchains, ...portList, docker];
+  const [toolchains, portList, docker] = await Promise.all([toolchainItems(), portItems(ports), dockerItems()]);
+  return [...toolchains, ...portList, ...docker];
 }

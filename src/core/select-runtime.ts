@@ -1,17 +1,47 @@
 // Chooses the runtime: the one asked for, or for `auto` docker when an engine
-// answers, else local. The reason is reported so the first lines say why.
-import { EnvironmentError } from './errors.js';
+// answers and the chain's images can be had, else local. The reason is
+// reported so the first lines say why. The docker runtime is loaded only when
+// it is wanted: a local run never loads testcontainers.
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
 import type { Runtime } from '../runtime/runtime.js';
+import { localTargets } from '../runtime/local/local-runtime.js';
+import { missingToolchains } from '../runtime/toolchains.js';
 
 export type RuntimeChoice = 'local' | 'docker' | 'auto';
 
+async function dockerRuntime(): Promise<Runtime> {
+  const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+  return new DockerRuntime();
+}
+
 export async function selectRuntime(choice: RuntimeChoice): Promise<{ runtime: Runtime; reason: string }> {
-  if (choice === 'docker') {
-    throw new EnvironmentError(
-      'the docker runtime is not available yet in this version of polytrace: use --runtime local',
-    );
-  }
+  if (choice === 'docker') return { runtime: await dockerRuntime(), reason: 'asked for with --runtime docker' };
   if (choice === 'local') return { runtime: new LocalRuntime(), reason: 'asked for with --runtime local' };
-  return { runtime: new LocalRuntime(), reason: 'auto: the docker runtime is not available yet, so local processes' };
+
+  const { dockerReadiness } = await import('../runtime/docker/readiness.js');
+  const docker = await dockerReadiness();
+  if (!docker.engine.ok) {
+    return {
+      runtime: new LocalRuntime(),
+      reason: `auto: ${docker.engine.detail.replace(/, or use --runtime local$/, '')}; so local processes`,
+    };
+  }
+  if (docker.images) {
+    return {
+      runtime: await dockerRuntime(),
+      reason: `auto: ${docker.engine.detail} and the ${docker.images} are here`,
+    };
+  }
+  // Nothing to build from but a registry: where the toolchains are here, local processes are the sure way.
+  const missing = await missingToolchains(localTargets.flatMap((t) => t.recipe.toolchains));
+  if (missing.length === 0) {
+    return {
+      runtime: new LocalRuntime(),
+      reason: `auto: ${docker.engine.detail}, but no images are prepared (\`polytrace images prepare\` makes them); so local processes`,
+    };
+  }
+  return {
+    runtime: await dockerRuntime(),
+    reason: `auto: ${docker.engine.detail} and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing here; Docker pulls the official base images`,
+  };
 }

@@ -5,15 +5,15 @@ export interface WaitForHealthOptions {
   url: string;
   timeoutMs: number;
   signal: AbortSignal;
-  /** Called between tries; throw from it to stop waiting (e.g. the process died). */
-  stillAlive?: () => void;
+  /** Called between tries; throw from it to stop waiting (e.g. the process or container died). */
+  stillAlive?: () => void | Promise<void>;
 }
 
 export async function waitForHealth({ url, timeoutMs, signal, stillAlive }: WaitForHealthOptions): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     signal.throwIfAborted();
-    stillAlive?.();
+    await stillAlive?.();
     try {
       const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
       await response.body?.cancel();

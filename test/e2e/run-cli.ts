@@ -38,9 +38,8 @@ export async function startUntilPartlyUp(args: string[]) {
   return { run };
 }
 
-/** Every port of the chain answers "free" on 127.0.0.1. */
-export async function chainPortsFree(): Promise<Record<string, boolean>> {
-  const ports = defaultPorts();
+/** Every port of the chain (the default ones, or those given) answers "free" on 127.0.0.1. */
+export async function chainPortsFree(ports: Record<string, number> = defaultPorts()): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
     Object.entries(ports).map(async ([name, port]) => [name, await isPortFree(port)] as const),
   );

@@ -1,0 +1,180 @@
+// Where each stand-in base image gets its toolchain: from this machine, the
+// same Go, JDK, Maven, CPython and Node the local runtime uses, so both
+// runtimes build with the same tools. Each kind stages a build context
+// (docker/base-images/<kind>/ names what it expects) and says what it carries.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { EnvironmentError } from '../../../core/errors.js';
+import { repoRoot } from '../../../core/paths.js';
+import { installHints } from '../../toolchains.js';
+import type { BaseImageKind } from '../../../topology/types.js';
+
+export interface StagedToolchain {
+  /** e.g. "go1.26.8 from /usr/local/go", for the progress line and the image label. */
+  toolchain: string;
+}
+
+type Stager = (contextDir: string, signal: AbortSignal) => Promise<StagedToolchain>;
+
+const run = async (cmd: string, args: string[], signal: AbortSignal, env: Record<string, string> = {}) => {
+  try {
+    const result = await execa(cmd, args, {
+      all: true,
+      stdin: 'ignore',
+      cancelSignal: signal,
+      timeout: 10 * 60_000,
+      env: { GOTOOLCHAIN: 'local', ...env },
+    });
+    return result.all ?? '';
+  } catch (error) {
+    signal.throwIfAborted();
+    const { code, all } = error as { code?: string; all?: string };
+    if (code === 'ENOENT') {
+      throw new EnvironmentError(`images prepare needs ${cmd} on PATH: ${installHints[cmd] ?? `install ${cmd}`}`);
+    }
+    throw new EnvironmentError(`\`${cmd} ${args.join(' ')}\` failed`, all?.split('\n').slice(-15).join('\n'));
+  }
+};
+
+const need = (ok: boolean, message: string) => {
+  if (!ok) throw new EnvironmentError(message);
+};
+
+const golang: Stager = async (dir, signal) => {
+  const [root, version] = (await run('go', ['env', 'GOROOT', 'GOVERSION'], signal)).trim().split('\n');
+  const [, minor] = /^go1\.(\d+)/.exec(version ?? '') ?? [];
+  // The gateway's and the Collector's go.mod say `go 1.26.0`.
+  need(Number(minor) >= 26, `images prepare needs Go 1.26 or newer on PATH, found ${version}`);
+  await cp(root!, join(dir, 'go'), {
+    recursive: true,
+    verbatimSymlinks: true,
+    // The Go project's own test suite: a quarter of GOROOT, never used to build.
+    filter: (path) => path !== join(root!, 'test'),
+  });
+  return { toolchain: `${version} from ${root}` };
+};
+
+interface Jdk {
+  home: string;
+  version: string;
+}
+
+async function machineJdk(signal: AbortSignal): Promise<Jdk> {
+  const settings = await run('java', ['-XshowSettings:properties', '-version'], signal);
+  const home = /java\.home = (.+)/.exec(settings)?.[1]?.trim() ?? '';
+  const spec = /java\.specification\.version = (.+)/.exec(settings)?.[1]?.trim();
+  const version = /java\.runtime\.version = (.+)/.exec(settings)?.[1]?.trim() ?? spec ?? '?';
+  // The services' Dockerfile and pom.xml are Java 17; the image names say so too.
+  need(spec === '17', `images prepare needs JDK 17 as \`java\` on PATH, found Java ${spec} (${home})`);
+  return { home, version };
+}
+
+/** The machine's CA bundle: what build containers must trust to reach the package registries. */
+export const caBundle = '/etc/ssl/certs/ca-certificates.crt';
+
+/** The machine's CA bundle as a PKCS12 trust store, written with the machine's own JDK. */
+async function trustStore(dir: string, signal: AbortSignal): Promise<void> {
+  const tool = join(repoRoot, 'docker', 'base-images', 'PemTrustStore.java');
+  await run('java', [tool, caBundle, join(dir, 'cacerts')], signal);
+}
+
+async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortSignal) {
+  await run(
+    join(jdk.home, 'bin', 'jlink'),
+    [
+      '--module-path',
+      join(jdk.home, 'jmods'),
+      '--add-modules',
+      modules.join(','),
+      '--output',
+      output,
+      '--strip-debug',
+      '--no-man-pages',
+      '--no-header-files',
+    ],
+    signal,
+  );
+}
+
+const maven: Stager = async (dir, signal) => {
+  const jdk = await machineJdk(signal);
+  const about = (await run('mvn', ['-v'], signal)).replace(/\x1b\[[0-9;]*m/g, '');
+  const home = /Maven home: (.+)/.exec(about)?.[1]?.trim();
+  const version = /Apache Maven (\S+)/.exec(about)?.[1] ?? '?';
+  need(Boolean(home), 'images prepare could not find the Maven home in `mvn -v`');
+  // A runtime image of every module is a whole JDK (javac included) with its own conf: it
+  // does not lean on /etc/java-17-openjdk as a distribution's JDK folder may.
+  await jlink(jdk, ['ALL-MODULE-PATH'], join(dir, 'jdk'), signal);
+  // Distributions link Maven's jars from elsewhere (Debian: /usr/share/java): copy what they point at.
+  await cp(home!, join(dir, 'maven'), { recursive: true, dereference: true });
+  await trustStore(dir, signal);
+  return { toolchain: `Java ${jdk.version} (${jdk.home}) + Maven ${version} (${home})` };
+};
+
+// Development tools and experimental modules: a JRE (like Temurin's) leaves them out.
+const notInJre =
+  /^jdk\.(compiler|javadoc|jshell|jdeps|jlink|jpackage|jartool|jconsole|jcmd|jstatd|jdi|editpad|hotspot\.agent|internal\.(ed|le|opt|jvmstat|vm\..*)|incubator\..*)$/;
+
+const jre: Stager = async (dir, signal) => {
+  const jdk = await machineJdk(signal);
+  const modules = (await run('java', ['--list-modules'], signal))
+    .split('\n')
+    .map((line) => line.trim().replace(/@.*$/, ''))
+    .filter((name) => name && !notInJre.test(name));
+  await jlink(jdk, modules, join(dir, 'jre'), signal);
+  await trustStore(dir, signal);
+  return { toolchain: `Java ${jdk.version} runtime (${modules.length} modules of ${jdk.home})` };
+};
+
+const python: Stager = async (dir, signal) => {
+  const [prefix, version] = (
+    await run('python3', ['-c', 'import sys; print(sys.base_prefix); print(sys.version.split()[0])'], signal)
+  )
+    .trim()
+    .split('\n');
+  need(/^3\.11\./.test(version ?? ''), `images prepare needs Python 3.11 as \`python3\` on PATH, found ${version}`);
+  // A distribution's Python is spread over /usr; only a self-contained installation can be copied.
+  need(
+    prefix !== '/usr' && prefix !== '/usr/local',
+    `images prepare copies a self-contained Python 3.11 (pyenv's, or one built with --prefix), not the one in ${prefix}`,
+  );
+  const lib = join(prefix!, 'lib', 'python3.11');
+  await cp(prefix!, join(dir, 'python'), {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (path) => {
+      // Only the interpreter itself from bin/: the other scripts point at the machine's prefix.
+      if (path.startsWith(join(prefix!, 'bin') + '/')) return /\/python(3(\.11)?)?$/.test(path);
+      // The machine's own packages and CPython's test suite stay behind; venv brings pip itself.
+      if (path.startsWith(join(lib, 'site-packages') + '/')) return false;
+      return path !== join(lib, 'test') && path !== join(prefix!, 'share');
+    },
+  });
+  await writeFile(join(dir, 'python', 'lib', 'python3.11', 'site-packages', 'README.txt'), 'Third-party packages go here.\n');
+  return { toolchain: `Python ${version} from ${prefix}` };
+};
+
+const node: Stager = async (dir, signal) => {
+  const [execPath, version] = (await run('node', ['-p', 'process.execPath + "\\n" + process.version'], signal))
+    .trim()
+    .split('\n');
+  const [major, minor] = (version ?? '').replace(/^v/, '').split('.').map(Number);
+  need(major! > 20 || (major === 20 && minor! >= 6), `images prepare needs Node.js 20.6 or newer, found ${version}`);
+  const npmRoot = (await run('npm', ['root', '-g'], signal)).trim().split('\n').pop()!;
+  await mkdir(join(dir, 'node', 'bin'), { recursive: true });
+  await cp(execPath!, join(dir, 'node', 'bin', 'node'));
+  await cp(join(npmRoot, 'npm'), join(dir, 'node', 'lib', 'node_modules', 'npm'), { recursive: true, dereference: true });
+  return { toolchain: `Node.js ${version} from ${execPath}` };
+};
+
+const distrolessStatic: Stager = async () => ({ toolchain: 'no toolchain: CA bundle, users, time zones' });
+
+export const stagers: Record<Exclude<BaseImageKind, 'debian'>, Stager> = {
+  golang,
+  maven,
+  jre,
+  python,
+  node,
+  'distroless-static': distrolessStatic,
+};

@@ -1,0 +1,124 @@
+// The chain's images (the Collector and the four services), built from their
+// Dockerfiles with fixed tags. An image whose label says it was built from the
+// same inputs is used as it is, so a warm run builds nothing and an image
+// loaded with `images load` on a machine without network is never rebuilt.
+import { join } from 'node:path';
+import { repoRoot } from '../../core/paths.js';
+import type { Progress } from '../../core/progress.js';
+import { baseImages, collector, services } from '../../topology/chain.js';
+import type { BaseImageKind, DockerRecipe } from '../../topology/types.js';
+import { contextFiles, hashContext } from './build-context.js';
+import { dockerode, type Dockerode, type Engine } from './engine.js';
+import { buildImage } from './image-build.js';
+import { label } from './labels.js';
+
+export interface ChainComponent {
+  name: string;
+  contextDir: string;
+  docker: DockerRecipe;
+}
+
+export const chainComponents: ChainComponent[] = [collector, ...services].map((c) => ({
+  name: c.name,
+  contextDir: join(repoRoot, c.dir),
+  docker: c.docker,
+}));
+
+/** The image's ID, or undefined when the engine does not have it. */
+export async function imageId(docker: Dockerode, image: string): Promise<string | undefined> {
+  try {
+    return (await docker.getImage(image).inspect()).Id;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function imageLabels(docker: Dockerode, image: string): Promise<Record<string, string> | undefined> {
+  try {
+    return (await docker.getImage(image).inspect()).Config?.Labels ?? {};
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which polytrace base images the chain needs, and which of them this engine has (with their IDs). */
+export async function localBaseImages(docker: Dockerode): Promise<{ needed: BaseImageKind[]; present: Map<BaseImageKind, string> }> {
+  const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
+  const present = new Map<BaseImageKind, string>();
+  for (const kind of needed) {
+    const id = await imageId(docker, baseImages[kind]);
+    if (id) present.set(kind, id);
+  }
+  return { needed, present };
+}
+
+export type BaseChoice = { kind: 'local'; ids: Map<BaseImageKind, string> } | { kind: 'official' };
+
+/** polytrace's stand-ins when all of them are here, else the Dockerfiles' defaults (the official images). */
+export async function chooseBaseImages(docker: Dockerode): Promise<BaseChoice> {
+  const { needed, present } = await localBaseImages(docker);
+  return needed.every((kind) => present.has(kind)) ? { kind: 'local', ids: present } : { kind: 'official' };
+}
+
+export interface EnsureOptions {
+  base: BaseChoice;
+  logDir: string;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+/** Builds every chain image that is missing or stale; builds run side by side, as the local runtime's do. */
+export async function ensureChainImages(engine: Engine, options: EnsureOptions): Promise<void> {
+  const docker = dockerode(engine);
+  // The first failure cancels the other builds, so the error is shown now, not after them.
+  const failed = new AbortController();
+  const signal = AbortSignal.any([options.signal, failed.signal]);
+  let first: unknown;
+  await Promise.allSettled(
+    chainComponents.map((component) =>
+      ensureImage(docker, component, { ...options, signal }).catch((error: unknown) => {
+        first ??= error;
+        failed.abort();
+      }),
+    ),
+  );
+  if (first !== undefined) throw first;
+}
+
+async function ensureImage(docker: Dockerode, component: ChainComponent, options: EnsureOptions): Promise<void> {
+  const { base, progress, signal } = options;
+  const image = component.docker.image;
+  const buildArgs: Record<string, string> =
+    base.kind === 'local'
+      ? Object.fromEntries(Object.entries(component.docker.baseImages).map(([arg, kind]) => [arg, baseImages[kind]]))
+      : {};
+  const files = await contextFiles(component.contextDir);
+  // The base images' IDs are inputs too: a re-prepared base image means a rebuild.
+  const baseIds = base.kind === 'local' ? Object.values(component.docker.baseImages).map((k) => base.ids.get(k)) : ['official'];
+  const inputs = await hashContext(component.contextDir, files, JSON.stringify({ buildArgs, baseIds }));
+  if ((await imageLabels(docker, image))?.[label.inputs] === inputs) {
+    progress({ step: 'build', component: component.name, message: `${image} is up to date` });
+    return;
+  }
+  const started = Date.now();
+  progress({ step: 'build', component: component.name, message: `building ${image} (first time takes a while)…` });
+  await buildImage(
+    docker,
+    {
+      image,
+      contextDir: component.contextDir,
+      files,
+      buildArgs,
+      // Empty base and toolchain labels: an image inherits its base image's, and this one is not a base.
+      labels: { [label.owner]: 'true', [label.component]: component.name, [label.inputs]: inputs, [label.base]: '', [label.toolchain]: '' },
+      logPath: join(options.logDir, `${component.name}.log`),
+      timeoutMs: 30 * 60_000,
+    },
+    signal,
+  );
+  progress({
+    step: 'build',
+    component: component.name,
+    message: `built ${image} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  });
+}

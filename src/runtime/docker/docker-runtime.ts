@@ -1,0 +1,169 @@
+// The docker runtime: the Collector and the four services as containers, via
+// testcontainers, on one network under the seed's hostnames, their ports
+// published on 127.0.0.1 only, configured through the same OTEL_* environment
+// as the local runtime (both from src/topology/environment.ts).
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { basename, join } from 'node:path';
+import type { StartedTestContainer } from 'testcontainers';
+import { EnvironmentError } from '../../core/errors.js';
+import { collector, services } from '../../topology/chain.js';
+import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { logTail } from '../log-tail.js';
+import { assertPortsFree } from '../port-check.js';
+import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
+import { dockerWorkDir } from './base-images/prepare.js';
+import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
+import { ChainContainer, type PortMapping } from './chain-container.js';
+import { connectEngine, dockerode, type Engine } from './engine.js';
+import { ContainerExited, HealthEndpointWait, NotReady } from './health-wait.js';
+import { runLabels } from './labels.js';
+import { Reaper } from './reaper.js';
+
+/** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
+const stopGraceMs = 10_000;
+
+export class DockerRuntime implements Runtime {
+  readonly name = 'docker';
+  private engine?: Engine;
+  private base?: BaseChoice;
+
+  async preflight(plan: RunPlan): Promise<void> {
+    this.engine = await connectEngine();
+    await assertPortsFree(plan.ports);
+    this.base = await chooseBaseImages(dockerode(this.engine));
+    plan.progress({
+      step: 'build',
+      message:
+        this.base.kind === 'local'
+          ? "base images: polytrace's local ones (polytrace-base/*, from `polytrace images prepare`)"
+          : "base images: the Dockerfiles' official ones (Docker pulls them if missing; `polytrace images prepare` makes local ones where no registry answers)",
+    });
+  }
+
+  async build(plan: RunPlan): Promise<void> {
+    const engine = this.engine ?? (await connectEngine());
+    const base = this.base ?? (await chooseBaseImages(dockerode(engine)));
+    await ensureChainImages(engine, { base, logDir: join(dockerWorkDir(), 'logs'), progress: plan.progress, signal: plan.signal });
+  }
+
+  async start(plan: RunPlan): Promise<StartedChain> {
+    const engine = this.engine ?? (await connectEngine());
+    const docker = dockerode(engine);
+    const runId = basename(plan.runDir);
+    const logsDir = join(plan.runDir, 'logs');
+    await mkdir(logsDir, { recursive: true });
+    const logPaths: Record<string, string> = {};
+    const url = (port: number) => `http://127.0.0.1:${port}`;
+    const port = (name: string) => plan.ports[name]!;
+
+    // Registered first, so it is the last thing teardown stops.
+    const reaper = Reaper.start(runId, join(logsDir, 'reaper.log'));
+    plan.teardown.add('reaper', () => reaper.stop());
+
+    const networkName = `polytrace-${runId}`;
+    const network = await engine.network.create({
+      Name: networkName,
+      Driver: 'bridge',
+      CheckDuplicate: true,
+      Labels: runLabels(runId, 'network'),
+    });
+    plan.teardown.add('network', () => engine.network.remove(network));
+
+    const startOne = async (
+      name: string,
+      hostname: string,
+      image: string,
+      ports: PortMapping[],
+      healthUrl: string,
+      timeoutSeconds: number,
+      configure: (container: ChainContainer) => ChainContainer = (c) => c,
+    ) => {
+      const logPath = join(logsDir, `${name}.log`);
+      logPaths[name] = logPath;
+      await writeFile(logPath, '');
+      let containerId: string | undefined;
+      let started: StartedTestContainer | undefined;
+      let logDone: Promise<unknown> = Promise.resolve();
+      plan.teardown.add(name, async () => {
+        plan.progress({ step: 'stop', component: name, message: `stopping ${name}` });
+        if (started) await started.stop({ timeout: stopGraceMs });
+        else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
+      });
+      plan.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
+      const container = configure(
+        new ChainContainer(image)
+          .withName(`polytrace-${runId}-${name}`)
+          .withLabels(runLabels(runId, name))
+          .withNetworkHostname(networkName, hostname)
+          .withLoopbackPorts(ports)
+          .withLogConsumer((stream) => {
+            const file = createWriteStream(logPath, { flags: 'a' });
+            stream.pipe(file);
+            logDone = finished(file).catch(() => {});
+          })
+          .withWaitStrategy(new HealthEndpointWait(healthUrl, plan.signal))
+          .withStartupTimeout(timeoutSeconds * 1000)
+          .onCreated((id) => (containerId = id)),
+      );
+      try {
+        started = await container.start();
+      } catch (error) {
+        plan.signal.throwIfAborted();
+        // The log stream ends once the container is gone; wait a moment so its tail is complete.
+        await Promise.race([logDone, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        const tail = await logTail(logPath);
+        if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
+        if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
+        throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
+      }
+      plan.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
+    };
+
+    // The Collector runs as uid 65532: the spans file it writes into is made for it.
+    await writeFile(plan.spansPath, '');
+    await chmod(plan.spansPath, 0o666);
+    await startOne(
+      collector.name,
+      collector.hostname,
+      collector.docker.image,
+      [
+        { container: collector.ports.otlpGrpc, host: port(`${collector.name}.grpc`) },
+        { container: collector.ports.otlpHttp, host: port(`${collector.name}.http`) },
+        { container: collector.ports.health, host: port(`${collector.name}.health`) },
+      ],
+      `${url(port(`${collector.name}.health`))}/`,
+      60,
+      (c) => c.withBindMounts([{ source: plan.spansPath, target: collector.docker.spansFile, mode: 'rw' }]),
+    );
+
+    // Inside the network every service listens on its own port, and reaches the others by hostname.
+    const addressing: Addressing = {
+      serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
+      collectorGrpcUrl: `http://${collector.hostname}:${collector.ports.otlpGrpc}`,
+      bindHost: '0.0.0.0',
+      listenPort: (s) => s.port,
+    };
+    await Promise.all(
+      services.map((service) =>
+        startOne(
+          service.name,
+          service.hostname,
+          service.docker.image,
+          [{ container: service.port, host: port(service.name) }],
+          `${url(port(service.name))}${service.healthPath}`,
+          service.startTimeoutSeconds,
+          (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.environment)),
+        ),
+      ),
+    );
+
+    return {
+      gatewayUrl: url(port('api-gateway')),
+      collectorHttpUrl: url(port(`${collector.name}.http`)),
+      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
+      logPaths,
+    };
+  }
+}

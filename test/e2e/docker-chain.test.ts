@@ -1,0 +1,154 @@
+// End-to-end: the real chain in containers (the docker runtime, testcontainers)
+// driven through the built CLI, asserting what the local runtime's test asserts,
+// plus that no container or network of the run is left: after a normal run,
+// after SIGINT, and (through the reaper) after SIGKILL.
+import { readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { connectEngine, dockerode } from '../../src/runtime/docker/engine.js';
+import { label, labelFilter } from '../../src/runtime/docker/labels.js';
+import { dockerReadiness } from '../../src/runtime/docker/readiness.js';
+import { expectConnectedOrderTraces, expectUnauthorizedTrace, type JsonResult } from './chain-assertions.js';
+import { chainPortsFree, cli, outDir, polytrace, repo, startUntilPartlyUp } from './run-cli.js';
+
+// Moved ports: this test must not clash with a local chain or a person's run on the defaults.
+const ports: Record<string, number> = {
+  'api-gateway': 28080,
+  'auth-service': 28081,
+  'order-service': 28082,
+  'notification-service': 28083,
+  'otel-collector.grpc': 24317,
+  'otel-collector.http': 24318,
+  'otel-collector.health': 23133,
+};
+const portFlags = Object.entries(ports).flatMap(([name, port]) => ['--port', `${name}=${port}`]);
+
+// Without prepared images the first run builds all five images (several minutes).
+const coldBuild = 30 * 60_000;
+const warmRun = 5 * 60_000;
+
+const readiness = await dockerReadiness();
+if (!readiness.engine.ok) {
+  // Skipping is allowed only where no engine can be started (.ci/run starts one): say so loudly.
+  const line = '!'.repeat(100);
+  console.warn(
+    `\n${line}\n!! SKIPPED: the docker end-to-end tests. No Docker engine answers: ${readiness.engine.detail}\n${line}\n`,
+  );
+}
+
+/** Containers and networks of one run still on the engine. */
+async function leftovers(runId: string): Promise<string[]> {
+  const docker = dockerode(await connectEngine());
+  const filters = labelFilter(label.run, runId);
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`)];
+}
+
+async function leftoversAfter(runId: string, ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let left = await leftovers(runId);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    left = await leftovers(runId);
+  }
+  return left;
+}
+
+/** The run's id is its folder's name, and the value of its containers' run label. */
+const runIdIn = (dir: string) => readdirSync(dir)[0] ?? '';
+
+describe.skipIf(!readiness.engine.ok)('polytrace check --runtime docker (real chain in containers)', () => {
+  // `npm test` does its own set-up: with no images to build from, prepare them as the README says.
+  // Where that cannot run (not root, no debootstrap), the runs below fall back to the official images.
+  beforeAll(async () => {
+    if (readiness.images) return;
+    const prepared = await execa('node', [cli, 'images', 'prepare'], {
+      cwd: repo,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    });
+    if (prepared.exitCode !== 0)
+      console.warn(`polytrace images prepare failed; trying the official base images:\n${prepared.all}`);
+  }, coldBuild);
+
+  it(
+    'verifies one connected trace per request across go, java, python and nodejs, and leaves nothing',
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'docker',
+        '--json',
+        '--requests',
+        '3',
+        ...portFlags,
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.all).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult;
+      expectConnectedOrderTraces(json, 'docker', 3);
+      expect(result.stderr).toMatch(/^polytrace ▸ runtime: docker/);
+
+      expect(await leftovers(basename(dirname(json.spansFile)))).toEqual([]);
+      expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
+    },
+    coldBuild,
+  );
+
+  it(
+    'traces the 401 path: one connected trace, no order-service span',
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'docker',
+        '--json',
+        '--requests',
+        '1',
+        '--scenario',
+        'unauthorized',
+        ...portFlags,
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.all).toBe(0);
+      expectUnauthorizedTrace(JSON.parse(result.stdout) as JsonResult);
+    },
+    warmRun,
+  );
+
+  it(
+    'removes every container and the network when interrupted with SIGINT',
+    async () => {
+      const dir = outDir();
+      const { run } = await startUntilPartlyUp(['check', '--runtime', 'docker', ...portFlags, '--out-dir', dir]);
+      run.kill('SIGINT');
+      const result = await run;
+      expect(result.exitCode, result.all).toBe(130);
+      expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
+      expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
+      expect(await leftovers(runIdIn(dir))).toEqual([]);
+      expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
+    },
+    warmRun,
+  );
+
+  it(
+    'leaves no container running long when the CLI itself is killed with SIGKILL',
+    async () => {
+      const dir = outDir();
+      const { run } = await startUntilPartlyUp(['check', '--runtime', 'docker', ...portFlags, '--out-dir', dir]);
+      expect(await leftovers(runIdIn(dir))).not.toEqual([]);
+      run.kill('SIGKILL');
+      await run;
+      // No handler runs on SIGKILL: the detached reaper sees its pipe close and removes the run.
+      expect(await leftoversAfter(runIdIn(dir), 60_000)).toEqual([]);
+      expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
+    },
+    warmRun,
+  );
+});
