@@ -83,7 +83,7 @@ async function run(label, env) {
   return { seconds, peakMiB: peak / 1024, ok };
 }
 
-console.log(`polytrace check --runtime ${values.runtime}: wall time and peak memory (sum of RSS of the Collector and the four services)`);
+console.log(`polytrace check --runtime ${values.runtime}: wall time and peak memory of the Collector and the four services (${values.runtime === 'docker' ? 'docker stats, summed' : 'summed RSS from /proc'})`);
 if (!values['skip-cold']) {
   const cache = mkdtempSync(join(tmpdir(), 'polytrace-cold-cache-'));
   // Cold: nothing of polytrace's is built. Without --fresh-machine the package managers'
