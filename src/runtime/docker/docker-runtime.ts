@@ -19,7 +19,7 @@ import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
 import { ContainerExited, HealthEndpointWait, NotReady } from './health-wait.js';
 import { runLabels } from './labels.js';
-import { Reaper } from './reaper.js';
+import { Reaper } from '../reaper.js';
 
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
 const stopGraceMs = 10_000;
@@ -59,7 +59,7 @@ export class DockerRuntime implements Runtime {
     const port = (name: string) => plan.ports[name]!;
 
     // Registered first, so it is the last thing teardown stops.
-    const reaper = Reaper.start(runId, join(logsDir, 'reaper.log'));
+    const reaper = Reaper.start(new URL('./reaper-main.js', import.meta.url), [runId], join(logsDir, 'reaper.log'));
     plan.teardown.add('reaper', () => reaper.stop());
 
     const networkName = `polytrace-${runId}`;

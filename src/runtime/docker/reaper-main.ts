@@ -1,21 +1,14 @@
-// The detached reaper started by reaper.ts: `node reaper-main.js <run id>`.
+// The docker runtime's detached reaper (see ../reaper.ts): `node reaper-main.js <run id>`.
 // It waits for its stdin (a pipe from the CLI) to close, then removes what is
 // left of that run, by label, and exits. Every step is bounded.
 import { connectEngine, dockerode } from './engine.js';
 import { label, labelFilter } from './labels.js';
+import { untilPolytraceEnds } from '../reaper-pipe.js';
 
 const runId = process.argv[2] ?? '';
 const say = (message: string) => process.stdout.write(`${new Date().toISOString()} reaper ${process.pid} (run ${runId}): ${message}\n`);
 
-// The CLI's terminal going away must not take the reaper with it before it has cleaned up.
-for (const signal of ['SIGHUP', 'SIGINT'] as const) process.on(signal, () => {});
-
-process.stdin.resume();
-await new Promise<void>((resolve) => {
-  process.stdin.on('end', resolve);
-  process.stdin.on('close', resolve);
-  process.stdin.on('error', () => resolve());
-});
+await untilPolytraceEnds();
 
 // Whatever happens below, a minute later the reaper is gone (issue 3: "not running for long").
 setTimeout(() => {

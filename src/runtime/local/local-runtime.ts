@@ -17,7 +17,8 @@ import { buildComponent, buildDirFor, expandCommand, type BuildTarget } from './
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess } from './managed-process.js';
 import { trackForExit } from './exit-guard.js';
-import { recordProcess, startReaper } from './reaper.js';
+import { recordProcess } from './process-ledger.js';
+import { Reaper } from '../reaper.js';
 
 const collectorTarget: BuildTarget = {
   name: collector.name,
@@ -80,7 +81,9 @@ export class LocalRuntime implements Runtime {
     await mkdir(logsDir, { recursive: true });
     // Every process group started is written here; the reaper stops them if polytrace is killed.
     const ledger = join(plan.runDir, 'processes.txt');
-    startReaper(ledger);
+    // Registered first, so it is the last thing teardown stops.
+    const reaper = Reaper.start(new URL('./reaper-main.js', import.meta.url), [ledger], join(logsDir, 'reaper.log'));
+    plan.teardown.add('reaper', () => reaper.stop());
     const logPaths: Record<string, string> = {};
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const port = (name: string) => plan.ports[name]!;

@@ -1,12 +1,16 @@
-// The detached watcher started by reaper.ts: `node reaper-main.js <cli pid> <ledger>`.
+// The local runtime's detached reaper (see ../reaper.ts):
+// `node reaper-main.js <ledger>`. When polytrace has ended it stops the process
+// groups the ledger names that are still running, and exits.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { untilPolytraceEnds } from '../reaper-pipe.js';
 import { isAlive, signalGroup } from './process-group.js';
-import { processStartTime } from './reaper.js';
+import { processStartTime } from './process-ledger.js';
 
-const [cliPid, ledger] = [Number(process.argv[2]), process.argv[3] ?? ''];
+const ledger = process.argv[2] ?? '';
 
-function recorded(): number[] {
+/** Groups of the ledger still running: the start time tells them from later processes that reused a pid. */
+function stillRunning(): number[] {
   try {
     return readFileSync(ledger, 'utf8')
       .split('\n')
@@ -19,11 +23,11 @@ function recorded(): number[] {
   }
 }
 
-// A day at most: a watcher must not outlive its purpose either.
-const deadline = Date.now() + 24 * 3600_000;
-while (isAlive(cliPid) && Date.now() < deadline) await sleep(500);
-
-const left = recorded();
+await untilPolytraceEnds();
+const left = stillRunning();
 for (const pid of left) signalGroup(pid, 'SIGTERM');
 for (let waited = 0; waited < 10_000 && left.some(isAlive); waited += 250) await sleep(250);
 for (const pid of left) signalGroup(pid, 'SIGKILL');
+process.stdout.write(
+  `${new Date().toISOString()} reaper: ${left.length ? `stopped ${left.join(', ')}` : 'nothing left to stop'}\n`,
+);

@@ -1,23 +1,26 @@
 // polytrace's stand-in for testcontainers' Ryuk (which cannot be pulled here,
-// and would publish its port on every interface): a small detached process
-// holding the read end of a pipe from the CLI. However the CLI ends (even
-// SIGKILL, when no handler runs), the kernel closes the pipe; the reaper then
-// removes the run's labelled containers and network, and exits.
+// and would publish its port on every interface), for both runtimes: a small
+// detached process holding the read end of a pipe from the CLI. However the
+// CLI ends (even SIGKILL, when no handler runs), the kernel closes the pipe;
+// the reaper then removes what the run left (the docker runtime's labelled
+// containers and network, the local runtime's process groups), and exits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('./reaper-main.js', import.meta.url));
-
 export class Reaper {
   private constructor(private readonly child: ChildProcess) {}
 
-  static start(runId: string, logPath: string): Reaper {
+  /** Starts `node <main> ...args`, where `main` (a URL beside the caller) waits for its stdin to close. */
+  static start(main: URL, args: string[], logPath: string): Reaper {
     const log = openSync(logPath, 'a');
     try {
       // detached: its own session, so the terminal's Ctrl-C (or a killed process group) spares it.
-      const child = spawn(process.execPath, [main, runId], { detached: true, stdio: ['pipe', log, log] });
+      const child = spawn(process.execPath, [fileURLToPath(main), ...args], {
+        detached: true,
+        stdio: ['pipe', log, log],
+      });
       child.unref();
       (child.stdin as unknown as { unref?: () => void }).unref?.();
       return new Reaper(child);

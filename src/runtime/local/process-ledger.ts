@@ -1,9 +1,6 @@
-// The local runtime's answer to a SIGKILLed CLI (no handler can run then): a
-// small detached watcher, like testcontainers' Ryuk for containers. It waits
-// for polytrace to die, then stops the process groups polytrace recorded.
-import { spawn } from 'node:child_process';
+// The run's ledger of process groups (`<run>/processes.txt`): what the local
+// reaper stops if polytrace is killed before its own teardown could run.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 /** `/proc/<pid>/stat` start time: tells a recorded process from a later one that reused its pid. */
 export function processStartTime(pid: number): string | undefined {
@@ -19,9 +16,4 @@ export function processStartTime(pid: number): string | undefined {
 export function recordProcess(ledger: string, pid: number | undefined): void {
   if (!pid) return;
   appendFileSync(ledger, `${pid} ${processStartTime(pid) ?? '?'}\n`);
-}
-
-export function startReaper(ledger: string): void {
-  const main = fileURLToPath(new URL('./reaper-main.js', import.meta.url));
-  spawn(process.execPath, [main, String(process.pid), ledger], { detached: true, stdio: 'ignore' }).unref();
 }
