@@ -8,14 +8,13 @@ import { EnvironmentError } from '../../core/errors.js';
 import { collector, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import type { Service } from '../../topology/types.js';
-import { waitForHealth } from '../health.js';
-import { logTail } from '../log-tail.js';
 import { assertPortsFree } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import { installHints, missingToolchains } from '../toolchains.js';
 import { buildComponent, buildDirFor, expandCommand, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess } from './managed-process.js';
+import { awaitReady } from './await-ready.js';
 import { trackForExit } from './exit-guard.js';
 import { recordProcess } from './process-ledger.js';
 import { Reaper } from '../reaper.js';
@@ -114,23 +113,7 @@ export class LocalRuntime implements Runtime {
         await child.stop();
         untrack();
       });
-      const healthy = await waitForHealth({
-        url: healthUrl,
-        timeoutMs: timeoutSeconds * 1000,
-        signal: plan.signal,
-        stillAlive: () => {
-          if (child.exited) throw new ServiceDied(target.name, child.describeExit(), logPath);
-        },
-      }).catch(async (error) => {
-        if (error instanceof ServiceDied) throw new EnvironmentError(error.message, await logTail(logPath));
-        throw error;
-      });
-      if (!healthy) {
-        throw new EnvironmentError(
-          `${target.name} did not answer ${healthUrl} within ${timeoutSeconds}s`,
-          await logTail(logPath),
-        );
-      }
+      await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
       plan.progress({
         step: 'start',
         component: target.name,
@@ -175,11 +158,5 @@ export class LocalRuntime implements Runtime {
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths,
     };
-  }
-}
-
-class ServiceDied extends Error {
-  constructor(name: string, how: string, logPath: string) {
-    super(`${name} ${how} before it was ready (log: ${logPath})`);
   }
 }

@@ -1,0 +1,71 @@
+// A service that fails to start: one line saying what happened, and the tail
+// of its log as the detail. Real processes (node), no mocks.
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EnvironmentError } from '../../src/core/errors.js';
+import { awaitReady } from '../../src/runtime/local/await-ready.js';
+import { ManagedProcess } from '../../src/runtime/local/managed-process.js';
+
+async function start(name: string, script: string) {
+  const logPath = join(mkdtempSync(join(tmpdir(), 'polytrace-ready-')), `${name}.log`);
+  return ManagedProcess.start({
+    name,
+    cmd: process.execPath,
+    args: ['-e', script],
+    cwd: tmpdir(),
+    env: { ...process.env } as Record<string, string>,
+    logPath,
+  });
+}
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('awaitReady', () => {
+  it('a crash before ready: says it exited, with the tail of its log', async () => {
+    const child = await start(
+      'order-service',
+      "console.error('Traceback: ModuleNotFoundError: flask'); process.exit(3)",
+    );
+    const url = `http://127.0.0.1:${await closedPort()}/healthz`;
+    const error = await awaitReady(child, url, 10, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).message).toMatch(
+      /^order-service exited with code 3 before it was ready \(log: .*order-service\.log\)$/,
+    );
+    expect((error as EnvironmentError).detail).toMatch(/Traceback: ModuleNotFoundError: flask/);
+    expect((error as EnvironmentError).exitCode).toBe(3);
+  });
+
+  it('never healthy: says which URL and how long, with the tail of its log, and the process can be stopped', async () => {
+    const child = await start('auth-service', "console.log('still starting…'); setInterval(() => {}, 1000)");
+    const url = `http://127.0.0.1:${await closedPort()}/healthz`;
+    const error = await awaitReady(child, url, 1, new AbortController().signal).catch((e: unknown) => e);
+    await child.stop(2000);
+    expect((error as EnvironmentError).message).toBe(`auth-service did not answer ${url} within 1s`);
+    expect((error as EnvironmentError).detail).toMatch(/still starting…/);
+    expect(child.exited).toBe(true);
+  });
+
+  it('healthy: resolves', async () => {
+    const port = await closedPort();
+    const child = await start(
+      'api-gateway',
+      `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')`,
+    );
+    await expect(
+      awaitReady(child, `http://127.0.0.1:${port}/healthz`, 10, new AbortController().signal),
+    ).resolves.toBeUndefined();
+    await child.stop(2000);
+  });
+});
