@@ -3,6 +3,7 @@
 // OTLP JSON lines without polytrace's parser.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { outDir, polytrace } from './run-cli.js';
 
 export interface JsonSpan {
   traceId: string;
@@ -86,4 +87,18 @@ export function expectUnauthorizedTrace(json: JsonResult): void {
   expect(trace!.spans.filter((s) => !s.parentSpanId)).toHaveLength(1);
   expect(new Set(trace!.spans.map((s) => s.service))).toEqual(new Set(['polytrace', 'api-gateway', 'auth-service']));
   expect(trace!.spans.find((s) => s.name === 'token.validate')).toBeDefined();
+}
+
+/** `polytrace check --json` with these flags in a fresh out-dir: it must exit 0; returns the document and stderr. */
+export async function checkJson(flags: string[]): Promise<{ json: JsonResult; stderr: string }> {
+  const result = await polytrace(['check', '--json', ...flags, '--out-dir', outDir()]);
+  expect(result.exitCode, result.all).toBe(0);
+  return { json: JSON.parse(result.stdout) as JsonResult, stderr: result.stderr };
+}
+
+/** What Ctrl-C must give: exit 130, the one-line notice, no stack trace. */
+export function expectInterrupted(result: { exitCode?: number; all: string }): void {
+  expect(result.exitCode, result.all).toBe(130);
+  expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
+  expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
 }

@@ -1,8 +1,13 @@
 // End-to-end: the real chain (real SDKs, the real Collector, real processes)
 // on the local runtime, driven through the CLI as a user runs it.
 import { describe, expect, it } from 'vitest';
-import { expectConnectedOrderTraces, expectUnauthorizedTrace, type JsonResult } from './chain-assertions.js';
-import { chainPortsFree, chainProcessesAfter, outDir, polytrace, startUntilPartlyUp } from './run-cli.js';
+import {
+  checkJson,
+  expectConnectedOrderTraces,
+  expectInterrupted,
+  expectUnauthorizedTrace,
+} from './chain-assertions.js';
+import { chainPortsFree, chainProcessesAfter, outDir, startUntilPartlyUp } from './run-cli.js';
 
 // A cold machine builds the Collector and four services first (several minutes).
 const coldBuild = 30 * 60_000;
@@ -12,18 +17,8 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'verifies one connected trace per request across go, java, python and nodejs',
     async () => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--json',
-        '--requests',
-        '3',
-        '--out-dir',
-        outDir(),
-      ]);
-      expect(result.exitCode, result.all).toBe(0);
-      expectConnectedOrderTraces(JSON.parse(result.stdout) as JsonResult, 'local', 3);
+      const { json } = await checkJson(['--runtime', 'local', '--requests', '3']);
+      expectConnectedOrderTraces(json, 'local', 3);
 
       expect(Object.values(await chainPortsFree()).every(Boolean)).toBe(true);
       expect(await chainProcessesAfter(3_000)).toEqual([]);
@@ -34,20 +29,8 @@ describe('polytrace check --runtime local (real chain)', () => {
   it(
     'traces the 401 path: one connected trace, no order-service span',
     async () => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--json',
-        '--requests',
-        '1',
-        '--scenario',
-        'unauthorized',
-        '--out-dir',
-        outDir(),
-      ]);
-      expect(result.exitCode, result.all).toBe(0);
-      expectUnauthorizedTrace(JSON.parse(result.stdout) as JsonResult);
+      const { json } = await checkJson(['--runtime', 'local', '--requests', '1', '--scenario', 'unauthorized']);
+      expectUnauthorizedTrace(json);
     },
     warmRun,
   );
@@ -58,9 +41,7 @@ describe('polytrace check --runtime local (real chain)', () => {
       const { run } = await startUntilPartlyUp(['check', '--runtime', 'local', '--out-dir', outDir()]);
       run.kill('SIGINT');
       const result = await run;
-      expect(result.exitCode, result.all).toBe(130);
-      expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
-      expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
+      expectInterrupted(result);
       expect(Object.values(await chainPortsFree()).every(Boolean)).toBe(true);
       expect(await chainProcessesAfter(3_000)).toEqual([]);
     },
