@@ -1,4 +1,5 @@
 import { up } from '../core/up.js';
+import { flows } from '../topology/chain.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderTraceSummary } from '../report/terminal.js';
 import { renderWaterfall } from '../report/waterfall.js';
@@ -10,8 +11,10 @@ export async function upCommand(flags: ChainFlags & { conformance?: boolean }, s
   const width = () => process.stdout.columns || 100;
   const print = (text: string) => process.stdout.write(`${text}\n`);
   const options = { ...chainOptions(flags, stderrProgress()), conformance: Boolean(flags.conformance) };
+  let gatewayUrl = '';
   await up(options, signal, {
     ready(chain, info) {
+      gatewayUrl = chain.gatewayUrl;
       print('');
       print(colors.bold(`polytrace is up (${info.runtime} runtime, scenario ${options.scenario.name})`));
       for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}`);
@@ -29,7 +32,7 @@ export async function upCommand(flags: ChainFlags & { conformance?: boolean }, s
       print('');
       print(colors.bold('Send your own (each new trace shows up below); Ctrl-C stops everything:'));
       print(
-        `  curl -s -X POST http://127.0.0.1:${options.ports['api-gateway']}/orders -H 'Authorization: Bearer demo' -H 'Content-Type: application/json' -d '{"items":[{"sku":"tea","quantity":1}]}'`,
+        `  curl -s -X ${flows.order.method} ${gatewayUrl}${flows.order.path} -H 'Authorization: Bearer demo' -H 'Content-Type: application/json' -d '{"items":[{"sku":"tea","quantity":1}]}'`,
       );
     },
     trace(spans) {

@@ -54,7 +54,10 @@ export async function check(options: CheckOptions, signal: AbortSignal): Promise
       const requests: FiredRequest[] = [];
       for (let i = 0; i < perRound; i++) {
         const n = round * perRound + i + 1;
-        options.progress({ step: 'traffic', message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}` });
+        options.progress({
+          step: 'traffic',
+          message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
+        });
         if (n > 1) await sleep(requestGapMs, signal);
         requests.push(await fireRequest(session.tracer, session.chain.gatewayUrl, flow, n - 1, signal));
       }

@@ -3,7 +3,7 @@
 import type { Span } from '../intake/span.js';
 import { startMs } from '../intake/span.js';
 import type { SpanFile } from '../intake/span-file.js';
-import { client } from '../topology/chain.js';
+import { client, services } from '../topology/chain.js';
 import type { FiredRequest } from '../traffic/fire-requests.js';
 import type { Evidence } from '../verify/checks.js';
 import { looksComplete } from '../verify/verify-trace.js';
@@ -21,12 +21,14 @@ export interface CollectOptions {
 
 export const defaultCollectOptions: CollectOptions = { deadlineMs: 30_000, quietMs: 750, idleMs: 6_000, pollMs: 200 };
 
-/** Health probes are not part of any request; they must not look like split traces. */
-function isHealthProbe(span: Span): boolean {
+const healthPaths = [...new Set(services.map((s) => s.healthPath))];
+
+/** Health probes are not part of any request: they must not look like split traces, nor like traffic. */
+export function isHealthProbe(span: Span): boolean {
   const target = String(
     span.attributes['url.path'] ?? span.attributes['http.route'] ?? span.attributes['http.target'] ?? span.name,
   );
-  return target.includes('/healthz');
+  return healthPaths.some((path) => target.includes(path));
 }
 
 /** Slack around a request's window, for clocks of different runtimes rounding differently. */

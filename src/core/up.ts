@@ -11,7 +11,7 @@ import { groupByTrace } from '../verify/trace-tree.js';
 import { sleep } from './abort.js';
 import { withChain, type ChainOptions } from './chain-session.js';
 import { scenarioEnvironment, telemetryConfig } from './check.js';
-import { collectEvidence } from './collect.js';
+import { collectEvidence, isHealthProbe } from './collect.js';
 
 export interface UpOptions extends Omit<ChainOptions, 'environment'> {
   scenario: Scenario;
@@ -49,9 +49,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
           shown.add(traceId);
           const spans = traces.get(traceId) ?? [];
           // Health probes and polytrace's own stray spans are not traffic worth showing.
-          if (
-            spans.some((s) => s.service !== client.name && !String(s.attributes['url.path'] ?? '').includes('/healthz'))
-          ) {
+          if (spans.some((s) => s.service !== client.name && !isHealthProbe(s))) {
             listener.trace(spans);
           }
         }
