@@ -185,7 +185,10 @@ export const baseImages: Record<BaseImageKind, string> = {
 };
 
 const gatewayToAuth = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };
-const clientToGateway = { from: client.name, to: 'api-gateway', route: 'POST /orders' };
+/** The service polytrace sends its requests to. */
+export const entryService = 'api-gateway';
+
+const clientToGateway = { from: client.name, to: entryService, route: 'POST /orders' };
 
 export const flows: Record<'order' | 'unauthorized', Flow> = {
   order: {

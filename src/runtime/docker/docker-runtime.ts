@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { EnvironmentError } from '../../core/errors.js';
-import { collector, services } from '../../topology/chain.js';
+import { collector, entryService, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../log-tail.js';
 import { assertPortsFree } from '../port-check.js';
@@ -160,7 +160,7 @@ export class DockerRuntime implements Runtime {
     );
 
     return {
-      gatewayUrl: url(port('api-gateway')),
+      gatewayUrl: url(port(entryService)),
       collectorHttpUrl: url(port(`${collector.name}.http`)),
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths,

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir, repoRoot } from '../../core/paths.js';
 import { EnvironmentError } from '../../core/errors.js';
-import { collector, services } from '../../topology/chain.js';
+import { collector, entryService, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
@@ -153,7 +153,7 @@ export class LocalRuntime implements Runtime {
     );
 
     return {
-      gatewayUrl: url(port('api-gateway')),
+      gatewayUrl: url(port(entryService)),
       collectorHttpUrl: url(port(`${collector.name}.http`)),
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths,
