@@ -1,6 +1,7 @@
 // Runs before `npm start` and `npm test` (their pre-scripts), so a fresh
 // clone needs nothing else: installs the CLI's dependencies when the lock
-// file changed, then compiles the TypeScript. Only Node built-ins here:
+// file changed (a stamp in node_modules keeps the hash of the lock last
+// installed), then compiles the TypeScript. Only Node built-ins here:
 // nothing else is installed yet when it runs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,10 +30,11 @@ if (major < 20 || (major === 20 && minor < 6)) {
 }
 
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
-  say('installing the CLI dependencies (npm install, from package-lock.json)…');
-  // Not `npm ci`: npm 11 writes lock files without other platforms' optional packages
-  // (rollup's), which `npm ci` then rejects; `npm install` honours the lock all the same.
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  say('installing the CLI dependencies (npm ci, from package-lock.json)…');
+  // `npm ci`, not `npm install`: it installs exactly the lock and never rewrites it, so a
+  // run leaves the checkout as it found it. The lock lists every platform's optional
+  // packages (rollup's), which `npm ci` requires even where they are not installed.
+  run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error']);
   writeFileSync(stamp, hash);
 }
 say('compiling the CLI (tsc)…');
