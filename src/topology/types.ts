@@ -7,8 +7,8 @@ export type SpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER
 
 /**
  * A command line in the topology. `{build}` stands for the component's build
- * cache folder and `{src}` for its source folder; it runs in `{src}` unless
- * `cwd` says otherwise.
+ * cache folder and `{src}` for its source folder (or the copy of it that the
+ * recipe builds from); it runs in `{src}` unless `cwd` says otherwise.
  */
 export interface CommandLine {
   cmd: string;
@@ -22,9 +22,15 @@ export interface LocalRecipe {
   toolchains: string[];
   /** Files (relative to the component's folder) whose content decides whether to rebuild. */
   inputs: string[];
-  /** Steps run in order in the component's folder. */
+  /**
+   * Copy the input files to `{build}/src` and build and run that copy, for toolchains that write
+   * next to the sources (Maven's `target/`, npm's `node_modules/`): the component's folder is then
+   * only read, and may belong to an installed package.
+   */
+  buildFromCopy?: boolean;
+  /** Steps run in order in `{src}`. */
   build: CommandLine[];
-  /** What must exist after a build (relative to the component's folder, or under `{build}`). */
+  /** What must exist after a build (relative to `{src}`, or under `{build}`). */
   outputs: string[];
   start: CommandLine;
   /** Extra environment for build steps and the process (e.g. GOTOOLCHAIN). */

@@ -61,6 +61,7 @@ export async function chainProcesses(): Promise<string[]> {
       const cwd = await readlink(`/proc/${pid}/cwd`);
       const ours =
         cmdline.includes(cache) ||
+        cwd.startsWith(cache) ||
         cmdline.includes(join(repo, 'dist', 'runtime', 'local', 'reaper-main.js')) ||
         cwd.startsWith(join(repo, 'services')) ||
         cwd.startsWith(join(repo, 'docker'));

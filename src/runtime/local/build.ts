@@ -1,13 +1,13 @@
 // Builds one component with the machine's toolchains, into a cache folder
 // keyed by the hash of its inputs; a matching stamp means nothing to do.
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../core/errors.js';
 import { logTail } from '../log-tail.js';
 import type { CommandLine, LocalRecipe } from '../../topology/types.js';
-import { hashInputs } from './input-hash.js';
+import { hashInputs, inputFiles } from './input-hash.js';
 import { childEnvironment } from './child-environment.js';
 import { signalGroup } from './process-group.js';
 
@@ -29,15 +29,30 @@ export const expandCommand = (line: CommandLine, buildDir: string, srcDir: strin
 });
 
 export async function buildDirFor(target: BuildTarget, cacheRoot: string): Promise<string> {
-  const hash = await hashInputs(target.dir, target.recipe.inputs, JSON.stringify(target.recipe.build));
+  const { build, buildFromCopy = false } = target.recipe;
+  const hash = await hashInputs(target.dir, target.recipe.inputs, JSON.stringify({ build, buildFromCopy }));
   return join(cacheRoot, 'build', `${target.name}-${hash}`);
 }
 
+/** The folder `{src}` stands for: the component's own, or the copy of its inputs it is built from. */
+export const sourceDirFor = (target: BuildTarget, buildDir: string): string =>
+  target.recipe.buildFromCopy ? join(buildDir, 'src') : target.dir;
+
 function outputsExist(target: BuildTarget, buildDir: string): boolean {
+  const srcDir = sourceDirFor(target, buildDir);
   return target.recipe.outputs.every((output) => {
-    const path = expand(output, buildDir, target.dir);
-    return existsSync(path.startsWith('/') ? path : join(target.dir, path));
+    const path = expand(output, buildDir, srcDir);
+    return existsSync(path.startsWith('/') ? path : join(srcDir, path));
   });
+}
+
+/** A fresh copy of the input files, so the build writes into the cache and never beside the sources. */
+async function copyInputs(target: BuildTarget, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  for (const file of await inputFiles(target.dir, target.recipe.inputs)) {
+    await mkdir(dirname(join(to, file)), { recursive: true });
+    await copyFile(join(target.dir, file), join(to, file));
+  }
 }
 
 /** Returns true when it built, false when the cache was current. */
@@ -48,8 +63,13 @@ export async function buildComponent(target: BuildTarget, buildDir: string, sign
   const logPath = join(buildDir, 'build.log');
   await writeFile(logPath, '');
   const log = { file: logPath, append: true };
+  const srcDir = sourceDirFor(target, buildDir);
+  if (target.recipe.buildFromCopy) {
+    await appendFile(logPath, `# building a copy of ${target.dir}'s inputs in ${srcDir}\n`);
+    await copyInputs(target, srcDir);
+  }
   for (const step of target.recipe.build) {
-    const { cmd, args, cwd } = expandCommand(step, buildDir, target.dir);
+    const { cmd, args, cwd } = expandCommand(step, buildDir, srcDir);
     await appendFile(logPath, `$ ${cmd} ${args.join(' ')}\n`);
     try {
       const child = execa(cmd, args, {

@@ -32,9 +32,14 @@ async function listFiles(dir: string, root = dir): Promise<string[]> {
   return files;
 }
 
-export async function hashInputs(dir: string, globs: string[], salt = ''): Promise<string> {
+/** The files under `dir` (relative, `/`-separated, sorted) that match one of the globs. */
+export async function inputFiles(dir: string, globs: string[]): Promise<string[]> {
   const patterns = globs.map(globToRegExp);
-  const files = (await listFiles(dir)).filter((f) => patterns.some((p) => p.test(f))).sort();
+  return (await listFiles(dir)).filter((f) => patterns.some((p) => p.test(f))).sort();
+}
+
+export async function hashInputs(dir: string, globs: string[], salt = ''): Promise<string> {
+  const files = await inputFiles(dir, globs);
   const hash = createHash('sha256').update(salt);
   for (const file of files) {
     hash

@@ -11,7 +11,7 @@ import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import { installHints, missingToolchains } from '../toolchains.js';
-import { buildComponent, buildDirFor, expandCommand, type BuildTarget } from './build.js';
+import { buildComponent, buildDirFor, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess } from './managed-process.js';
 import { awaitReady } from './await-ready.js';
@@ -94,7 +94,7 @@ export class LocalRuntime implements Runtime {
       timeoutSeconds: number,
     ) => {
       const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
-      const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, target.dir);
+      const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
       const logPath = join(logsDir, `${target.name}.log`);
       logPaths[target.name] = logPath;
       plan.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
