@@ -9,6 +9,7 @@ import { runtimeChoices } from './commands/options.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
 import { exitCodes, PolytraceError } from './core/errors.js';
+import { chainBaseKinds } from './topology/base-images.js';
 import { client } from './topology/chain.js';
 
 const controller = new AbortController();
@@ -39,6 +40,12 @@ function chainFlags(command: Command): Command {
     .option(
       '--port <name=port>',
       'move one port, e.g. api-gateway=9080 or otel-collector.grpc=14317 (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--base-image <kind=image>',
+      `docker runtime: build on this base image instead of the default, e.g. to pin a digest: golang=golang:1.26-bookworm@sha256:… (kinds: ${chainBaseKinds.join(', ')}; repeatable)`,
       collect,
       [],
     )

@@ -6,11 +6,13 @@ import type { Progress } from '../core/progress.js';
 import type { RuntimeChoice } from '../core/select-runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import type { Scenario } from '../scenarios/scenario.js';
+import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
 
 export interface ChainFlags {
   runtime: string;
   port: string[];
+  baseImage: string[];
   outDir: string;
   scenario: string;
 }
@@ -26,6 +28,12 @@ export function parsePorts(overrides: string[]): PortMap {
   const ports = applyPortOverrides(defaultPorts(), overrides);
   if (typeof ports === 'string') throw new UsageError(ports);
   return ports;
+}
+
+export function parseBaseImages(values: string[]): BaseImageOverrides {
+  const overrides = parseBaseImageOverrides(values);
+  if (typeof overrides === 'string') throw new UsageError(overrides);
+  return overrides;
 }
 
 export function parseScenario(name: string): Scenario {
@@ -47,6 +55,7 @@ export function chainOptions(flags: ChainFlags, progress: Progress) {
   return {
     runtime: parseRuntime(flags.runtime),
     ports: parsePorts(flags.port),
+    baseImages: parseBaseImages(flags.baseImage),
     outDir: resolve(flags.outDir),
     scenario: parseScenario(flags.scenario),
     progress,

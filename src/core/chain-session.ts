@@ -3,6 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EnvironmentOptions } from '../topology/environment.js';
+import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
 import type { StartedChain } from '../runtime/runtime.js';
 import { SpanFile } from '../intake/span-file.js';
@@ -16,6 +17,8 @@ import { Teardown } from './teardown.js';
 export interface ChainOptions {
   runtime: RuntimeChoice;
   ports: PortMap;
+  /** The user's own base images for the docker runtime's builds (`--base-image`). */
+  baseImages: BaseImageOverrides;
   /** Parent folder of run folders. */
   outDir: string;
   environment: EnvironmentOptions;
@@ -47,6 +50,7 @@ export async function withChain<T>(
     runDir,
     spansPath,
     ports: options.ports,
+    baseImages: options.baseImages,
     environment: options.environment,
     progress: options.progress,
     signal,

@@ -1,13 +1,14 @@
 // `polytrace doctor`: is this machine ready? Each toolchain, port and the
 // Docker engine, with how to fix what is not. Returns data; prints nothing.
 import { execa } from 'execa';
+import { chainBaseKinds, officialImages } from '../topology/base-images.js';
 import { collector, services } from '../topology/chain.js';
 import { portOwner, type PortMap } from '../topology/ports.js';
 import { isPortFree } from '../runtime/port-check.js';
 import { installHints, which } from '../runtime/toolchains.js';
 
 export interface DoctorItem {
-  group: 'toolchain' | 'port' | 'docker';
+  group: 'toolchain' | 'port' | 'docker' | 'platform';
   name: string;
   ok: boolean;
   detail: string;
@@ -71,6 +72,36 @@ export async function portItems(ports: PortMap): Promise<DoctorItem[]> {
   );
 }
 
+/** The official base images the Dockerfiles build on (src/topology/base-images.ts), and how they are had. */
+export function baseImagesItem(): DoctorItem {
+  const images = [...new Set(chainBaseKinds.map((kind) => officialImages[kind]))];
+  return {
+    group: 'docker',
+    name: 'bases',
+    ok: true,
+    detail: `the Dockerfiles build on ${images.join(', ')} (pulled when missing; --base-image pins a digest)`,
+  };
+}
+
+/** What polytrace was tested on, and what is expected to work without having been run here. */
+export function platformItem(
+  platform: string = process.platform,
+  arch: string = process.arch,
+  dockerHost: string | undefined = process.env.DOCKER_HOST,
+): DoctorItem {
+  const here = `${platform}/${arch}${dockerHost ? `, DOCKER_HOST=${dockerHost}` : ''}`;
+  const tested = platform === 'linux' && arch === 'x64' && !dockerHost;
+  return {
+    group: 'platform',
+    name: 'tested',
+    ok: true,
+    detail: `${here}: ${tested ? 'as tested' : 'not tested there, expected to work'} (${platformNote})`,
+  };
+}
+
+export const platformNote =
+  'tested: Linux x86_64 with dockerd; expected, untested: Docker Desktop on macOS and Windows, arm64, rootless Docker or Podman through DOCKER_HOST';
+
 export async function dockerItems(): Promise<DoctorItem[]> {
   // Loaded here only: testcontainers finds the engine the way the docker runtime will.
   const { dockerReadiness } = await import('../runtime/docker/readiness.js');
@@ -90,6 +121,7 @@ export async function dockerItems(): Promise<DoctorItem[]> {
   }
   return [
     { group: 'docker', name: 'engine', ok: true, detail: docker.engine.detail },
+    baseImagesItem(),
     docker.images
       ? {
           group: 'docker',
@@ -101,13 +133,14 @@ export async function dockerItems(): Promise<DoctorItem[]> {
           group: 'docker',
           name: 'images',
           ok: false,
-          detail: 'no polytrace images and no official base images here: --runtime auto uses local processes',
-          fix: 'polytrace images prepare (as root; or `images load FILE` with a file from `images save`)',
+          detail:
+            'no polytrace images and no base images here yet: --runtime docker pulls them, --runtime auto uses local processes where the toolchains are',
+          fix: 'nothing, where a registry answers; else polytrace images prepare (as root) or `images load FILE` with a file from `images save`',
         },
   ];
 }
 
 export async function doctor(ports: PortMap): Promise<DoctorItem[]> {
   const [toolchains, portList, docker] = await Promise.all([toolchainItems(), portItems(ports), dockerItems()]);
-  return [...toolchains, ...portList, ...docker];
+  return [...toolchains, ...portList, ...docker, platformItem()];
 }

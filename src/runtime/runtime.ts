@@ -1,6 +1,7 @@
 // The one interface both runtimes implement. The orchestrator (src/core)
 // talks only to this; it never imports execa or testcontainers.
 import type { EnvironmentOptions } from '../topology/environment.js';
+import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
 import type { Progress } from '../core/progress.js';
 import type { Teardown } from '../core/teardown.js';
@@ -13,6 +14,8 @@ export interface RunPlan {
   /** Where the Collector writes OTLP JSON (inside runDir). */
   spansPath: string;
   ports: PortMap;
+  /** The user's own base images for the docker runtime's builds (`--base-image`). */
+  baseImages: BaseImageOverrides;
   environment: EnvironmentOptions;
   progress: Progress;
   signal: AbortSignal;

@@ -3,7 +3,7 @@
 // how each is built and started, the calls between them and the spans each
 // must produce. Runtimes, the verifier, renderers and `doctor` read this file;
 // nothing else repeats these facts.
-import type { BaseImageKind, Client, Collector, Flow, Service } from './types.js';
+import type { Client, Collector, Flow, Service } from './types.js';
 
 export const client: Client = {
   name: 'polytrace',
@@ -173,21 +173,6 @@ export const collector: Collector = {
     baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' },
     spansFile: '/var/run/polytrace/spans.jsonl',
   },
-};
-
-/**
- * The base images `polytrace images prepare` makes from a Debian root filesystem and the machine's
- * own toolchains (docker/base-images/), under polytrace's own names so no official tag is ever
- * overwritten. The Dockerfiles' defaults stay the official images.
- */
-export const baseImages: Record<BaseImageKind, string> = {
-  debian: 'polytrace-base/debian:bookworm',
-  golang: 'polytrace-base/golang:bookworm',
-  maven: 'polytrace-base/maven:bookworm',
-  jre: 'polytrace-base/jre:bookworm',
-  python: 'polytrace-base/python:bookworm',
-  node: 'polytrace-base/node:bookworm',
-  'distroless-static': 'polytrace-base/distroless-static:bookworm',
 };
 
 const gatewayToAuth = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };

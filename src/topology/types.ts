@@ -37,8 +37,11 @@ export interface LocalRecipe {
   env?: Record<string, string>;
 }
 
-/** A stand-in base image that `polytrace images prepare` makes where no registry can be reached. */
-export type BaseImageKind = 'debian' | 'golang' | 'maven' | 'jre' | 'python' | 'node' | 'distroless-static';
+/** A base image of the chain's Dockerfiles (see base-images.ts); debian only underlies the stand-ins. */
+export type BaseImageKind = 'debian' | ChainBaseKind;
+
+/** The base images a chain Dockerfile names. */
+export type ChainBaseKind = 'golang' | 'maven' | 'jre' | 'python' | 'node' | 'distroless-static';
 
 /** How the docker runtime builds a component's image from its Dockerfile (the context is the component's `dir`). */
 export interface DockerRecipe {
@@ -48,7 +51,7 @@ export interface DockerRecipe {
    * The Dockerfile's base-image build arguments, each with the polytrace base image that stands in
    * for its default (an official image) when that one is not on the machine.
    */
-  baseImages: Record<string, BaseImageKind>;
+  baseImages: Record<string, ChainBaseKind>;
 }
 
 export interface ExpectedSpan {

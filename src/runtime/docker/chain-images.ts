@@ -5,11 +5,13 @@
 import { join } from 'node:path';
 import { repoRoot } from '../../core/paths.js';
 import type { Progress } from '../../core/progress.js';
-import { baseImages, collector, services } from '../../topology/chain.js';
+import { officialImages, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
+import { collector, services } from '../../topology/chain.js';
 import type { BaseImageKind, DockerRecipe } from '../../topology/types.js';
 import { contextFiles, hashContext } from './build-context.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
 import { buildImage } from './image-build.js';
+import { pullMissing } from './image-pull.js';
 import { label } from './labels.js';
 
 export interface ChainComponent {
@@ -41,35 +43,62 @@ export async function imageLabels(docker: Dockerode, image: string): Promise<Rec
   }
 }
 
-/** Which polytrace base images the chain needs, and which of them this engine has (with their IDs). */
+/** The stand-in base images the chain needs, and which of them this engine has (with their IDs). */
 export async function localBaseImages(docker: Dockerode): Promise<{ needed: BaseImageKind[]; present: Map<BaseImageKind, string> }> {
   const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
   const present = new Map<BaseImageKind, string>();
   for (const kind of needed) {
-    const id = await imageId(docker, baseImages[kind]);
+    const id = await imageId(docker, standInImages[kind]);
     if (id) present.set(kind, id);
   }
   return { needed, present };
 }
 
-export type BaseChoice = { kind: 'local'; ids: Map<BaseImageKind, string> } | { kind: 'official' };
-
 /** polytrace's stand-ins when all of them are here, else the Dockerfiles' defaults (the official images). */
+export type BaseChoice = { kind: 'stand-ins' } | { kind: 'official' };
+
 export async function chooseBaseImages(docker: Dockerode): Promise<BaseChoice> {
   const { needed, present } = await localBaseImages(docker);
-  return needed.every((kind) => present.has(kind)) ? { kind: 'local', ids: present } : { kind: 'official' };
+  return needed.every((kind) => present.has(kind)) ? { kind: 'stand-ins' } : { kind: 'official' };
+}
+
+/**
+ * The image each of a component's base-image build arguments stands for, and the build arguments
+ * that say so: none for an official default (the Dockerfile names it), the stand-in's name, or the
+ * user's own `--base-image`.
+ */
+export function resolveBaseImages(
+  component: ChainComponent,
+  base: BaseChoice,
+  overrides: BaseImageOverrides,
+): { images: Record<string, string>; buildArgs: Record<string, string> } {
+  const images: Record<string, string> = {};
+  const buildArgs: Record<string, string> = {};
+  for (const [arg, kind] of Object.entries(component.docker.baseImages)) {
+    const chosen = overrides[kind] ?? (base.kind === 'stand-ins' ? standInImages[kind] : undefined);
+    images[arg] = chosen ?? officialImages[kind];
+    if (chosen) buildArgs[arg] = chosen;
+  }
+  return { images, buildArgs };
 }
 
 export interface EnsureOptions {
   base: BaseChoice;
+  baseImageOverrides: BaseImageOverrides;
   logDir: string;
   progress: Progress;
   signal: AbortSignal;
 }
 
-/** Builds every chain image that is missing or stale; builds run side by side, as the local runtime's do. */
+/**
+ * Pulls the base images that are missing (with progress, and one clear error when a registry does
+ * not answer), then builds every chain image that is missing or stale; builds run side by side,
+ * as the local runtime's do.
+ */
 export async function ensureChainImages(engine: Engine, options: EnsureOptions): Promise<void> {
   const docker = dockerode(engine);
+  const bases = chainComponents.flatMap((c) => Object.values(resolveBaseImages(c, options.base, options.baseImageOverrides).images));
+  await pullMissing(docker, [...new Set(bases)], options.progress, options.signal);
   // The first failure cancels the other builds, so the error is shown now, not after them.
   const failed = new AbortController();
   const signal = AbortSignal.any([options.signal, failed.signal]);
@@ -88,13 +117,10 @@ export async function ensureChainImages(engine: Engine, options: EnsureOptions):
 async function ensureImage(docker: Dockerode, component: ChainComponent, options: EnsureOptions): Promise<void> {
   const { base, progress, signal } = options;
   const image = component.docker.image;
-  const buildArgs: Record<string, string> =
-    base.kind === 'local'
-      ? Object.fromEntries(Object.entries(component.docker.baseImages).map(([arg, kind]) => [arg, baseImages[kind]]))
-      : {};
+  const { images, buildArgs } = resolveBaseImages(component, base, options.baseImageOverrides);
   const files = await contextFiles(component.contextDir);
-  // The base images' IDs are inputs too: a re-prepared base image means a rebuild.
-  const baseIds = base.kind === 'local' ? Object.values(component.docker.baseImages).map((k) => base.ids.get(k)) : ['official'];
+  // The base images' IDs are inputs too: a re-prepared or newly pulled base image means a rebuild.
+  const baseIds = await Promise.all(Object.values(images).map((ref) => imageId(docker, ref)));
   const inputs = await hashContext(component.contextDir, files, JSON.stringify({ buildArgs, baseIds }));
   if ((await imageLabels(docker, image))?.[label.inputs] === inputs) {
     progress({ step: 'build', component: component.name, message: `${image} is up to date` });

@@ -36,16 +36,22 @@ export class DockerRuntime implements Runtime {
     plan.progress({
       step: 'build',
       message:
-        this.base.kind === 'local'
-          ? "base images: polytrace's local ones (polytrace-base/*, from `polytrace images prepare`)"
-          : "base images: the Dockerfiles' official ones (Docker pulls them if missing; `polytrace images prepare` makes local ones where no registry answers)",
+        this.base.kind === 'stand-ins'
+          ? "base images: polytrace's local stand-ins (polytrace-base/*, from `polytrace images prepare`)"
+          : "base images: the Dockerfiles' official ones (pulled if missing; `polytrace images prepare` makes local stand-ins where no registry answers)",
     });
   }
 
   async build(plan: RunPlan): Promise<void> {
     const engine = this.engine ?? (await connectEngine());
     const base = this.base ?? (await chooseBaseImages(dockerode(engine)));
-    await ensureChainImages(engine, { base, logDir: join(dockerWorkDir(), 'logs'), progress: plan.progress, signal: plan.signal });
+    await ensureChainImages(engine, {
+      base,
+      baseImageOverrides: plan.baseImages,
+      logDir: join(dockerWorkDir(), 'logs'),
+      progress: plan.progress,
+      signal: plan.signal,
+    });
   }
 
   async start(plan: RunPlan): Promise<StartedChain> {

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { EnvironmentError } from '../../core/errors.js';
 import type { Progress } from '../../core/progress.js';
-import { baseImages } from '../../topology/chain.js';
+import { standInImages } from '../../topology/base-images.js';
 import { chainComponents, imageId } from './chain-images.js';
 import { connectEngine, dockerode } from './engine.js';
 
@@ -22,7 +22,7 @@ export async function saveImages(file: string, progress: Progress, signal: Abort
     throw new EnvironmentError(`Expected the chain's images to be built before saving, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: run \`polytrace images prepare\` first`);
   }
   const bases = [];
-  for (const image of new Set(Object.values(baseImages))) if (await imageId(docker, image)) bases.push(image);
+  for (const image of new Set(Object.values(standInImages))) if (await imageId(docker, image)) bases.push(image);
   const names = [...bases, ...chain];
   const started = Date.now();
   progress({ step: 'build', message: `saving ${names.length} images to ${file}${file.endsWith('.gz') ? ' (gzip)' : ''}…` });

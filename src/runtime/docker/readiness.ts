@@ -1,9 +1,7 @@
 // What `--runtime auto` and `doctor` need to know about Docker: does an engine
 // answer, and can the chain's images be had without a registry (built
 // already, polytrace's base images prepared, or the official ones present)?
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { baseImages } from '../../topology/chain.js';
+import { officialImages, standInImages } from '../../topology/base-images.js';
 import { chainComponents, imageId } from './chain-images.js';
 import { connectEngine, dockerode, type Dockerode } from './engine.js';
 
@@ -11,19 +9,6 @@ export interface DockerReadiness {
   engine: { ok: boolean; detail: string };
   /** How the chain's images can be had here, or undefined when only a registry could help. */
   images?: 'chain images' | 'local base images' | 'official base images';
-}
-
-/** The official base images the Dockerfiles name as their build arguments' defaults. */
-async function officialBaseImages(): Promise<string[]> {
-  const images: string[] = [];
-  for (const component of chainComponents) {
-    const dockerfile = await readFile(join(component.contextDir, 'Dockerfile'), 'utf8');
-    for (const arg of Object.keys(component.docker.baseImages)) {
-      const image = new RegExp(`^ARG ${arg}=(\\S+)`, 'm').exec(dockerfile)?.[1];
-      if (image) images.push(image);
-    }
-  }
-  return images;
 }
 
 async function allPresent(docker: Dockerode, images: string[]): Promise<boolean> {
@@ -44,9 +29,9 @@ export async function dockerReadiness(): Promise<DockerReadiness> {
   const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
   const images = (await allPresent(docker, chainComponents.map((c) => c.docker.image)))
     ? 'chain images'
-    : (await allPresent(docker, needed.map((kind) => baseImages[kind])))
+    : (await allPresent(docker, needed.map((kind) => standInImages[kind])))
       ? 'local base images'
-      : (await allPresent(docker, await officialBaseImages()))
+      : (await allPresent(docker, needed.map((kind) => officialImages[kind])))
         ? 'official base images'
         : undefined;
   return { engine: { ok: true, detail }, ...(images ? { images } : {}) };

@@ -2,7 +2,7 @@
 // same Go, JDK, Maven, CPython and Node the local runtime uses, so both
 // runtimes build with the same tools. Each kind stages a build context
 // (docker/base-images/<kind>/ names what it expects) and says what it carries.
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../../core/errors.js';
@@ -97,19 +97,29 @@ async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortS
   );
 }
 
+/**
+ * The Maven the stand-in carries: the official tag names the 3.9 line, and the machine's own Maven
+ * may be older (Debian 12 ships 3.8), so the stand-in takes Apache's 3.9 distribution from Maven
+ * Central, fetched by the machine's Maven.
+ */
+export const standInMavenVersion = '3.9.16';
+
 const maven: Stager = async (dir, signal) => {
   const jdk = await machineJdk(signal);
-  const about = (await run('mvn', ['-v'], signal)).replace(/\x1b\[[0-9;]*m/g, '');
-  const home = /Maven home: (.+)/.exec(about)?.[1]?.trim();
-  const version = /Apache Maven (\S+)/.exec(about)?.[1] ?? '?';
-  need(Boolean(home), 'images prepare could not find the Maven home in `mvn -v`');
   // A runtime image of every module is a whole JDK (javac included) with its own conf: it
   // does not lean on /etc/java-17-openjdk as a distribution's JDK folder may.
   await jlink(jdk, ['ALL-MODULE-PATH'], join(dir, 'jdk'), signal);
-  // Distributions link Maven's jars from elsewhere (Debian: /usr/share/java): copy what they point at.
-  await cp(home!, join(dir, 'maven'), { recursive: true, dereference: true });
+  const tarball = join(dir, `apache-maven-${standInMavenVersion}-bin.tar.gz`);
+  await run(
+    'mvn',
+    ['-B', '-q', 'dependency:copy', `-Dartifact=org.apache.maven:apache-maven:${standInMavenVersion}:tar.gz:bin`, `-DoutputDirectory=${dir}`],
+    signal,
+  );
+  await mkdir(join(dir, 'maven'));
+  await run('tar', ['-xzf', tarball, '-C', join(dir, 'maven'), '--strip-components=1'], signal);
+  await rm(tarball);
   await trustStore(dir, signal);
-  return { toolchain: `Java ${jdk.version} (${jdk.home}) + Maven ${version} (${home})` };
+  return { toolchain: `Java ${jdk.version} (${jdk.home}) + Maven ${standInMavenVersion} (Apache's distribution)` };
 };
 
 // Development tools and experimental modules: a JRE (like Temurin's) leaves them out.

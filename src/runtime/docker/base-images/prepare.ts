@@ -7,7 +7,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir, repoRoot } from '../../../core/paths.js';
 import type { Progress } from '../../../core/progress.js';
-import { baseImages } from '../../../topology/chain.js';
+import { standInImages } from '../../../topology/base-images.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 import { contextFiles } from '../build-context.js';
 import { chooseBaseImages, ensureChainImages, imageId, localBaseImages } from '../chain-images.js';
@@ -34,22 +34,22 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
   const workDir = dockerWorkDir();
   const { needed } = await localBaseImages(docker);
 
-  const debianMissing = force || !(await imageId(docker, baseImages.debian));
+  const debianMissing = force || !(await imageId(docker, standInImages.debian));
   const missing: BaseImageKind[] = [];
   for (const kind of needed) {
-    if (debianMissing || !(await imageId(docker, baseImages[kind]))) missing.push(kind);
+    if (debianMissing || !(await imageId(docker, standInImages[kind]))) missing.push(kind);
   }
   if (debianMissing) {
     await assertCanBootstrap();
     const started = Date.now();
-    await bootstrapDebian(docker, workDir, baseImages.debian, signal, say);
-    say(`made ${baseImages.debian} in ${seconds(started)}`);
+    await bootstrapDebian(docker, workDir, standInImages.debian, signal, say);
+    say(`made ${standInImages.debian} in ${seconds(started)}`);
   } else {
-    say(`${baseImages.debian} is here`);
+    say(`${standInImages.debian} is here`);
   }
 
   for (const kind of needed) {
-    const image = baseImages[kind];
+    const image = standInImages[kind];
     if (!missing.includes(kind)) {
       say(`${image} is here`);
       continue;
@@ -70,7 +70,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
           image,
           contextDir,
           files: await contextFiles(contextDir),
-          buildArgs: { DEBIAN_IMAGE: baseImages.debian },
+          buildArgs: { DEBIAN_IMAGE: standInImages.debian },
           labels: { [label.owner]: 'true', [label.base]: kind, [label.toolchain]: toolchain },
           logPath: join(workDir, 'logs', `base-${kind}.log`),
           timeoutMs: 20 * 60_000,
@@ -84,7 +84,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
   }
 
   const base = await chooseBaseImages(docker);
-  await ensureChainImages(engine, { base, logDir: join(workDir, 'logs'), progress, signal });
+  await ensureChainImages(engine, { base, baseImageOverrides: {}, logDir: join(workDir, 'logs'), progress, signal });
 }
 
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
