@@ -11,18 +11,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cacheDir } from '../../src/core/paths.js';
 import { collector, services } from '../../src/topology/chain.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
-import { repo } from './run-cli.js';
+import { movedPorts, portFlags, repo } from './run-cli.js';
 
 // Moved ports: this test must not clash with a local chain or a person's run on the defaults.
-const portFlags = Object.entries({
-  'api-gateway': 28080,
-  'auth-service': 28081,
-  'order-service': 28082,
-  'notification-service': 28083,
-  'otel-collector.grpc': 24317,
-  'otel-collector.http': 24318,
-  'otel-collector.health': 23133,
-}).flatMap(([name, port]) => ['--port', `${name}=${port}`]);
+const ports = portFlags(movedPorts);
 
 // A cold machine builds the Collector and four services first (several minutes).
 const coldBuild = 30 * 60_000;
@@ -138,14 +130,14 @@ describe('the npm package', () => {
       const pkg = join(user, 'node_modules', 'polytrace');
       const before = snapshot(pkg, new Set([join(pkg, 'node_modules')]));
 
-      const doctor = await run('npx', ['--no', '--', 'polytrace', 'doctor', ...portFlags], user);
+      const doctor = await run('npx', ['--no', '--', 'polytrace', 'doctor', ...ports], user);
       expect(doctor.exitCode, doctor.all).toBe(0);
       expect(doctor.stdout).toMatch(/^ready: polytrace check --runtime local can run here$/m);
 
       started = Date.now();
       const check = await run(
         'npx',
-        ['--no', '--', 'polytrace', 'check', '--runtime', 'local', '--requests', '1', '--json', ...portFlags],
+        ['--no', '--', 'polytrace', 'check', '--runtime', 'local', '--requests', '1', '--json', ...ports],
         user,
       );
       console.log(`npx polytrace check --runtime local: ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -12,6 +12,21 @@ import { cacheDir } from '../../src/core/paths.js';
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const cli = join(repo, 'bin', 'polytrace.js');
 
+/** Every port of the chain moved off its default: for a run that must not clash with a local chain or a person's run. */
+export const movedPorts: Record<string, number> = {
+  'api-gateway': 28080,
+  'auth-service': 28081,
+  'order-service': 28082,
+  'notification-service': 28083,
+  'otel-collector.grpc': 24317,
+  'otel-collector.http': 24318,
+  'otel-collector.health': 23133,
+};
+
+/** `--port name=port` flags for these ports. */
+export const portFlags = (ports: Record<string, number>): string[] =>
+  Object.entries(ports).flatMap(([name, port]) => ['--port', `${name}=${port}`]);
+
 export function outDir(): string {
   return mkdtempSync(join(tmpdir(), 'polytrace-e2e-'));
 }
