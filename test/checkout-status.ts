@@ -21,7 +21,9 @@ declare module 'vitest' {
  */
 export function checkoutStatus(): string[] | null {
   const git = (args: string[]) =>
-    execFileSync('git', ['status', '--porcelain', ...args], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
+    execFileSync('git', ['status', '--porcelain', ...args], { cwd: repo, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   try {
     return [
       ...git(['--untracked-files=no']),

@@ -165,10 +165,14 @@ describe('the committed lock files', () => {
   // `npm ci` refuses a lock that does not match package.json (e.g. one missing other
   // platforms' optional packages) instead of rewriting it: the CLI's own, and the one the
   // notification service's build installs from.
-  it.each(['.', 'services/notify-node'])('%s/package-lock.json satisfies npm ci', async (dir) => {
-    const copy = mkdtempSync(join(work, 'lock-'));
-    for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(repo, dir, file), join(copy, file));
-    const result = await run('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], copy);
-    expect(result.exitCode, result.all).toBe(0);
-  }, 120_000);
+  it.each(['.', 'services/notify-node'])(
+    '%s/package-lock.json satisfies npm ci',
+    async (dir) => {
+      const copy = mkdtempSync(join(work, 'lock-'));
+      for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(repo, dir, file), join(copy, file));
+      const result = await run('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], copy);
+      expect(result.exitCode, result.all).toBe(0);
+    },
+    120_000,
+  );
 });
