@@ -3,11 +3,20 @@
 // there: run folders in that folder, builds in the user's cache, and nothing
 // written into the installed package. Also: the committed lock files are
 // ones `npm ci` accepts.
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheDir } from '../../src/core/paths.js';
 import { collector, services } from '../../src/topology/chain.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
@@ -71,6 +80,9 @@ beforeAll(async () => {
       `in ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
 }, 5 * 60_000);
+
+// The installed package brings its dependencies (about 85 MB): do not leave them in the temp folder.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the npm package', () => {
   it('holds the compiled CLI, the service and Collector sources, README and LICENSE, and nothing else', () => {
