@@ -8,7 +8,7 @@ import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './co
 import { runtimeChoices } from './commands/options.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
-import { exitCodes, PolytraceError } from './core/errors.js';
+import { exitCodes, PolytraceError } from './common/errors.js';
 import { chainBaseKinds } from './topology/base-images.js';
 import { client } from './topology/chain.js';
 

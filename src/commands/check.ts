@@ -1,6 +1,6 @@
-import { check } from '../core/check.js';
-import { exitCodes, UsageError } from '../core/errors.js';
-import { chainOptions, parseCount, type ChainFlags } from './options.js';
+import { run } from '../core/run.js';
+import { exitCodes, UsageError } from '../common/errors.js';
+import { parseChainFlags, parseCount, type ChainFlags } from './options.js';
 import { emitReports, type ReportFlags } from './emit-reports.js';
 import { stderrProgress } from './progress-printer.js';
 
@@ -11,19 +11,20 @@ export interface CheckFlags extends ChainFlags, ReportFlags {
 }
 
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
-  const chain = chainOptions(flags, stderrProgress());
-  if (flags.expectBroken && !chain.scenario.breaks) {
-    throw new UsageError(
-      `Expected --expect-broken with a scenario that breaks something, got "${chain.scenario.name}"`,
-    );
+  const { chain, scenario } = parseChainFlags(flags, stderrProgress());
+  if (flags.expectBroken && !scenario.breaks) {
+    throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${scenario.name}"`);
   }
-  const options = {
-    ...chain,
-    ...(flags.requests !== undefined ? { requests: parseCount('--requests', flags.requests, 100) } : {}),
-    repeat: parseCount('--repeat', flags.repeat, 50),
-    expectBroken: Boolean(flags.expectBroken),
-  };
-  const result = await check(options, signal);
+  const result = await run(
+    {
+      chain,
+      scenario,
+      ...(flags.requests !== undefined ? { requests: parseCount('--requests', flags.requests, 100) } : {}),
+      repeat: parseCount('--repeat', flags.repeat, 50),
+      expectBroken: Boolean(flags.expectBroken),
+    },
+    signal,
+  );
   await emitReports(result, flags);
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
 }

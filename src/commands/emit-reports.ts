@@ -3,8 +3,8 @@
 // $GITHUB_STEP_SUMMARY when GitHub Actions sets it. The reporters only render.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { CheckResult } from '../core/check.js';
-import { EnvironmentError } from '../core/errors.js';
+import type { RunResult } from '../verify/result.js';
+import { EnvironmentError } from '../common/errors.js';
 import { reporters, type ReportContext, type ReporterName } from '../report/reporters.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 
@@ -24,7 +24,7 @@ async function toFile(what: string, path: string, text: string, append = false):
   process.stderr.write(`polytrace ▸ ${what}: ${path}\n`);
 }
 
-export async function emitReports(result: CheckResult, flags: ReportFlags, env = process.env): Promise<void> {
+export async function emitReports(result: RunResult, flags: ReportFlags, env = process.env): Promise<void> {
   const context: ReportContext = {
     width: process.stdout.columns || 100,
     colors: colorsFor(colorEnabled(process.stdout, env)),

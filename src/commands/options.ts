@@ -1,11 +1,11 @@
 // Turns the flags every chain command shares into core options, with the
 // usage errors worded for people.
 import { resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import type { Progress } from '../core/progress.js';
-import type { RuntimeChoice } from '../core/select-runtime.js';
+import { UsageError } from '../common/errors.js';
+import type { Progress } from '../common/progress.js';
+import type { ChainOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
-import type { Scenario } from '../scenarios/scenario.js';
+import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
 
@@ -51,13 +51,22 @@ export function parseCount(flag: string, value: string, max: number): number {
   return count;
 }
 
-export function chainOptions(flags: ChainFlags, progress: Progress) {
+/** The flags every chain command shares, parsed once into what the core and the runtime read. */
+export function parseChainFlags(
+  flags: ChainFlags,
+  progress: Progress,
+  conformance = false,
+): { chain: ChainOptions; scenario: Scenario } {
+  const scenario = parseScenario(flags.scenario);
   return {
-    runtime: parseRuntime(flags.runtime),
-    ports: parsePorts(flags.port),
-    baseImages: parseBaseImages(flags.baseImage),
-    outDir: resolve(flags.outDir),
-    scenario: parseScenario(flags.scenario),
-    progress,
+    scenario,
+    chain: {
+      runtime: parseRuntime(flags.runtime),
+      ports: parsePorts(flags.port),
+      baseImages: parseBaseImages(flags.baseImage),
+      outDir: resolve(flags.outDir),
+      environment: scenarioEnvironment(scenario, conformance),
+      progress,
+    },
   };
 }

@@ -1,5 +1,5 @@
 // Progress goes to stderr, so stdout stays clean for --json.
-import type { Progress } from '../core/progress.js';
+import type { Progress } from '../common/progress.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 
 export function stderrProgress(): Progress {

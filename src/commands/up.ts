@@ -3,14 +3,14 @@ import { flows } from '../topology/chain.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderTraceSummary } from '../report/terminal.js';
 import { renderWaterfall } from '../report/waterfall.js';
-import { chainOptions, type ChainFlags } from './options.js';
+import { parseChainFlags, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
 export async function upCommand(flags: ChainFlags & { conformance?: boolean }, signal: AbortSignal): Promise<number> {
   const colors = colorsFor(colorEnabled(process.stdout));
   const width = () => process.stdout.columns || 100;
   const print = (text: string) => process.stdout.write(`${text}\n`);
-  const options = { ...chainOptions(flags, stderrProgress()), conformance: Boolean(flags.conformance) };
+  const options = parseChainFlags(flags, stderrProgress(), Boolean(flags.conformance));
   let gatewayUrl = '';
   await up(options, signal, {
     ready(chain, info) {
@@ -19,7 +19,7 @@ export async function upCommand(flags: ChainFlags & { conformance?: boolean }, s
       print(colors.bold(`polytrace is up (${info.runtime} runtime, scenario ${options.scenario.name})`));
       for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}`);
       print(`  ${'spans (OTLP JSON)'.padEnd(22)} ${info.spansFile}`);
-      if (options.conformance) {
+      if (options.chain.environment.conformance) {
         print('W3C Trace Context test-service endpoints (python3 test.py <url> in w3c/trace-context/test):');
         for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}/w3c/test`);
       }

@@ -2,28 +2,13 @@
 // start, and make sure that whatever started is stopped again.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { EnvironmentOptions } from '../topology/environment.js';
-import type { BaseImageOverrides } from '../topology/base-images.js';
-import type { PortMap } from '../topology/ports.js';
-import type { StartedChain } from '../runtime/runtime.js';
+import type { ChainOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
 import { SpanFile } from '../intake/span-file.js';
 import { createClientTracer, type ClientTracer } from '../traffic/client-tracer.js';
-import { InterruptedError } from './errors.js';
-import { newRunId } from './paths.js';
-import type { Progress } from './progress.js';
-import { selectRuntime, type RuntimeChoice } from './select-runtime.js';
-import { Teardown } from './teardown.js';
-
-export interface ChainOptions {
-  runtime: RuntimeChoice;
-  ports: PortMap;
-  /** The user's own base images for the docker runtime's builds (`--base-image`). */
-  baseImages: BaseImageOverrides;
-  /** Parent folder of run folders. */
-  outDir: string;
-  environment: EnvironmentOptions;
-  progress: Progress;
-}
+import { InterruptedError } from '../common/errors.js';
+import { newRunId } from '../common/paths.js';
+import { selectRuntime } from './select-runtime.js';
+import { Teardown } from '../common/teardown.js';
 
 export interface ChainSession {
   runtime: string;
@@ -46,16 +31,7 @@ export async function withChain<T>(
   await mkdir(runDir, { recursive: true });
   const spansPath = join(runDir, 'spans.jsonl');
   const teardown = new Teardown();
-  const plan = {
-    runDir,
-    spansPath,
-    ports: options.ports,
-    baseImages: options.baseImages,
-    environment: options.environment,
-    progress: options.progress,
-    signal,
-    teardown,
-  };
+  const plan: RunPlan = { chain: options, runDir, spansPath, signal, teardown };
   try {
     await runtime.preflight(plan);
     await runtime.build(plan);

@@ -4,10 +4,11 @@ import type { Span } from '../intake/span.js';
 import { startMs } from '../intake/span.js';
 import type { SpanFile } from '../intake/span-file.js';
 import { client, services } from '../topology/chain.js';
+import type { OtelSettings } from '../topology/environment.js';
 import type { FiredRequest } from '../traffic/fire-requests.js';
 import type { Evidence } from '../verify/checks.js';
 import { looksComplete } from '../verify/verify-trace.js';
-import { sleep } from './abort.js';
+import { sleep } from '../common/abort.js';
 
 export interface CollectOptions {
   /** Give up waiting this long after the last request answered. */
@@ -40,7 +41,7 @@ export const requestGapMs = 3 * windowSlackMs;
 export function evidenceFor(
   requests: readonly FiredRequest[],
   spans: readonly Span[],
-  config?: Evidence['config'],
+  otelSettings?: OtelSettings,
 ): Evidence[] {
   const fired = new Set(requests.map((r) => r.traceId));
   const foreign = spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name && !isHealthProbe(s));
@@ -53,7 +54,7 @@ export function evidenceFor(
       return at >= request.startedAt - windowSlackMs && at <= request.endedAt + windowSlackMs;
     }),
     ...(request.status !== undefined ? { status: request.status } : {}),
-    ...(config ? { config } : {}),
+    ...(otelSettings ? { otelSettings } : {}),
   }));
 }
 
@@ -61,14 +62,14 @@ export async function collectEvidence(
   file: SpanFile,
   requests: readonly FiredRequest[],
   signal: AbortSignal,
-  config?: Evidence['config'],
+  otelSettings?: OtelSettings,
   options: CollectOptions = defaultCollectOptions,
 ): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();
   for (;;) {
     if ((await file.poll()).length > 0) lastNew = Date.now();
-    const evidence = evidenceFor(requests, file.all(), config);
+    const evidence = evidenceFor(requests, file.all(), otelSettings);
     const quiet = Date.now() - lastNew;
     if (evidence.every(looksComplete) && quiet >= options.quietMs) return evidence;
     if (quiet >= options.idleMs || Date.now() - started >= options.deadlineMs) return evidence;

@@ -104,8 +104,8 @@ export const platformNote =
 
 export async function dockerItems(): Promise<DoctorItem[]> {
   // Loaded here only: testcontainers finds the engine the way the docker runtime will.
-  const { dockerReadiness } = await import('../runtime/docker/readiness.js');
-  const docker = await dockerReadiness();
+  const { dockerAvailability } = await import('../runtime/docker/availability.js');
+  const docker = await dockerAvailability();
   if (!docker.engine.ok) {
     return [
       {

@@ -3,11 +3,9 @@
 // reported so the first lines say why. The docker runtime is loaded only when
 // it is wanted: a local run never loads testcontainers.
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
-import type { Runtime } from '../runtime/runtime.js';
+import type { Runtime, RuntimeChoice } from '../runtime/runtime.js';
 import { localTargets } from '../runtime/local/local-runtime.js';
 import { missingToolchains } from '../runtime/toolchains.js';
-
-export type RuntimeChoice = 'local' | 'docker' | 'auto';
 
 async function dockerRuntime(): Promise<Runtime> {
   const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
@@ -18,8 +16,8 @@ export async function selectRuntime(choice: RuntimeChoice): Promise<{ runtime: R
   if (choice === 'docker') return { runtime: await dockerRuntime(), reason: 'asked for with --runtime docker' };
   if (choice === 'local') return { runtime: new LocalRuntime(), reason: 'asked for with --runtime local' };
 
-  const { dockerReadiness } = await import('../runtime/docker/readiness.js');
-  const docker = await dockerReadiness();
+  const { dockerAvailability } = await import('../runtime/docker/availability.js');
+  const docker = await dockerAvailability();
   if (!docker.engine.ok) {
     return {
       runtime: new LocalRuntime(),

@@ -3,20 +3,20 @@
 import type { Span } from '../intake/span.js';
 import { client } from '../topology/chain.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import type { StartedChain } from '../runtime/runtime.js';
+import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
 import { fireRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
 import { verifyTrace } from '../verify/verify-trace.js';
 import { groupByTrace } from '../verify/trace-tree.js';
-import { sleep } from './abort.js';
-import { withChain, type ChainOptions } from './chain-session.js';
-import { scenarioEnvironment, telemetryConfig } from './check.js';
+import { otelSettings } from '../topology/environment.js';
+import { sleep } from '../common/abort.js';
+import { withChain } from './chain-session.js';
 import { collectEvidence, isHealthProbe } from './collect.js';
 
-export interface UpOptions extends Omit<ChainOptions, 'environment'> {
+export interface UpOptions {
+  /** The chain to run (with `environment.conformance` for the W3C test-service endpoints). */
+  chain: ChainOptions;
   scenario: Scenario;
-  /** Turns on each service's POST /w3c/test for the W3C Trace Context test suite. */
-  conformance: boolean;
 }
 
 export interface UpListener {
@@ -30,13 +30,13 @@ export interface UpListener {
 const settleMs = 1_000;
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
-  const environment = { ...scenarioEnvironment(options.scenario), conformance: options.conformance };
+  const settings = otelSettings(options.chain.environment);
   try {
-    await withChain({ ...options, environment }, signal, async (session) => {
+    await withChain(options.chain, signal, async (session) => {
       listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
       const request = await fireRequest(session.tracer, session.chain.gatewayUrl, options.scenario.flow, 0, signal);
       await session.tracer.flush();
-      const [evidence] = await collectEvidence(session.spans, [request], signal, telemetryConfig(environment));
+      const [evidence] = await collectEvidence(session.spans, [request], signal, settings);
       listener.verified(verifyTrace(evidence!));
 
       const shown = new Set([request.traceId]);

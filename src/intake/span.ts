@@ -34,3 +34,16 @@ export function startMs(span: Span): number {
 export function endMs(span: Span): number {
   return Number(BigInt(span.endTimeUnixNano) / 1000n) / 1000;
 }
+
+/** When a set of spans starts and ends, in Unix nanoseconds; the reports draw their time axes on it. */
+export function traceExtent(spans: readonly Span[]): { start: bigint; end: bigint } {
+  if (spans.length === 0) return { start: 0n, end: 0n };
+  let start = BigInt(spans[0]!.startTimeUnixNano);
+  let end = BigInt(spans[0]!.endTimeUnixNano);
+  for (const span of spans) {
+    const [from, to] = [BigInt(span.startTimeUnixNano), BigInt(span.endTimeUnixNano)];
+    if (from < start) start = from;
+    if (to > end) end = to;
+  }
+  return { start, end };
+}

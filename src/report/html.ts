@@ -2,8 +2,8 @@
 // as an artifact. Inline CSS, no script, no URL of any kind, and a CSP that
 // forbids fetching anything, so it opens the same offline, from a mail or a CI
 // artifact store. Service colours are the terminal's (style.ts).
-import type { CheckResult } from '../core/check.js';
-import { durationMs, type AttributeValue, type Span } from '../intake/span.js';
+import type { RunResult } from '../verify/result.js';
+import { durationMs, traceExtent, type AttributeValue, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
 import { dependencyMap, type DependencyMap } from './dependency-map.js';
@@ -58,10 +58,7 @@ interface Axis {
 }
 
 function axisOf(spans: readonly Span[]): Axis {
-  const starts = spans.map((s) => BigInt(s.startTimeUnixNano));
-  const ends = spans.map((s) => BigInt(s.endTimeUnixNano));
-  const start = starts.reduce((a, b) => (b < a ? b : a));
-  const end = ends.reduce((a, b) => (b > a ? b : a));
+  const { start, end } = traceExtent(spans);
   return { start, total: Number(end - start) || 1 };
 }
 
@@ -280,7 +277,7 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .deps td:nth-child(n+3),.deps th:nth-child(n+3){text-align:right}
 `;
 
-export function renderHtml(result: CheckResult): string {
+export function renderHtml(result: RunResult): string {
   const map = dependencyMap(result.traces);
   const verified = result.traces.filter((t) => t.ok).length;
   const verdict = `${verified}/${result.traces.length} traces verified`;

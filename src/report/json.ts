@@ -1,6 +1,6 @@
 // `--json`: one document on stdout for scripts and CI. schemaVersion changes
 // only when a field changes meaning or goes away.
-import type { CheckResult } from '../core/check.js';
+import type { RunResult } from '../verify/result.js';
 import type { Span } from '../intake/span.js';
 
 export const schemaVersion = 1;
@@ -19,7 +19,7 @@ const spanJson = (s: Span) => ({
   attributes: s.attributes,
 });
 
-export function checkResultJson(result: CheckResult) {
+export function checkResultJson(result: RunResult) {
   return {
     schemaVersion,
     ok: result.ok,
@@ -42,6 +42,6 @@ export function checkResultJson(result: CheckResult) {
   };
 }
 
-export function renderJson(result: CheckResult): string {
+export function renderJson(result: RunResult): string {
   return `${JSON.stringify(checkResultJson(result), null, 2)}\n`;
 }

@@ -3,23 +3,19 @@
 // check. xmlbuilder2 does the escaping, and replaces characters XML 1.0
 // cannot hold, which a span name from a misbehaving service could contain.
 import { create } from 'xmlbuilder2';
-import type { CheckResult } from '../core/check.js';
-import type { Span } from '../intake/span.js';
+import type { RunResult } from '../verify/result.js';
+import { traceExtent, type Span } from '../intake/span.js';
 import type { TraceResult } from '../verify/result.js';
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** Wall time the trace covers, from its spans: the report stays a function of the result alone. */
 function traceSeconds(spans: readonly Span[]): string {
-  if (spans.length === 0) return seconds(0);
-  const starts = spans.map((s) => BigInt(s.startTimeUnixNano));
-  const ends = spans.map((s) => BigInt(s.endTimeUnixNano));
-  const start = starts.reduce((a, b) => (b < a ? b : a));
-  const end = ends.reduce((a, b) => (b > a ? b : a));
+  const { start, end } = traceExtent(spans);
   return seconds(Number(end - start) / 1e6);
 }
 
-export function renderJunit(result: CheckResult): string {
+export function renderJunit(result: RunResult): string {
   const checks = result.traces.flatMap((t) => t.checks);
   const expectation = result.expectation;
   const failures = checks.filter((c) => !c.ok).length + (expectation && !expectation.met ? 1 : 0);

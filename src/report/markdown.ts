@@ -1,14 +1,14 @@
 // The GitHub Actions job summary (appended to $GITHUB_STEP_SUMMARY): the
 // verdict, one row per request, the failed checks and the dependency map, in
 // GitHub-flavoured Markdown.
-import type { CheckResult } from '../core/check.js';
+import type { RunResult } from '../verify/result.js';
 import { dependencyMap } from './dependency-map.js';
 import { formatMs } from './format.js';
 
 /** Table cells hold one line, and a pipe would end the cell. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-export function renderMarkdownSummary(result: CheckResult): string {
+export function renderMarkdownSummary(result: RunResult): string {
   const verified = result.traces.filter((t) => t.ok).length;
   const counted = `${verified}/${result.traces.length} traces verified`;
   const heading = result.expectation

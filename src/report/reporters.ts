@@ -1,7 +1,7 @@
 // Every reporter in one table: each is a pure function from the result of
 // `check` to text. Where the text goes (stdout, a file, the GitHub step
 // summary) is the command layer's business (src/commands/emit-reports.ts).
-import type { CheckResult } from '../core/check.js';
+import type { RunResult } from '../verify/result.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -15,7 +15,7 @@ export interface ReportContext {
   colors: Colors;
 }
 
-export type Reporter = (result: CheckResult, context: ReportContext) => string;
+export type Reporter = (result: RunResult, context: ReportContext) => string;
 
 export const reporters = {
   terminal: (result, context) => `${renderCheckResult(result, context)}\n`,

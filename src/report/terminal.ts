@@ -1,5 +1,5 @@
 // The human report of `check`: a waterfall per trace, its checks, a summary.
-import type { CheckResult } from '../core/check.js';
+import type { RunResult } from '../verify/result.js';
 import type { TraceResult } from '../verify/result.js';
 import { renderWaterfall } from './waterfall.js';
 import { dependencyMap } from './dependency-map.js';
@@ -34,7 +34,7 @@ export function renderTraceSummary(trace: TraceResult, { colors, width }: Termin
   return [summary, ...failures, ...cause].join('\n');
 }
 
-export function renderCheckResult(result: CheckResult, options: TerminalOptions): string {
+export function renderCheckResult(result: RunResult, options: TerminalOptions): string {
   const { colors } = options;
   const blocks = result.traces.map((trace, i) =>
     [

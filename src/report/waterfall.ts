@@ -1,7 +1,6 @@
 // The terminal waterfall, like the seed's gantt picture: one row a span,
 // indented by depth, a bar on one time axis, service colour, status.
-import type { Span } from '../intake/span.js';
-import { durationMs } from '../intake/span.js';
+import { durationMs, traceExtent, type Span } from '../intake/span.js';
 import { TraceTree } from '../verify/trace-tree.js';
 import { formatMs } from './format.js';
 import { serviceColor, type Colors } from './style.js';
@@ -54,11 +53,7 @@ export function renderWaterfall(traceSpans: readonly Span[], { width, colors, st
   const spans = [...traceSpans, ...strays];
   if (spans.length === 0) return colors.dim('  (no spans)');
   const rows = [...waterfallRows(traceSpans), ...(strays.length ? [undefined, ...waterfallRows(strays)] : [])];
-  const start = spans.reduce(
-    (min, s) => (BigInt(s.startTimeUnixNano) < min ? BigInt(s.startTimeUnixNano) : min),
-    BigInt(spans[0]!.startTimeUnixNano),
-  );
-  const end = spans.reduce((max, s) => (BigInt(s.endTimeUnixNano) > max ? BigInt(s.endTimeUnixNano) : max), 0n);
+  const { start, end } = traceExtent(spans);
   const total = Number(end - start) || 1;
 
   // Columns: mark(2) name service lang(4) code(4) bar duration(8), one space apart. The service

@@ -1,7 +1,7 @@
 // A busy port is the most common reason a chain will not start: find it
 // before starting anything, and name the port and the service in one line.
 import { createServer } from 'node:net';
-import { EnvironmentError } from '../core/errors.js';
+import { EnvironmentError } from '../common/errors.js';
 import { portOwner, type PortMap } from '../topology/ports.js';
 
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {

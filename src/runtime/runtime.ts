@@ -3,21 +3,31 @@
 import type { EnvironmentOptions } from '../topology/environment.js';
 import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
-import type { Progress } from '../core/progress.js';
-import type { Teardown } from '../core/teardown.js';
+import type { Progress } from '../common/progress.js';
+import type { Teardown } from '../common/teardown.js';
 
 export type RuntimeName = 'local' | 'docker';
 
+export type RuntimeChoice = RuntimeName | 'auto';
+
+/** What the user asked of the chain: parsed once by the command, read as it is by the runtime. */
+export interface ChainOptions {
+  runtime: RuntimeChoice;
+  ports: PortMap;
+  /** The user's own base images for the docker runtime's builds (`--base-image`). */
+  baseImages: BaseImageOverrides;
+  /** Parent folder of run folders. */
+  outDir: string;
+  environment: EnvironmentOptions;
+  progress: Progress;
+}
+
 export interface RunPlan {
+  chain: ChainOptions;
   /** The run's folder: logs and the Collector's spans file live here. */
   runDir: string;
   /** Where the Collector writes OTLP JSON (inside runDir). */
   spansPath: string;
-  ports: PortMap;
-  /** The user's own base images for the docker runtime's builds (`--base-image`). */
-  baseImages: BaseImageOverrides;
-  environment: EnvironmentOptions;
-  progress: Progress;
   signal: AbortSignal;
   /** Every start registers its stop here. */
   teardown: Teardown;

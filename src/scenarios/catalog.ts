@@ -19,14 +19,14 @@ export const scenarios: Scenario[] = [
     name: 'propagator-mismatch',
     summary: 'notification-service reads only B3 headers: the trace splits at order-service → notification-service',
     flow: flows.order,
-    overrides: { 'notification-service': { OTEL_PROPAGATORS: 'b3' } },
+    otelSettings: { 'notification-service': { OTEL_PROPAGATORS: 'b3' } },
     breaks: { hop: 'order-service → notification-service', cause: 'propagator-mismatch' },
   },
   {
     name: 'sampling-mismatch',
     summary: 'order-service samples 10% on its own: most traces lose order-service and notification-service',
     flow: flows.order,
-    overrides: { 'order-service': { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    otelSettings: { 'order-service': { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
     breaks: { hop: 'api-gateway → order-service', cause: 'not-sampled' },
     // 10% are kept whole: with 5 requests, all 5 pass by chance once in 100,000 runs.
     defaultRequests: 5,
@@ -35,14 +35,14 @@ export const scenarios: Scenario[] = [
     name: 'missing-service-name',
     summary: 'order-service has no OTEL_SERVICE_NAME: its spans arrive as unknown_service…',
     flow: flows.order,
-    overrides: { 'order-service': { OTEL_SERVICE_NAME: undefined } },
+    otelSettings: { 'order-service': { OTEL_SERVICE_NAME: undefined } },
     breaks: { hop: 'api-gateway → order-service', cause: 'missing-service-name' },
   },
   {
     name: 'lost-context',
     summary: "order-service's HTTP client is not instrumented: notification-service starts a new trace",
     flow: flows.order,
-    overrides: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'requests' } },
+    otelSettings: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'requests' } },
     breaks: { hop: 'order-service → notification-service', cause: 'uninstrumented-call' },
   },
 ];

@@ -35,7 +35,10 @@ export const services: Service[] = [
       // The machine's Go is the one to use: never fetch another toolchain.
       env: { GOTOOLCHAIN: 'local' },
     },
-    docker: { image: 'polytrace/api-gateway:dev', baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' } },
+    docker: {
+      image: 'polytrace/api-gateway:dev',
+      baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' },
+    },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'auth.verify', kind: 'INTERNAL', parent: 'POST /orders' },

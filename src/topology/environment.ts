@@ -16,6 +16,9 @@ export interface Addressing {
   listenPort(service: Service): number;
 }
 
+/** OTEL_* variables by service name: what a scenario changes, what each SDK ran with. */
+export type OtelSettings<Value = string> = Record<string, Record<string, Value>>;
+
 export interface EnvironmentOptions {
   /** `deployment.environment` on every resource. */
   deploymentEnvironment: string;
@@ -23,8 +26,8 @@ export interface EnvironmentOptions {
   batchDelayMs: number;
   /** Turns on POST /w3c/test (the W3C Trace Context test-service endpoint). */
   conformance: boolean;
-  /** Per-service overrides a scenario sets; `undefined` removes the variable. */
-  overrides?: Record<string, Record<string, string | undefined>>;
+  /** The OTEL_* settings a scenario changes, per service; `undefined` removes the variable. */
+  otelSettings?: OtelSettings<string | undefined>;
 }
 
 export const defaultEnvironmentOptions: EnvironmentOptions = {
@@ -33,7 +36,7 @@ export const defaultEnvironmentOptions: EnvironmentOptions = {
   conformance: false,
 };
 
-/** The OpenTelemetry settings every SDK reads, before a scenario's overrides. */
+/** The OpenTelemetry settings every SDK reads, before a scenario changes them. */
 function telemetryBase(service: Service, options: EnvironmentOptions): Record<string, string> {
   return {
     OTEL_SERVICE_NAME: service.name,
@@ -49,21 +52,22 @@ function telemetryBase(service: Service, options: EnvironmentOptions): Record<st
   };
 }
 
-function withOverrides(
+function withScenarioSettings(
   service: Service,
   env: Record<string, string>,
   options: EnvironmentOptions,
 ): Record<string, string> {
-  const merged: Record<string, string | undefined> = { ...env, ...options.overrides?.[service.name] };
-  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const merged: Record<string, string | undefined> = { ...env, ...options.otelSettings?.[service.name] };
+  return Object.fromEntries(
+    Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
-/** What a service's SDK is told in a run (scenario included): the verifier uses it to explain a break. */
-export function telemetryEnvironment(
-  service: Service,
-  options: EnvironmentOptions = defaultEnvironmentOptions,
-): Record<string, string> {
-  return withOverrides(service, telemetryBase(service, options), options);
+/** What each service's SDK is told in a run (scenario included): the verifier words its causes with it. */
+export function otelSettings(options: EnvironmentOptions = defaultEnvironmentOptions): OtelSettings {
+  return Object.fromEntries(
+    services.map((service) => [service.name, withScenarioSettings(service, telemetryBase(service, options), options)]),
+  );
 }
 
 export function serviceEnvironment(
@@ -82,5 +86,5 @@ export function serviceEnvironment(
     const upstream = services.find((s) => s.name === target);
     if (upstream) env[variable] = addressing.serviceUrl(upstream);
   }
-  return withOverrides(service, env, options);
+  return withScenarioSettings(service, env, options);
 }

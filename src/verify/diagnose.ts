@@ -4,7 +4,9 @@
 // OTEL_TRACES_SAMPLER, …) name the likely cause.
 import type { Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
+import type { OtelSettings } from '../topology/environment.js';
 import type { Edge, Flow } from '../topology/types.js';
+import type { Cause } from './cause.js';
 import { groupByTrace, TraceTree } from './trace-tree.js';
 
 export interface Evidence {
@@ -15,19 +17,9 @@ export interface Evidence {
   /** Spans of the chain seen during the request under other trace IDs. */
   strays: Span[];
   status?: number;
-  /** The OTEL_* settings each service ran with, by service name. */
-  config?: Record<string, Record<string, string>>;
+  /** The OTEL_* settings each service ran with, by service name: they word a cause, never decide it. */
+  otelSettings?: OtelSettings;
 }
-
-export type Cause =
-  | 'propagator-mismatch'
-  | 'uninstrumented-call'
-  | 'not-sampled'
-  | 'not-exported'
-  | 'missing-service-name'
-  | 'not-called'
-  | 'wrong-parent'
-  | 'upstream-broken';
 
 export interface Diagnosis {
   /** `caller → callee`. */
@@ -80,7 +72,7 @@ const formats: Record<string, string> = {
 };
 
 function propagationFormats(evidence: Evidence, service: string): string[] {
-  const setting = service === client.name ? 'tracecontext' : (evidence.config?.[service]?.OTEL_PROPAGATORS ?? '');
+  const setting = service === client.name ? 'tracecontext' : (evidence.otelSettings?.[service]?.OTEL_PROPAGATORS ?? '');
   return setting
     .split(',')
     .map((p) => p.trim())
@@ -93,7 +85,7 @@ function propagatorMismatch(evidence: Evidence, edge: Edge): string {
   const sends = propagationFormats(evidence, edge.from);
   const reads = propagationFormats(evidence, edge.to);
   const shared = sends.filter((p) => reads.includes(p));
-  const setting = (service: string) => evidence.config?.[service]?.OTEL_PROPAGATORS;
+  const setting = (service: string) => evidence.otelSettings?.[service]?.OTEL_PROPAGATORS;
   if (sends.length > 0 && reads.length > 0 && shared.length === 0) {
     return (
       `${edge.to} started a new trace: ${edge.from} sent ${listFormats(sends)} headers but ${edge.to} expects ` +
@@ -107,7 +99,7 @@ function propagatorMismatch(evidence: Evidence, edge: Edge): string {
 }
 
 function notRecorded(evidence: Evidence, edge: Edge): Diagnosis {
-  const settings = evidence.config?.[edge.to] ?? {};
+  const settings = evidence.otelSettings?.[edge.to] ?? {};
   const sampler = settings.OTEL_TRACES_SAMPLER;
   if (sampler && !sampler.startsWith('parentbased')) {
     const ratio = settings.OTEL_TRACES_SAMPLER_ARG ? ` with ratio ${settings.OTEL_TRACES_SAMPLER_ARG}` : '';
@@ -173,7 +165,7 @@ export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): D
 }
 
 function uninstrumented(evidence: Evidence, edge: Edge): string {
-  const disabled = evidence.config?.[edge.from]?.OTEL_PYTHON_DISABLED_INSTRUMENTATIONS;
+  const disabled = evidence.otelSettings?.[edge.from]?.OTEL_PYTHON_DISABLED_INSTRUMENTATIONS;
   const setting = disabled ? ` (OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=${disabled})` : '';
   return (
     `${edge.to} started a new trace: ${edge.from} made no client span for the call and sent no traceparent, ` +
@@ -212,7 +204,9 @@ export function diagnoseTrace(evidence: Evidence): Diagnosis | undefined {
 
 export function missingServiceName(evidence: Evidence, expected: string, reported: string): string {
   const unset =
-    evidence.config && !evidence.config[expected]?.OTEL_SERVICE_NAME ? ' (OTEL_SERVICE_NAME is not set)' : '';
+    evidence.otelSettings && !evidence.otelSettings[expected]?.OTEL_SERVICE_NAME
+      ? ' (OTEL_SERVICE_NAME is not set)'
+      : '';
   return `${expected}'s spans arrived as "${reported}": the service has no service.name${unset}, so a trace viewer cannot tell it apart`;
 }
 

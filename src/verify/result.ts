@@ -25,3 +25,22 @@ export interface TraceResult {
   /** Spans of the chain seen during this request under other trace IDs (a broken propagation). */
   strays: Span[];
 }
+
+/** With `--expect-broken`: whether the scenario's break was found and explained as its cause. */
+export interface Expectation {
+  met: boolean;
+  message: string;
+}
+
+/** What a run concludes: every trace it verified, and where its evidence is kept. */
+export interface RunResult {
+  ok: boolean;
+  runtime: string;
+  scenario: string;
+  runDir: string;
+  spansFile: string;
+  traces: TraceResult[];
+  /** With --expect-broken: whether the scenario's break was diagnosed as its cause. */
+  expectation?: Expectation;
+  durationMs: number;
+}

@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, dockerode } from '../../src/runtime/docker/engine.js';
 import { label, labelFilter } from '../../src/runtime/docker/labels.js';
-import { dockerReadiness } from '../../src/runtime/docker/readiness.js';
+import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import {
   checkJson,
   expectConnectedOrderTraces,
@@ -33,14 +33,14 @@ const portFlags = Object.entries(ports).flatMap(([name, port]) => ['--port', `${
 const coldBuild = 30 * 60_000;
 const warmRun = 5 * 60_000;
 
-const readiness = await dockerReadiness();
+const availability = await dockerAvailability();
 const ci = process.env.CI === 'true';
 
-if (!readiness.engine.ok && !ci) {
+if (!availability.engine.ok && !ci) {
   // Skipping is allowed only on a developer's machine without an engine: say so loudly.
   const line = '!'.repeat(100);
   console.warn(
-    `\n${line}\n!! SKIPPED: the docker end-to-end tests. No Docker engine answers: ${readiness.engine.detail}\n${line}\n`,
+    `\n${line}\n!! SKIPPED: the docker end-to-end tests. No Docker engine answers: ${availability.engine.detail}\n${line}\n`,
   );
 }
 
@@ -66,14 +66,14 @@ async function leftoversAfter(runId: string, ms: number): Promise<string[]> {
 /** The run's id is its folder's name, and the value of its containers' run label. */
 const runIdIn = (dir: string) => readdirSync(dir)[0] ?? '';
 
-describe.skipIf(!readiness.engine.ok && !ci)('polytrace check --runtime docker (real chain in containers)', () => {
+describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docker (real chain in containers)', () => {
   // `npm test` does its own set-up: with no images to build from, prepare them as the README says.
   // Where that cannot run (not root, no debootstrap), the runs below fall back to the official images.
   beforeAll(async () => {
     // Under CI a missing engine fails every test here: .ci/run starts one.
-    if (!readiness.engine.ok)
-      expect.fail(`Expected a Docker engine (.ci/run starts one), got: ${readiness.engine.detail}`);
-    if (readiness.images) return;
+    if (!availability.engine.ok)
+      expect.fail(`Expected a Docker engine (.ci/run starts one), got: ${availability.engine.detail}`);
+    if (availability.images) return;
     const prepared = await execa('node', [cli, 'images', 'prepare'], {
       cwd: repo,
       reject: false,

@@ -13,7 +13,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { which } from '../../src/runtime/toolchains.js';
-import { dockerReadiness } from '../../src/runtime/docker/readiness.js';
+import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { chainBaseKinds, officialImages, standInImages } from '../../src/topology/base-images.js';
 import type { BaseImageKind } from '../../src/topology/types.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
@@ -28,11 +28,11 @@ const portFlags = [
   'otel-collector.health=33133',
 ].flatMap((p) => ['--port', p]);
 
-const readiness = await dockerReadiness();
-const mirrorUrl = readiness.engine.ok ? await loopbackMirror() : undefined;
+const availability = await dockerAvailability();
+const mirrorUrl = availability.engine.ok ? await loopbackMirror() : undefined;
 const missing = [
-  !readiness.engine.ok && `a Docker engine (${readiness.engine.detail})`,
-  readiness.engine.ok &&
+  !availability.engine.ok && `a Docker engine (${availability.engine.detail})`,
+  availability.engine.ok &&
     !mirrorUrl &&
     'an engine whose registry mirror is on 127.0.0.1 (`dockerd --registry-mirror http://127.0.0.1:5000`)',
   !(await which('docker-registry')) && "Debian's docker-registry (apt-get install docker-registry)",

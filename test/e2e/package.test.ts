@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheDir } from '../../src/core/paths.js';
+import { cacheDir } from '../../src/common/paths.js';
 import { collector, services } from '../../src/topology/chain.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
 import { movedPorts, portFlags, repo } from './run-cli.js';
@@ -92,7 +92,7 @@ describe('the npm package', () => {
       'LICENSE',
       'bin/polytrace.js',
       'dist/cli.js',
-      'dist/runtime/local/reaper-main.js',
+      'dist/runtime/reaper/local-main.js',
       'services/README.md',
       'services/gateway-go/go.sum',
       'services/auth-java/pom.xml',

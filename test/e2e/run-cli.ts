@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPorts } from '../../src/topology/ports.js';
 import { isPortFree } from '../../src/runtime/port-check.js';
-import { cacheDir } from '../../src/core/paths.js';
+import { cacheDir } from '../../src/common/paths.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const cli = join(repo, 'bin', 'polytrace.js');
@@ -77,7 +77,7 @@ export async function chainProcesses(): Promise<string[]> {
       const ours =
         cmdline.includes(cache) ||
         cwd.startsWith(cache) ||
-        cmdline.includes(join(repo, 'dist', 'runtime', 'local', 'reaper-main.js')) ||
+        cmdline.includes(join(repo, 'dist', 'runtime', 'reaper', 'local-main.js')) ||
         cwd.startsWith(join(repo, 'services')) ||
         cwd.startsWith(join(repo, 'docker'));
       if (ours) found.push(`${pid} ${cmdline}`);

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { baseImagesItem, platformItem } from '../../src/core/doctor.js';
-import { repoRoot } from '../../src/core/paths.js';
+import { repoRoot } from '../../src/common/paths.js';
 import { chainComponents, resolveBaseImages } from '../../src/runtime/docker/chain-images.js';
 import {
   chainBaseKinds,

@@ -4,7 +4,7 @@ import { dependencyMap, percentile } from '../../src/report/dependency-map.js';
 import { renderDependencyTable } from '../../src/report/dependency-table.js';
 import { colorsFor } from '../../src/report/style.js';
 import type { TraceResult } from '../../src/verify/result.js';
-import { goodTrace, splitTrace, unauthorizedResult } from './fixtures/check-result.js';
+import { goodTrace, splitTrace, unauthorizedResult } from './fixtures/run-result.js';
 import { TraceBuilder } from './fixtures/synthetic-trace.js';
 
 const asTrace = (spans: Span[], strays: Span[] = []): TraceResult => ({

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contextFiles, hashContext } from '../../src/runtime/docker/build-context.js';
+import { hashFiles } from '../../src/common/hash-files.js';
+import { contextFiles } from '../../src/runtime/docker/build-context.js';
 
 function context(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'polytrace-context-'));
@@ -41,10 +42,10 @@ describe('docker build context', () => {
   it('hashes contents and build settings, so a change of either means a rebuild', async () => {
     const dir = context({ Dockerfile: 'FROM scratch', 'app.js': 'a' });
     const files = await contextFiles(dir);
-    const first = await hashContext(dir, files, 'args-1');
-    expect(await hashContext(dir, files, 'args-1')).toBe(first);
-    expect(await hashContext(dir, files, 'args-2')).not.toBe(first);
+    const first = await hashFiles(dir, files, 'args-1');
+    expect(await hashFiles(dir, files, 'args-1')).toBe(first);
+    expect(await hashFiles(dir, files, 'args-2')).not.toBe(first);
     writeFileSync(join(dir, 'app.js'), 'b');
-    expect(await hashContext(dir, files, 'args-1')).not.toBe(first);
+    expect(await hashFiles(dir, files, 'args-1')).not.toBe(first);
   });
 });

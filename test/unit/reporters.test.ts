@@ -10,7 +10,7 @@ import { renderMarkdownSummary } from '../../src/report/markdown.js';
 import { reporters } from '../../src/report/reporters.js';
 import { colorsFor } from '../../src/report/style.js';
 import { renderCheckResult } from '../../src/report/terminal.js';
-import { checkResult, failingOrderTrace, goodTrace, splitTrace } from './fixtures/check-result.js';
+import { checkResult, failingOrderTrace, goodTrace, splitTrace } from './fixtures/run-result.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -1,8 +1,9 @@
 // Each broken scenario's span shape, as the real chain produces it, must be
 // diagnosed as that scenario's cause at that scenario's hop.
 import { describe, expect, it } from 'vitest';
-import { scenarioEnvironment, telemetryConfig } from '../../src/core/check.js';
-import { judgeExpectedBreak } from '../../src/core/expect-broken.js';
+import { otelSettings } from '../../src/topology/environment.js';
+import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
+import { judgeExpectedBreak } from '../../src/scenarios/expected-break.js';
 import type { Span } from '../../src/intake/span.js';
 import { findScenario, scenarios } from '../../src/scenarios/catalog.js';
 import type { Evidence } from '../../src/verify/checks.js';
@@ -10,7 +11,7 @@ import { verifyTrace } from '../../src/verify/verify-trace.js';
 import { evidence, orderTrace, splitAt } from './fixtures/synthetic-trace.js';
 
 const scenario = (name: string) => findScenario(name)!;
-const configOf = (name: string) => telemetryConfig(scenarioEnvironment(scenario(name)));
+const settingsOf = (name: string) => otelSettings(scenarioEnvironment(scenario(name)));
 
 /** What each scenario does to the spans of one order, mirroring what the real SDKs do. */
 const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
@@ -53,14 +54,14 @@ describe('scenarios', () => {
 
   it.each(broken.map((s) => s.name))('%s is diagnosed at its hop, as its cause', (name) => {
     const { spans, strays } = shapes[name]!();
-    const result = verifyTrace(evidence(spans, { strays, config: configOf(name) } satisfies Partial<Evidence>));
+    const result = verifyTrace(evidence(spans, { strays, otelSettings: settingsOf(name) } satisfies Partial<Evidence>));
     expect(result.ok).toBe(false);
     expect(result.diagnosis).toMatchObject(scenario(name).breaks!);
   });
 
   it('propagator-mismatch says who sent what and who expects what', () => {
     const { spans, strays } = shapes['propagator-mismatch']!();
-    const result = verifyTrace(evidence(spans, { strays, config: configOf('propagator-mismatch') }));
+    const result = verifyTrace(evidence(spans, { strays, otelSettings: settingsOf('propagator-mismatch') }));
     expect(result.diagnosis!.message).toBe(
       'notification-service started a new trace: order-service sent W3C traceparent headers but notification-service expects B3 single-header (OTEL_PROPAGATORS: order-service "tracecontext,baggage", notification-service "b3")',
     );
@@ -68,7 +69,7 @@ describe('scenarios', () => {
 
   it('lost-context names the uninstrumented client', () => {
     const { spans, strays } = shapes['lost-context']!();
-    const result = verifyTrace(evidence(spans, { strays, config: configOf('lost-context') }));
+    const result = verifyTrace(evidence(spans, { strays, otelSettings: settingsOf('lost-context') }));
     expect(result.diagnosis!.message).toMatch(
       /order-service made no client span for the call and sent no traceparent.*OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=requests/,
     );
@@ -76,7 +77,7 @@ describe('scenarios', () => {
 
   it('sampling-mismatch names the sampler and its ratio', () => {
     const { spans } = shapes['sampling-mismatch']!();
-    const result = verifyTrace(evidence(spans, { config: configOf('sampling-mismatch') }));
+    const result = verifyTrace(evidence(spans, { otelSettings: settingsOf('sampling-mismatch') }));
     expect(result.diagnosis!.message).toMatch(/OTEL_TRACES_SAMPLER=traceidratio with ratio 0.1/);
   });
 
@@ -91,14 +92,14 @@ describe('scenarios', () => {
   });
 
   it('happy and unauthorized break nothing: no diagnosis on a good trace', () => {
-    expect(verifyTrace(evidence(orderTrace(), { config: configOf('happy') })).diagnosis).toBeUndefined();
+    expect(verifyTrace(evidence(orderTrace(), { otelSettings: settingsOf('happy') })).diagnosis).toBeUndefined();
   });
 });
 
 describe('--expect-broken', () => {
   const run = (name: string) => {
     const { spans, strays } = shapes[name]!();
-    return verifyTrace(evidence(spans, { strays, config: configOf(name) }));
+    return verifyTrace(evidence(spans, { strays, otelSettings: settingsOf(name) }));
   };
 
   it('passes when every broken trace shows the expected cause at the expected hop', () => {
@@ -111,7 +112,7 @@ describe('--expect-broken', () => {
   });
 
   it('tolerates traces a sampled break left whole', () => {
-    const whole = verifyTrace(evidence(orderTrace(), { config: configOf('sampling-mismatch') }));
+    const whole = verifyTrace(evidence(orderTrace(), { otelSettings: settingsOf('sampling-mismatch') }));
     expect(judgeExpectedBreak(scenario('sampling-mismatch'), [whole, run('sampling-mismatch')]).met).toBe(true);
   });
 

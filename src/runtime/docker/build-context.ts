@@ -2,7 +2,6 @@
 // file the .dockerignore lets through, and always the Dockerfile. The same
 // list is hashed, so an image is rebuilt only when what it is built from
 // changed (its files, its build arguments, the base images' IDs).
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -39,12 +38,4 @@ export async function contextFiles(contextDir: string, dockerfile = 'Dockerfile'
 
 export function packContext(contextDir: string, files: string[]): Readable {
   return tar.pack(contextDir, { entries: files }) as unknown as Readable;
-}
-
-export async function hashContext(contextDir: string, files: string[], salt: string): Promise<string> {
-  const hash = createHash('sha256').update(salt);
-  for (const file of files) {
-    hash.update(file).update('\0').update(await readFile(join(contextDir, file))).update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
 }

@@ -3,12 +3,13 @@
 // same inputs is used as it is, so a warm run builds nothing and an image
 // loaded with `images load` on a machine without network is never rebuilt.
 import { join } from 'node:path';
-import { repoRoot } from '../../core/paths.js';
-import type { Progress } from '../../core/progress.js';
+import { repoRoot } from '../../common/paths.js';
+import type { Progress } from '../../common/progress.js';
 import { officialImages, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
 import { collector, services } from '../../topology/chain.js';
 import type { BaseImageKind, DockerRecipe } from '../../topology/types.js';
-import { contextFiles, hashContext } from './build-context.js';
+import { hashFiles } from '../../common/hash-files.js';
+import { contextFiles } from './build-context.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
 import { buildImage } from './image-build.js';
 import { pullMissing } from './image-pull.js';
@@ -121,7 +122,7 @@ async function ensureImage(docker: Dockerode, component: ChainComponent, options
   const files = await contextFiles(component.contextDir);
   // The base images' IDs are inputs too: a re-prepared or newly pulled base image means a rebuild.
   const baseIds = await Promise.all(Object.values(images).map((ref) => imageId(docker, ref)));
-  const inputs = await hashContext(component.contextDir, files, JSON.stringify({ buildArgs, baseIds }));
+  const inputs = await hashFiles(component.contextDir, files, JSON.stringify({ buildArgs, baseIds }));
   if ((await imageLabels(docker, image))?.[label.inputs] === inputs) {
     progress({ step: 'build', component: component.name, message: `${image} is up to date` });
     return;

@@ -2,7 +2,7 @@
 // found by polytrace's labels. A run whose CLI is still alive on this host is
 // spared unless forced, so cleaning never pulls a chain from under a live run.
 import { hostname } from 'node:os';
-import type { Progress } from '../../core/progress.js';
+import type { Progress } from '../../common/progress.js';
 import { connectEngine, dockerode } from './engine.js';
 import { label, labelFilter } from './labels.js';
 

@@ -7,19 +7,19 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
-import { EnvironmentError } from '../../core/errors.js';
+import { EnvironmentError } from '../../common/errors.js';
+import { dockerCacheDir } from '../../common/paths.js';
 import { collector, entryService, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
-import { logTail } from '../log-tail.js';
+import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
-import { dockerWorkDir } from './base-images/prepare.js';
 import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
-import { ContainerExited, HealthEndpointWait, NotReady } from './health-wait.js';
+import { ContainerExited, HealthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
-import { Reaper } from '../reaper.js';
+import { Reaper } from '../reaper/reaper.js';
 
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
 const stopGraceMs = 10_000;
@@ -31,9 +31,9 @@ export class DockerRuntime implements Runtime {
 
   async preflight(plan: RunPlan): Promise<void> {
     this.engine = await connectEngine();
-    await assertPortsFree(plan.ports);
+    await assertPortsFree(plan.chain.ports);
     this.base = await chooseBaseImages(dockerode(this.engine));
-    plan.progress({
+    plan.chain.progress({
       step: 'build',
       message:
         this.base.kind === 'stand-ins'
@@ -47,9 +47,9 @@ export class DockerRuntime implements Runtime {
     const base = this.base ?? (await chooseBaseImages(dockerode(engine)));
     await ensureChainImages(engine, {
       base,
-      baseImageOverrides: plan.baseImages,
-      logDir: join(dockerWorkDir(), 'logs'),
-      progress: plan.progress,
+      baseImageOverrides: plan.chain.baseImages,
+      logDir: join(dockerCacheDir(), 'logs'),
+      progress: plan.chain.progress,
       signal: plan.signal,
     });
   }
@@ -62,10 +62,10 @@ export class DockerRuntime implements Runtime {
     await mkdir(logsDir, { recursive: true });
     const logPaths: Record<string, string> = {};
     const url = (port: number) => `http://127.0.0.1:${port}`;
-    const port = (name: string) => plan.ports[name]!;
+    const port = (name: string) => plan.chain.ports[name]!;
 
     // Registered first, so it is the last thing teardown stops.
-    const reaper = Reaper.start(new URL('./reaper-main.js', import.meta.url), [runId], join(logsDir, 'reaper.log'));
+    const reaper = Reaper.start(new URL('../reaper/docker-main.js', import.meta.url), [runId], join(logsDir, 'reaper.log'));
     plan.teardown.add('reaper', () => reaper.stop());
 
     const networkName = `polytrace-${runId}`;
@@ -93,11 +93,11 @@ export class DockerRuntime implements Runtime {
       let started: StartedTestContainer | undefined;
       let logDone: Promise<unknown> = Promise.resolve();
       plan.teardown.add(name, async () => {
-        plan.progress({ step: 'stop', component: name, message: `stopping ${name}` });
+        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
         if (started) await started.stop({ timeout: stopGraceMs });
         else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
       });
-      plan.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
+      plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
       const container = configure(
         new ChainContainer(image)
           .withName(`polytrace-${runId}-${name}`)
@@ -124,7 +124,7 @@ export class DockerRuntime implements Runtime {
         if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
         throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
       }
-      plan.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
+      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
     };
 
     // The Collector runs as uid 65532: the spans file it writes into is made for it.
@@ -160,7 +160,7 @@ export class DockerRuntime implements Runtime {
           [{ container: service.port, host: port(service.name) }],
           `${url(port(service.name))}${service.healthPath}`,
           service.startTimeoutSeconds,
-          (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.environment)),
+          (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment)),
         ),
       ),
     );

@@ -3,7 +3,7 @@
 // runtime goes through the client it returns. Nothing outside
 // src/runtime/docker/ imports testcontainers (STYLE.md).
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
-import { EnvironmentError } from '../../core/errors.js';
+import { EnvironmentError } from '../../common/errors.js';
 
 // Read by testcontainers when it first needs them, so they are set before any call:
 // - Ryuk, its reaper container, cannot be pulled here and would publish its port on every

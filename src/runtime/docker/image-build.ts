@@ -5,8 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
-import { EnvironmentError } from '../../core/errors.js';
-import { logTail } from '../log-tail.js';
+import { EnvironmentError } from '../../common/errors.js';
+import { logTail } from '../../common/log-tail.js';
 import { packContext } from './build-context.js';
 import type { Dockerode } from './engine.js';
 

@@ -2,8 +2,8 @@
 // sees which image is coming and how far along it is, and a registry that
 // does not answer is one clear error naming the image, not a failed build
 // step half-way through a Dockerfile.
-import { EnvironmentError } from '../../core/errors.js';
-import type { Progress } from '../../core/progress.js';
+import { EnvironmentError } from '../../common/errors.js';
+import type { Progress } from '../../common/progress.js';
 import type { Dockerode } from './engine.js';
 
 interface PullEvent {

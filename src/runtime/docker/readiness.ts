@@ -1,38 +1,57 @@
-// What `--runtime auto` and `doctor` need to know about Docker: does an engine
-// answer, and can the chain's images be had without a registry (built
-// already, polytrace's base images prepared, or the official ones present)?
-import { officialImages, standInImages } from '../../topology/base-images.js';
-import { chainComponents, imageId } from './chain-images.js';
-import { connectEngine, dockerode, type Dockerode } from './engine.js';
+// Readiness of a container by its HTTP health endpoint on its published
+// 127.0.0.1 port, as the local runtime checks a process: no shell in the
+// container (final images may have none), and it honours the run's
+// AbortSignal, which testcontainers' own wait strategies do not.
+import type { WaitStrategy } from 'testcontainers';
+import { waitForHealth } from '../health-probe.js';
 
-export interface DockerReadiness {
-  engine: { ok: boolean; detail: string };
-  /** How the chain's images can be had here, or undefined when only a registry could help. */
-  images?: 'chain images' | 'local base images' | 'official base images';
-}
+type Container = Parameters<WaitStrategy['waitUntilReady']>[0];
 
-async function allPresent(docker: Dockerode, images: string[]): Promise<boolean> {
-  for (const image of new Set(images)) if (!(await imageId(docker, image))) return false;
-  return true;
-}
-
-export async function dockerReadiness(): Promise<DockerReadiness> {
-  let docker: Dockerode;
-  let detail: string;
-  try {
-    const engine = await connectEngine();
-    docker = dockerode(engine);
-    detail = `Docker engine ${engine.info.containerRuntime.serverVersion} answers`;
-  } catch (error) {
-    return { engine: { ok: false, detail: (error as Error).message } };
+/** The container stopped before its health endpoint answered. */
+export class ContainerExited extends Error {
+  constructor(readonly how: string) {
+    super(how);
   }
-  const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
-  const images = (await allPresent(docker, chainComponents.map((c) => c.docker.image)))
-    ? 'chain images'
-    : (await allPresent(docker, needed.map((kind) => standInImages[kind])))
-      ? 'local base images'
-      : (await allPresent(docker, needed.map((kind) => officialImages[kind])))
-        ? 'official base images'
-        : undefined;
-  return { engine: { ok: true, detail }, ...(images ? { images } : {}) };
+}
+
+/** The health endpoint did not answer 200 in time. */
+export class NotReady extends Error {}
+
+export class HealthEndpointWait implements WaitStrategy {
+  private timeoutMs = 60_000;
+  private timeoutSet = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async waitUntilReady(container: Container): Promise<void> {
+    const healthy = await waitForHealth({
+      url: this.url,
+      timeoutMs: this.timeoutMs,
+      signal: this.signal,
+      stillAlive: async () => {
+        const { State } = await container.inspect();
+        if (State.Status === 'exited' || State.Status === 'dead') {
+          throw new ContainerExited(State.OOMKilled ? 'was killed for lack of memory' : `exited with code ${State.ExitCode}`);
+        }
+      },
+    });
+    if (!healthy) throw new NotReady(`did not answer ${this.url} within ${this.timeoutMs / 1000}s`);
+  }
+
+  withStartupTimeout(startupTimeoutMs: number): this {
+    this.timeoutMs = startupTimeoutMs;
+    this.timeoutSet = true;
+    return this;
+  }
+
+  isStartupTimeoutSet(): boolean {
+    return this.timeoutSet;
+  }
+
+  getStartupTimeout(): number {
+    return this.timeoutMs;
+  }
 }

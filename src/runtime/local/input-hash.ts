@@ -1,8 +1,8 @@
 // A content hash of the files a build depends on, so a build is redone only
 // when one of them changed (the Collector: only when its manifest changed).
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { hashFiles } from '../../common/hash-files.js';
 
 // Build outputs and caches inside service folders: never inputs.
 const skipped = new Set(['node_modules', 'target', '.venv', 'venv', '__pycache__', '.git']);
@@ -39,14 +39,5 @@ export async function inputFiles(dir: string, globs: string[]): Promise<string[]
 }
 
 export async function hashInputs(dir: string, globs: string[], salt = ''): Promise<string> {
-  const files = await inputFiles(dir, globs);
-  const hash = createHash('sha256').update(salt);
-  for (const file of files) {
-    hash
-      .update(file)
-      .update('\0')
-      .update(await readFile(join(dir, file)))
-      .update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
+  return hashFiles(dir, await inputFiles(dir, globs), salt);
 }

@@ -3,8 +3,8 @@
 // Python, Node) and cached between runs.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheDir, repoRoot } from '../../core/paths.js';
-import { EnvironmentError } from '../../core/errors.js';
+import { cacheDir, repoRoot } from '../../common/paths.js';
+import { EnvironmentError } from '../../common/errors.js';
 import { collector, entryService, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import type { Service } from '../../topology/types.js';
@@ -14,10 +14,10 @@ import { installHints, missingToolchains } from '../toolchains.js';
 import { buildComponent, buildDirFor, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess } from './managed-process.js';
-import { awaitReady } from './await-ready.js';
+import { awaitReady } from './readiness.js';
 import { trackForExit } from './exit-guard.js';
 import { recordProcess } from './process-ledger.js';
-import { Reaper } from '../reaper.js';
+import { Reaper } from '../reaper/reaper.js';
 
 const collectorTarget: BuildTarget = {
   name: collector.name,
@@ -41,7 +41,7 @@ export class LocalRuntime implements Runtime {
         `the local runtime needs ${missing.join(', ')} on PATH: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
       );
     }
-    await assertPortsFree(plan.ports);
+    await assertPortsFree(plan.chain.ports);
   }
 
   async build(plan: RunPlan): Promise<void> {
@@ -53,7 +53,7 @@ export class LocalRuntime implements Runtime {
         const started = Date.now();
         const announce = setTimeout(
           () =>
-            plan.progress({
+            plan.chain.progress({
               step: 'build',
               component: target.name,
               message: `building ${target.name} (${target.recipe.toolchains.join(' + ')}; first time takes a while)…`,
@@ -63,7 +63,7 @@ export class LocalRuntime implements Runtime {
         try {
           const built = await buildComponent(target, dir, plan.signal);
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
-          plan.progress({
+          plan.chain.progress({
             step: 'build',
             component: target.name,
             message: built ? `built ${target.name} in ${seconds}s` : `${target.name} is up to date`,
@@ -81,11 +81,15 @@ export class LocalRuntime implements Runtime {
     // Every process group started is written here; the reaper stops them if polytrace is killed.
     const ledger = join(plan.runDir, 'processes.txt');
     // Registered first, so it is the last thing teardown stops.
-    const reaper = Reaper.start(new URL('./reaper-main.js', import.meta.url), [ledger], join(logsDir, 'reaper.log'));
+    const reaper = Reaper.start(
+      new URL('../reaper/local-main.js', import.meta.url),
+      [ledger],
+      join(logsDir, 'reaper.log'),
+    );
     plan.teardown.add('reaper', () => reaper.stop());
     const logPaths: Record<string, string> = {};
     const url = (port: number) => `http://127.0.0.1:${port}`;
-    const port = (name: string) => plan.ports[name]!;
+    const port = (name: string) => plan.chain.ports[name]!;
 
     const startOne = async (
       target: BuildTarget,
@@ -97,7 +101,7 @@ export class LocalRuntime implements Runtime {
       const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
       const logPath = join(logsDir, `${target.name}.log`);
       logPaths[target.name] = logPath;
-      plan.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
+      plan.chain.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
       const child = await ManagedProcess.start({
         name: target.name,
         cmd,
@@ -109,12 +113,12 @@ export class LocalRuntime implements Runtime {
       const untrack = trackForExit(child);
       recordProcess(ledger, child.pid);
       plan.teardown.add(target.name, async () => {
-        plan.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
+        plan.chain.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
         await child.stop();
         untrack();
       });
       await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
-      plan.progress({
+      plan.chain.progress({
         step: 'start',
         component: target.name,
         message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
@@ -141,7 +145,7 @@ export class LocalRuntime implements Runtime {
     };
     await Promise.all(
       services.map((service) => {
-        const env = serviceEnvironment(service, addressing, plan.environment);
+        const env = serviceEnvironment(service, addressing, plan.chain.environment);
         if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
         return startOne(
           serviceTarget(service),

@@ -5,8 +5,8 @@
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { EnvironmentError } from '../../../core/errors.js';
-import { repoRoot } from '../../../core/paths.js';
+import { EnvironmentError } from '../../../common/errors.js';
+import { repoRoot } from '../../../common/paths.js';
 import { installHints } from '../../toolchains.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 

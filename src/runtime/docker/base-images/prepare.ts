@@ -5,8 +5,8 @@
 // everything a workshop room needs.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheDir, repoRoot } from '../../../core/paths.js';
-import type { Progress } from '../../../core/progress.js';
+import { dockerCacheDir, repoRoot } from '../../../common/paths.js';
+import type { Progress } from '../../../common/progress.js';
 import { standInImages } from '../../../topology/base-images.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 import { contextFiles } from '../build-context.js';
@@ -24,14 +24,13 @@ export interface PrepareOptions {
   signal: AbortSignal;
 }
 
-export const dockerWorkDir = () => join(cacheDir(), 'docker');
 
 export async function prepareImages(options: PrepareOptions): Promise<void> {
   const { progress, signal, force } = options;
   const say = (message: string) => progress({ step: 'build', message });
   const engine = await connectEngine();
   const docker = dockerode(engine);
-  const workDir = dockerWorkDir();
+  const workDir = dockerCacheDir();
   const { needed } = await localBaseImages(docker);
 
   const debianMissing = force || !(await imageId(docker, standInImages.debian));

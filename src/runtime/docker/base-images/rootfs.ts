@@ -6,8 +6,8 @@
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { EnvironmentError } from '../../../core/errors.js';
-import { logTail } from '../../log-tail.js';
+import { EnvironmentError } from '../../../common/errors.js';
+import { logTail } from '../../../common/log-tail.js';
 import { which } from '../../toolchains.js';
 import type { Dockerode } from '../engine.js';
 import { label } from '../labels.js';

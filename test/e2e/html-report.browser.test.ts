@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { services } from '../../src/topology/chain.js';
-import { checkResult, goodTrace, splitTrace } from './fixtures/check-result.js';
+import { checkResult, goodTrace, splitTrace } from '../unit/fixtures/run-result.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const artifacts = resolve('.polytrace/artifacts');

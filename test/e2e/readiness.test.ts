@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvironmentError } from '../../src/core/errors.js';
-import { awaitReady } from '../../src/runtime/local/await-ready.js';
+import { EnvironmentError } from '../../src/common/errors.js';
+import { awaitReady } from '../../src/runtime/local/readiness.js';
 import { ManagedProcess } from '../../src/runtime/local/managed-process.js';
 
 async function start(name: string, script: string) {

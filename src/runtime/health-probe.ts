@@ -1,5 +1,5 @@
 // Readiness by HTTP: a component is ready when its health URL answers 200.
-import { sleep } from '../core/abort.js';
+import { sleep } from '../common/abort.js';
 
 export interface WaitForHealthOptions {
   url: string;

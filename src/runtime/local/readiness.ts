@@ -1,9 +1,9 @@
 // Waits for a started process to answer its health URL. When it dies first, or
 // never answers, the error says so in one line and carries the tail of its log:
 // that is where the reason is (a crash, a missing dependency, a bad setting).
-import { EnvironmentError } from '../../core/errors.js';
-import { waitForHealth } from '../health.js';
-import { logTail } from '../log-tail.js';
+import { EnvironmentError } from '../../common/errors.js';
+import { waitForHealth } from '../health-probe.js';
+import { logTail } from '../../common/log-tail.js';
 import type { ManagedProcess } from './managed-process.js';
 
 class Died extends Error {}

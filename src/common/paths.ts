@@ -12,6 +12,9 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'polytrace');
 }
 
+/** The docker runtime's own corner of the cache: build logs, the Debian root filesystem, staged toolchains. */
+export const dockerCacheDir = () => join(cacheDir(), 'docker');
+
 export function newRunId(now = new Date()): string {
   return `${now
     .toISOString()

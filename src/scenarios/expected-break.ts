@@ -1,12 +1,7 @@
 // `--expect-broken`: CI proves the diagnosis works by breaking the chain on
 // purpose and passing only when the verifier names the right hop and cause.
-import type { Scenario } from '../scenarios/scenario.js';
-import type { TraceResult } from '../verify/result.js';
-
-export interface Expectation {
-  met: boolean;
-  message: string;
-}
+import type { Scenario } from './scenario.js';
+import type { Expectation, TraceResult } from '../verify/result.js';
 
 export function judgeExpectedBreak(scenario: Scenario, traces: readonly TraceResult[]): Expectation {
   const expected = scenario.breaks;

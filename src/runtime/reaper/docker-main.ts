@@ -1,12 +1,13 @@
-// The docker runtime's detached reaper (see ../reaper.ts): `node reaper-main.js <run id>`.
+// The docker runtime's detached reaper (see reaper.ts): `node docker-main.js <run id>`.
 // It waits for its stdin (a pipe from the CLI) to close, then removes what is
 // left of that run, by label, and exits. Every step is bounded.
-import { connectEngine, dockerode } from './engine.js';
-import { label, labelFilter } from './labels.js';
-import { untilPolytraceEnds } from '../reaper-pipe.js';
+import { connectEngine, dockerode } from '../docker/engine.js';
+import { label, labelFilter } from '../docker/labels.js';
+import { untilPolytraceEnds } from './pipe.js';
 
 const runId = process.argv[2] ?? '';
-const say = (message: string) => process.stdout.write(`${new Date().toISOString()} reaper ${process.pid} (run ${runId}): ${message}\n`);
+const say = (message: string) =>
+  process.stdout.write(`${new Date().toISOString()} reaper ${process.pid} (run ${runId}): ${message}\n`);
 
 await untilPolytraceEnds();
 
@@ -23,12 +24,18 @@ try {
   await Promise.all(
     containers.map(async (c) => {
       say(`removing container ${c.Names[0] ?? c.Id}`);
-      await docker.getContainer(c.Id).remove({ force: true, v: true }).catch((e: Error) => say(`  ${e.message}`));
+      await docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch((e: Error) => say(`  ${e.message}`));
     }),
   );
   for (const network of await docker.listNetworks({ filters })) {
     say(`removing network ${network.Name}`);
-    await docker.getNetwork(network.Id).remove().catch((e: Error) => say(`  ${e.message}`));
+    await docker
+      .getNetwork(network.Id)
+      .remove()
+      .catch((e: Error) => say(`  ${e.message}`));
   }
   if (containers.length === 0) say('nothing left to remove');
   process.exit(0);

@@ -1,11 +1,11 @@
 // The local runtime's detached reaper (see ../reaper.ts):
-// `node reaper-main.js <ledger>`. When polytrace has ended it stops the process
+// `node local-main.js <ledger>`. When polytrace has ended it stops the process
 // groups the ledger names that are still running, and exits.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { untilPolytraceEnds } from '../reaper-pipe.js';
-import { isAlive, signalGroup } from './process-group.js';
-import { processStartTime } from './process-ledger.js';
+import { untilPolytraceEnds } from './pipe.js';
+import { isAlive, signalGroup } from '../local/process-group.js';
+import { processStartTime } from '../local/process-ledger.js';
 
 const ledger = process.argv[2] ?? '';
 

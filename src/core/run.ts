@@ -1,0 +1,64 @@
+// The run behind `polytrace check`: start the chain, fire requests, wait for
+// their spans, verify each trace, stop the chain. Returns data; prints nothing.
+import { sleep } from '../common/abort.js';
+import type { ChainOptions } from '../runtime/runtime.js';
+import { judgeExpectedBreak } from '../scenarios/expected-break.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { otelSettings } from '../topology/environment.js';
+import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
+import type { RunResult, TraceResult } from '../verify/result.js';
+import { verifyTrace } from '../verify/verify-trace.js';
+import { withChain } from './chain-session.js';
+import { collectEvidence, requestGapMs } from './collect.js';
+
+export interface RunOptions {
+  /** The chain to run: built once by the command, handed to the runtime as it is. */
+  chain: ChainOptions;
+  scenario: Scenario;
+  /** Requests per round; the scenario's default when not given. */
+  requests?: number;
+  /** Rounds of requests, to flush out flakiness. */
+  repeat: number;
+  /** Pass only when the scenario's break is found, with the right hop and cause. */
+  expectBroken: boolean;
+}
+
+export async function run(options: RunOptions, signal: AbortSignal): Promise<RunResult> {
+  const started = Date.now();
+  const { chain, scenario } = options;
+  const perRound = options.requests ?? scenario.defaultRequests ?? 3;
+  const total = perRound * options.repeat;
+  const { flow } = scenario;
+  const settings = otelSettings(chain.environment);
+  return withChain(chain, signal, async (session) => {
+    const traces: TraceResult[] = [];
+    for (let round = 0; round < options.repeat; round++) {
+      const requests: FiredRequest[] = [];
+      for (let i = 0; i < perRound; i++) {
+        const n = round * perRound + i + 1;
+        chain.progress({
+          step: 'traffic',
+          message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
+        });
+        if (n > 1) await sleep(requestGapMs, signal);
+        requests.push(await fireRequest(session.tracer, session.chain.gatewayUrl, flow, n - 1, signal));
+      }
+      // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
+      await session.tracer.flush();
+      chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
+      const evidence = await collectEvidence(session.spans, requests, signal, settings);
+      traces.push(...evidence.map(verifyTrace));
+    }
+    const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces) : undefined;
+    return {
+      ok: expectation ? expectation.met : traces.every((t) => t.ok),
+      runtime: session.runtime,
+      scenario: scenario.name,
+      runDir: session.runDir,
+      spansFile: session.spansPath,
+      traces,
+      ...(expectation ? { expectation } : {}),
+      durationMs: Date.now() - started,
+    };
+  });
+}

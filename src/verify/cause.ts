@@ -1,0 +1,12 @@
+// The causes the verifier can name for a broken hop: the vocabulary its
+// diagnosis speaks, and what a scenario that breaks the chain on purpose says
+// it expects.
+export type Cause =
+  | 'propagator-mismatch'
+  | 'uninstrumented-call'
+  | 'not-sampled'
+  | 'not-exported'
+  | 'missing-service-name'
+  | 'not-called'
+  | 'wrong-parent'
+  | 'upstream-broken';

@@ -1,0 +1,53 @@
+// The layers of src/ run one way: each folder imports only folders below it
+// (README, "How it works"). An import that runs back up a layer fails here.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/common/paths.js';
+
+/** Bottom first; a folder may import its own layer and those listed before it. */
+const layers = [
+  ['common'],
+  ['topology'],
+  ['intake', 'traffic'],
+  ['verify'],
+  ['scenarios'],
+  ['runtime'],
+  ['core'],
+  ['report'],
+  ['commands'],
+  ['.'],
+];
+
+const src = join(repoRoot, 'src');
+const layerOf = (folder: string) => layers.findIndex((names) => names.includes(folder));
+const topFolder = (path: string) => relative(src, path).split('/').slice(0, -1)[0] ?? '.';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+const imports = sources(src).flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) => ({
+    from: topFolder(file),
+    to: topFolder(resolve(dirname(file), m[1]!)),
+    where: relative(repoRoot, file),
+  })),
+);
+
+describe('layers', () => {
+  it('knows every folder of src/', () => {
+    expect([...new Set(imports.flatMap((i) => [i.from, i.to]))].filter((f) => layerOf(f) < 0)).toEqual([]);
+  });
+
+  it('has no import that runs up a layer', () => {
+    const upward = imports.filter((i) => layerOf(i.to) > layerOf(i.from)).map((i) => `${i.where} → ${i.to}/`);
+    expect(upward).toEqual([]);
+  });
+
+  it('keeps common/ free of the project: it imports nothing of src/ outside itself', () => {
+    expect(imports.filter((i) => i.from === 'common' && i.to !== 'common')).toEqual([]);
+  });
+});
