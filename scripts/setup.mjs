@@ -24,8 +24,8 @@ function run(command, args) {
 }
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 20 || (major === 20 && minor < 6)) {
-  say(`polytrace needs Node.js 20.6 or newer, this is ${process.version}`);
+if (major < 20 || (major === 20 && minor < 19)) {
+  say(`polytrace needs Node.js 20.19 or newer, this is ${process.version}`);
   process.exit(3);
 }
 

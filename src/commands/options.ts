@@ -19,7 +19,7 @@ export interface ChainFlags {
 
 export const runtimeChoices = ['auto', 'local', 'docker'] as const;
 
-export function parseRuntime(value: string): RuntimeChoice {
+function parseRuntime(value: string): RuntimeChoice {
   if ((runtimeChoices as readonly string[]).includes(value)) return value as RuntimeChoice;
   throw new UsageError(`Expected --runtime to be one of ${runtimeChoices.join(', ')}, got "${value}"`);
 }
@@ -30,13 +30,13 @@ export function parsePorts(overrides: string[]): PortMap {
   return ports;
 }
 
-export function parseBaseImages(values: string[]): BaseImageOverrides {
+function parseBaseImages(values: string[]): BaseImageOverrides {
   const overrides = parseBaseImageOverrides(values);
   if (typeof overrides === 'string') throw new UsageError(overrides);
   return overrides;
 }
 
-export function parseScenario(name: string): Scenario {
+function parseScenario(name: string): Scenario {
   const scenario = findScenario(name);
   if (!scenario)
     throw new UsageError(`Expected --scenario to be one of ${scenarios.map((s) => s.name).join(', ')}, got "${name}"`);

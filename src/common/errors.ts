@@ -42,9 +42,3 @@ export class InterruptedError extends PolytraceError {
     super('interrupted: everything polytrace started has been stopped', exitCodes.interrupted);
   }
 }
-
-export function isAbort(error: unknown): boolean {
-  return (
-    error instanceof Error && (error.name === 'AbortError' || (error as { isCanceled?: boolean }).isCanceled === true)
-  );
-}

@@ -1,7 +1,7 @@
 // Progress of long steps (builds, starts, waits). The core reports events;
 // the CLI decides how to show them (stderr lines, or nothing).
 
-export interface ProgressEvent {
+interface ProgressEvent {
   step: 'runtime' | 'build' | 'start' | 'traffic' | 'collect' | 'stop';
   message: string;
   /** The component it concerns, when there is one. */
@@ -9,5 +9,3 @@ export interface ProgressEvent {
 }
 
 export type Progress = (event: ProgressEvent) => void;
-
-export const silentProgress: Progress = () => {};

@@ -20,7 +20,7 @@ export interface CollectOptions {
   pollMs: number;
 }
 
-export const defaultCollectOptions: CollectOptions = { deadlineMs: 30_000, quietMs: 750, idleMs: 6_000, pollMs: 200 };
+const defaultCollectOptions: CollectOptions = { deadlineMs: 30_000, quietMs: 750, idleMs: 6_000, pollMs: 200 };
 
 const healthPaths = [...new Set(services.map((s) => s.healthPath))];
 
@@ -33,7 +33,7 @@ export function isHealthProbe(span: Span): boolean {
 }
 
 /** Slack around a request's window, for clocks of different runtimes rounding differently. */
-export const windowSlackMs = 50;
+const windowSlackMs = 50;
 
 /** Requests are fired this far apart, so the slack of one window never reaches into the next. */
 export const requestGapMs = 3 * windowSlackMs;

@@ -32,7 +32,7 @@ async function version(command: string): Promise<string> {
   );
 }
 
-export async function toolchainItems(): Promise<DoctorItem[]> {
+async function toolchainItems(): Promise<DoctorItem[]> {
   const needs = new Map<string, string[]>();
   for (const component of [collector, ...services]) {
     for (const tool of component.local.toolchains) needs.set(tool, [...(needs.get(tool) ?? []), component.name]);
@@ -53,7 +53,7 @@ export async function toolchainItems(): Promise<DoctorItem[]> {
   );
 }
 
-export async function portItems(ports: PortMap): Promise<DoctorItem[]> {
+async function portItems(ports: PortMap): Promise<DoctorItem[]> {
   return Promise.all(
     Object.entries(ports).map(async ([name, port]): Promise<DoctorItem> => {
       const free = await isPortFree(port);
@@ -99,10 +99,10 @@ export function platformItem(
   };
 }
 
-export const platformNote =
+const platformNote =
   'tested: Linux x86_64 with dockerd; expected, untested: Docker Desktop on macOS and Windows, arm64, rootless Docker or Podman through DOCKER_HOST';
 
-export async function dockerItems(): Promise<DoctorItem[]> {
+async function dockerItems(): Promise<DoctorItem[]> {
   // Loaded here only: testcontainers finds the engine the way the docker runtime will.
   const { dockerAvailability } = await import('../runtime/docker/availability.js');
   const docker = await dockerAvailability();

@@ -1,6 +1,6 @@
 // `polytrace images prepare|save|load` and `polytrace clean`: the docker
 // runtime's chores. Loaded on demand, so a local run never loads testcontainers
-// and the core never imports it (STYLE.md). Returns data; prints nothing.
+// and the core never imports it. Returns data; prints nothing.
 import type { Progress } from '../common/progress.js';
 
 export async function prepareImages(

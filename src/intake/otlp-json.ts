@@ -28,7 +28,7 @@ interface OtlpSpan {
   attributes?: OtlpKeyValue[];
   status?: { code?: number | string; message?: string };
 }
-export interface OtlpTracesData {
+interface OtlpTracesData {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpKeyValue[] };
     scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
@@ -50,7 +50,7 @@ function anyValue(value: OtlpAnyValue | undefined): AttributeValue {
   return null;
 }
 
-export function attributeMap(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
+function attributeMap(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
   return Object.fromEntries((list ?? []).map((kv) => [kv.key, anyValue(kv.value)]));
 }
 
@@ -66,7 +66,7 @@ function statusCode(code: number | string | undefined): Span['status']['code'] {
   return (statusCodes as readonly string[]).includes(name) ? (name as Span['status']['code']) : 'UNSET';
 }
 
-export function spansFromTracesData(data: OtlpTracesData): Span[] {
+function spansFromTracesData(data: OtlpTracesData): Span[] {
   const spans: Span[] = [];
   for (const resourceSpans of data.resourceSpans ?? []) {
     const resource = attributeMap(resourceSpans.resource?.attributes);

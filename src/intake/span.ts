@@ -31,10 +31,6 @@ export function startMs(span: Span): number {
   return Number(BigInt(span.startTimeUnixNano) / 1000n) / 1000;
 }
 
-export function endMs(span: Span): number {
-  return Number(BigInt(span.endTimeUnixNano) / 1000n) / 1000;
-}
-
 /** When a set of spans starts and ends, in Unix nanoseconds; the reports draw their time axes on it. */
 export function traceExtent(spans: readonly Span[]): { start: bigint; end: bigint } {
   if (spans.length === 0) return { start: 0n, end: 0n };

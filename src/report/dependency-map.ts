@@ -1,11 +1,12 @@
-// The service dependency map of the second seed ("Service Dependencies"),
+// The service dependency map of the unified-observability article on polyglot
+// microservices (its "Service Dependencies" section),
 // computed from the traces themselves rather than from the topology, so it
 // shows the calls that really happened: one edge per caller → callee pair.
 import { durationMs, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
 
-export interface DependencyEdge {
+interface DependencyEdge {
   from: string;
   to: string;
   /** Server spans of the callee whose parent is a span of the caller. */
@@ -40,7 +41,7 @@ export function percentile(values: readonly number[], p: number): number {
 const knownOrder = [client.name, ...services.map((s) => s.name)];
 
 /** The topology's order, so maps read in the direction a request travels; strangers after, by name. */
-export function compareServices(a: string, b: string): number {
+function compareServices(a: string, b: string): number {
   const ia = knownOrder.indexOf(a);
   const ib = knownOrder.indexOf(b);
   if (ia !== -1 || ib !== -1) return (ia === -1 ? Infinity : ia) - (ib === -1 ? Infinity : ib);

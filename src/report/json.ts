@@ -3,7 +3,7 @@
 import type { RunResult } from '../verify/result.js';
 import type { Span } from '../intake/span.js';
 
-export const schemaVersion = 1;
+const schemaVersion = 1;
 
 const spanJson = (s: Span) => ({
   traceId: s.traceId,
@@ -19,7 +19,7 @@ const spanJson = (s: Span) => ({
   attributes: s.attributes,
 });
 
-export function checkResultJson(result: RunResult) {
+function checkResultJson(result: RunResult) {
   return {
     schemaVersion,
     ok: result.ok,

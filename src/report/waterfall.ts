@@ -1,4 +1,5 @@
-// The terminal waterfall, like the seed's gantt picture: one row a span,
+// The terminal waterfall, like the gantt picture in "How to Implement
+// Distributed Tracing for Polyglot Architectures": one row a span,
 // indented by depth, a bar on one time axis, service colour, status.
 import { durationMs, traceExtent, type Span } from '../intake/span.js';
 import { TraceTree } from '../verify/trace-tree.js';
@@ -58,7 +59,7 @@ export function renderWaterfall(traceSpans: readonly Span[], { width, colors, st
 
   // Columns: mark(2) name service lang(4) code(4) bar duration(8), one space apart. The service
   // column is as wide as the longest name here; the name column takes 65% of what is left, so
-  // the seed's deepest span (depth 9) keeps a readable name at 80 columns.
+  // the chain's deepest span (depth 9) keeps a readable name at 80 columns.
   const serviceWidth = Math.min(21, Math.max(7, ...spans.map((s) => s.service.length)));
   const fixed = 2 + 1 + serviceWidth + 1 + 4 + 1 + 4 + 1 + 8;
   const nameWidth = Math.max(16, Math.min(34, Math.floor((width - fixed) * 0.65)));

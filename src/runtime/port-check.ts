@@ -12,7 +12,7 @@ export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-export async function busyPorts(ports: PortMap): Promise<Array<[string, number]>> {
+async function busyPorts(ports: PortMap): Promise<Array<[string, number]>> {
   const results = await Promise.all(
     Object.entries(ports).map(async ([name, port]) => [name, port, await isPortFree(port)] as const),
   );

@@ -6,7 +6,7 @@ import type { PortMap } from '../topology/ports.js';
 import type { Progress } from '../common/progress.js';
 import type { Teardown } from '../common/teardown.js';
 
-export type RuntimeName = 'local' | 'docker';
+type RuntimeName = 'local' | 'docker';
 
 export type RuntimeChoice = RuntimeName | 'auto';
 

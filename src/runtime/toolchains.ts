@@ -7,7 +7,7 @@ export const installHints: Record<string, string> = {
   java: 'install a JDK 17 (Debian: apt-get install openjdk-17-jdk-headless)',
   mvn: 'install Maven 3.8 or newer (Debian: apt-get install maven)',
   python3: 'install Python 3.11 with venv (Debian: apt-get install python3 python3-venv)',
-  node: 'install Node.js 20.6 or newer',
+  node: 'install Node.js 20.19 or newer',
   npm: 'install npm (it ships with Node.js)',
   docker: 'install Docker (Debian: apt-get install docker.io) and start dockerd',
 };

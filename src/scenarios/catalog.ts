@@ -1,5 +1,6 @@
 // The scenarios `--scenario` accepts, in the order `polytrace scenarios` lists
-// them. The broken ones are the first seed's "Common Pitfalls", each caused by
+// them. The broken ones are the "Common Pitfalls" of "How to
+// Implement Distributed Tracing for Polyglot Architectures", each caused by
 // the one setting a real team gets wrong.
 import { flows } from '../topology/chain.js';
 import type { Scenario } from './scenario.js';

@@ -1,4 +1,4 @@
-// The one source of truth for the chain in the seed article ("How to Implement
+// The one source of truth for the chain of the article ("How to Implement
 // Distributed Tracing for Polyglot Architectures"): services, ports, languages,
 // how each is built and started, the calls between them and the spans each
 // must produce. Runtimes, the verifier, renderers and `doctor` read this file;
@@ -212,12 +212,6 @@ export const flows: Record<'order' | 'unauthorized', Flow> = {
     edges: [clientToGateway, gatewayToAuth],
   },
 };
-
-export function serviceByName(name: string): Service {
-  const service = services.find((s) => s.name === name);
-  if (!service) throw new Error(`Expected a service of the topology, got "${name}"`);
-  return service;
-}
 
 /** The spans a flow expects from one service: on the 401 path the gateway never reaches orders.create. */
 export function expectedSpans(service: Service, flow: Flow) {

@@ -1,4 +1,4 @@
-// Host ports of a run: the seed's ports by default, any of them overridable
+// Host ports of a run: the article's ports by default, any of them overridable
 // with `--port name=number`. Keys are service names and `otel-collector.grpc`,
 // `otel-collector.http`, `otel-collector.health`.
 import { collector, services } from './chain.js';

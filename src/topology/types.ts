@@ -1,7 +1,7 @@
 // The shapes of the topology: what a service is, how it is built and started,
 // which spans it must produce, and which calls link the services.
 
-export type Language = 'go' | 'java' | 'python' | 'nodejs';
+type Language = 'go' | 'java' | 'python' | 'nodejs';
 
 export type SpanKind = 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER' | 'UNSPECIFIED';
 
@@ -54,7 +54,7 @@ export interface DockerRecipe {
   baseImages: Record<string, ChainBaseKind>;
 }
 
-export interface ExpectedSpan {
+interface ExpectedSpan {
   name: string;
   kind: SpanKind;
   /** Name of the expected parent span in the same service, when it has one there. */
@@ -93,7 +93,7 @@ export interface Edge {
   to: string;
   /** `METHOD /route` of the callee's server span. */
   route: string;
-  /** The caller's span that wraps the client call (the seed's span names). */
+  /** The caller's span that wraps the client call (the article's span names). */
   via?: string;
 }
 

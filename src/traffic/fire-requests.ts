@@ -13,7 +13,7 @@ export interface FiredRequest {
   endedAt: number;
 }
 
-export function orderBody(index: number): string {
+function orderBody(index: number): string {
   return JSON.stringify({
     customer: `polytrace-${index + 1}`,
     items: [

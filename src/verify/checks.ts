@@ -161,5 +161,5 @@ export function checkExpectedSpans(evidence: Evidence, tree: TraceTree): Check {
     return service ? checkServiceSpans(evidence, tree, service) : [];
   });
   if (problems.length > 0) return { name: 'expected-spans', ok: false, message: problems.join('; ') };
-  return { name: 'expected-spans', ok: true, message: "The seed's span names and attributes are all there" };
+  return { name: 'expected-spans', ok: true, message: 'The expected span names and attributes are all there' };
 }

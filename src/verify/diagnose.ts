@@ -48,7 +48,7 @@ function matchesRoute(span: Span, route: string): boolean {
   return span.attributes['http.route'] === path && spanMethod === method;
 }
 
-export function serverSpansFor(spans: readonly Span[], edge: Edge): Span[] {
+function serverSpansFor(spans: readonly Span[], edge: Edge): Span[] {
   return spans.filter((s) => serviceOf(s) === edge.to && s.kind === 'SERVER' && matchesRoute(s, edge.route));
 }
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { outDir, polytrace } from './run-cli.js';
 
-export interface JsonSpan {
+interface JsonSpan {
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -32,7 +32,7 @@ export interface JsonResult {
 type RawSpan = { spanId: string; parentSpanId: string; language: string; service: string };
 
 /** Reads the Collector's raw OTLP JSON lines without polytrace's parser: an independent look. */
-export function rawTraces(path: string): Map<string, RawSpan[]> {
+function rawTraces(path: string): Map<string, RawSpan[]> {
   const traces = new Map<string, RawSpan[]>();
   for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
     for (const rs of JSON.parse(line).resourceSpans ?? []) {

@@ -66,7 +66,7 @@ export async function chainPortsFree(ports: Record<string, number> = defaultPort
  * services/ or docker/ folders, or from polytrace's build cache, or its reaper. Processes of
  * containers (their cwd is inside the container) and of other checkouts do not count.
  */
-export async function chainProcesses(): Promise<string[]> {
+async function chainProcesses(): Promise<string[]> {
   const cache = cacheDir();
   const found: string[] = [];
   for (const pid of await readdir('/proc').catch(() => [] as string[])) {

@@ -1,4 +1,4 @@
-// End-to-end: each pitfall of the seed, caused for real by one setting of a
+// End-to-end: each pitfall of the article, caused for real by one setting of a
 // real service, is found and explained by the verifier (--expect-broken).
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../../src/scenarios/catalog.js';

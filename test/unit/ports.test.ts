@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPortOverrides, defaultPorts } from '../../src/topology/ports.js';
 
 describe('ports', () => {
-  it("defaults to the seed's ports", () => {
+  it("defaults to the article's ports", () => {
     expect(defaultPorts()).toEqual({
       'api-gateway': 8080,
       'auth-service': 8081,

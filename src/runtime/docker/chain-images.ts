@@ -36,7 +36,7 @@ export async function imageId(docker: Dockerode, image: string): Promise<string 
   }
 }
 
-export async function imageLabels(docker: Dockerode, image: string): Promise<Record<string, string> | undefined> {
+async function imageLabels(docker: Dockerode, image: string): Promise<Record<string, string> | undefined> {
   try {
     return (await docker.getImage(image).inspect()).Config?.Labels ?? {};
   } catch {

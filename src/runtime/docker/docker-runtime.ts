@@ -1,5 +1,5 @@
 // The docker runtime: the Collector and the four services as containers, via
-// testcontainers, on one network under the seed's hostnames, their ports
+// testcontainers, on one network under the article's hostnames, their ports
 // published on 127.0.0.1 only, configured through the same OTEL_* environment
 // as the local runtime (both from src/topology/environment.ts).
 import { chmod, mkdir, writeFile } from 'node:fs/promises';

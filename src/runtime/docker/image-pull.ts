@@ -17,7 +17,7 @@ interface PullEvent {
 /** How often a pull in progress is reported. */
 const reportEveryMs = 3000;
 
-export const pullHint =
+const pullHint =
   'without a registry, make local base images with `polytrace images prepare` (or `polytrace images load FILE` from another machine), or use --runtime local';
 
 /** Pulls each image the engine does not have; all at once, each reported as it goes. */

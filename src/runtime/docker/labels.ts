@@ -1,6 +1,6 @@
 // Every container, network and image polytrace makes carries these labels, so
-// `polytrace clean` and the reaper find exactly polytrace's things (issue 3:
-// "containers and the network carry a label").
+// `polytrace clean` and the reaper find exactly polytrace's things and never
+// anyone else's.
 import { hostname } from 'node:os';
 
 export const label = {

@@ -18,7 +18,7 @@ export interface BuildTarget {
   recipe: LocalRecipe;
 }
 
-export const expand = (text: string, buildDir: string, srcDir: string) =>
+const expand = (text: string, buildDir: string, srcDir: string) =>
   text.replaceAll('{build}', buildDir).replaceAll('{src}', srcDir);
 
 /** The command with its placeholders filled in, and the folder to run it in. */

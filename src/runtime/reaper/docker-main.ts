@@ -11,7 +11,8 @@ const say = (message: string) =>
 
 await untilPolytraceEnds();
 
-// Whatever happens below, a minute later the reaper is gone (issue 3: "not running for long").
+// Whatever happens below, a minute later the reaper is gone: a helper that outlives its
+// purpose is one more thing left behind.
 setTimeout(() => {
   say('gave up after 60s');
   process.exit(1);

@@ -1,4 +1,4 @@
-// The local runtime's detached reaper (see ../reaper.ts):
+// The local runtime's detached reaper (see reaper.ts):
 // `node local-main.js <ledger>`. When polytrace has ended it stops the process
 // groups the ledger names that are still running, and exits.
 import { readFileSync } from 'node:fs';

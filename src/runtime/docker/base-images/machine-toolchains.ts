@@ -10,7 +10,7 @@ import { repoRoot } from '../../../common/paths.js';
 import { installHints } from '../../toolchains.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 
-export interface StagedToolchain {
+interface StagedToolchain {
   /** e.g. "go1.26.8 from /usr/local/go", for the progress line and the image label. */
   toolchain: string;
 }
@@ -102,7 +102,7 @@ async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortS
  * may be older (Debian 12 ships 3.8), so the stand-in takes Apache's 3.9 distribution from Maven
  * Central, fetched by the machine's Maven.
  */
-export const standInMavenVersion = '3.9.16';
+const standInMavenVersion = '3.9.16';
 
 const maven: Stager = async (dir, signal) => {
   const jdk = await machineJdk(signal);

@@ -13,7 +13,7 @@ import type { Dockerode } from '../engine.js';
 import { label } from '../labels.js';
 import { caBundle } from './machine-toolchains.js';
 
-export const suite = 'bookworm';
+const suite = 'bookworm';
 const mirror = process.env.POLYTRACE_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 // Shared libraries the copied toolchains link against that minbase lacks: CPython's
@@ -32,7 +32,7 @@ export async function assertCanBootstrap(): Promise<void> {
 }
 
 /** Package-registry settings of this machine that differ from the defaults, so builds in containers use the same. */
-export async function registryEnvironment(): Promise<Record<string, string>> {
+async function registryEnvironment(): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   const get = async (cmd: string, args: string[]) =>
     (await execa(cmd, args, { reject: false, timeout: 20_000, stdin: 'ignore', env: { GOTOOLCHAIN: 'local' } })).stdout?.trim() ?? '';

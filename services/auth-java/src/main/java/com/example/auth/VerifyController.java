@@ -57,7 +57,7 @@ public class VerifyController {
         return authorization.startsWith(BEARER_PREFIX) ? "bearer" : "unknown";
     }
 
-    // A demo check, as in the seed: any bearer token is valid. Returns why the token is invalid,
+    // A demo check, as in the article: any bearer token is valid. Returns why the token is invalid,
     // or null when it is valid.
     private static String validateToken(String authorization) {
         if (authorization == null || authorization.isBlank()) {
