@@ -1,6 +1,6 @@
 import { run } from '../core/run.js';
 import { exitCodes, UsageError } from '../common/errors.js';
-import { parseChainFlags, parseCount, type ChainFlags } from './options.js';
+import { parseChainFlags, parseCount, withFreePorts, type ChainFlags } from './options.js';
 import { emitReports, type ReportFlags } from './emit-reports.js';
 import { stderrProgress } from './progress-printer.js';
 
@@ -11,10 +11,12 @@ export interface CheckFlags extends ChainFlags, ReportFlags {
 }
 
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
-  const { chain, scenario } = parseChainFlags(flags, stderrProgress());
+  const parsed = parseChainFlags(flags, stderrProgress());
+  const { scenario } = parsed;
   if (flags.expectBroken && !scenario.breaks) {
     throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${scenario.name}"`);
   }
+  const chain = await withFreePorts(parsed.chain, flags);
   const result = await run(
     {
       chain,

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
+import { freePorts } from '../runtime/port-check.js';
 import type { ChainOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
@@ -49,6 +50,16 @@ export function parseCount(flag: string, value: string, max: number): number {
     throw new UsageError(`Expected ${flag} to be a whole number from 1 to ${max}, got "${value}"`);
   }
   return count;
+}
+
+/**
+ * The ports of a run of `check`: each one the user named with --port, the others free ports picked
+ * now, so two checks on one CI runner never meet. `up` keeps the well-known ports a room types.
+ */
+export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags, 'port'>): Promise<ChainOptions> {
+  const asked = new Set(flags.port.map((p) => p.split('=')[0]));
+  const free = await freePorts(Object.keys(chain.ports).filter((name) => !asked.has(name)));
+  return { ...chain, ports: { ...chain.ports, ...free } };
 }
 
 /** The flags every chain command shares, parsed once into what the core and the runtime read. */

@@ -1,6 +1,7 @@
 // Brings a chain up for one run: choose the runtime, check the machine, build,
 // start, and make sure that whatever started is stopped again.
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChainOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
 import { SpanFile } from '../intake/span-file.js';
@@ -12,6 +13,8 @@ import { Teardown } from '../common/teardown.js';
 
 export interface ChainSession {
   runtime: string;
+  /** The run's id: its folder's name, and the tracestate and baggage value every hop must carry. */
+  runId: string;
   runDir: string;
   spansPath: string;
   chain: StartedChain;
@@ -27,18 +30,33 @@ export async function withChain<T>(
 ): Promise<T> {
   const { runtime, reason } = await selectRuntime(options.runtime);
   options.progress({ step: 'runtime', message: `runtime: ${runtime.name} (${reason})` });
-  const runDir = resolve(join(options.outDir, newRunId()));
-  await mkdir(runDir, { recursive: true });
+  const runId = newRunId();
+  const runDir = resolve(join(options.outDir, runId));
+  // The run's evidence is the user's alone: nobody else on the machine reads or writes it.
+  await mkdir(runDir, { recursive: true, mode: 0o700 });
+  await chmod(runDir, 0o700);
+  await writeFile(join(runDir, 'spans.jsonl'), '', { mode: 0o600 });
   const spansPath = join(runDir, 'spans.jsonl');
   const teardown = new Teardown();
-  const plan: RunPlan = { chain: options, runDir, spansPath, signal, teardown };
+  const otlpToken = randomBytes(24).toString('hex');
+  const plan: RunPlan = { chain: options, runDir, spansPath, otlpToken, signal, teardown };
   try {
     await runtime.preflight(plan);
     await runtime.build(plan);
     const chain = await runtime.start(plan);
-    const tracer = createClientTracer(chain.collectorHttpUrl, options.environment.deploymentEnvironment);
+    const tracer = createClientTracer(chain.collectorHttpUrl, options.environment.deploymentEnvironment, runId, {
+      authorization: `Bearer ${otlpToken}`,
+    });
     teardown.add('polytrace tracer', () => tracer.shutdown());
-    return await use({ runtime: runtime.name, runDir, spansPath, chain, spans: new SpanFile(spansPath), tracer });
+    return await use({
+      runtime: runtime.name,
+      runId,
+      runDir,
+      spansPath,
+      chain,
+      spans: new SpanFile(spansPath),
+      tracer,
+    });
   } catch (error) {
     if (signal.aborted) throw new InterruptedError();
     throw error;

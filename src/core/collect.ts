@@ -38,10 +38,16 @@ const windowSlackMs = 50;
 /** Requests are fired this far apart, so the slack of one window never reaches into the next. */
 export const requestGapMs = 3 * windowSlackMs;
 
+/** What the verifier knows of the run besides the spans. */
+export interface RunContext {
+  runId?: string;
+  otelSettings?: OtelSettings;
+}
+
 export function evidenceFor(
   requests: readonly FiredRequest[],
   spans: readonly Span[],
-  otelSettings?: OtelSettings,
+  run: RunContext = {},
 ): Evidence[] {
   const fired = new Set(requests.map((r) => r.traceId));
   const foreign = spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name && !isHealthProbe(s));
@@ -54,7 +60,8 @@ export function evidenceFor(
       return at >= request.startedAt - windowSlackMs && at <= request.endedAt + windowSlackMs;
     }),
     ...(request.status !== undefined ? { status: request.status } : {}),
-    ...(otelSettings ? { otelSettings } : {}),
+    ...(run.otelSettings ? { otelSettings: run.otelSettings } : {}),
+    ...(run.runId ? { runId: run.runId } : {}),
   }));
 }
 
@@ -62,14 +69,14 @@ export async function collectEvidence(
   file: SpanFile,
   requests: readonly FiredRequest[],
   signal: AbortSignal,
-  otelSettings?: OtelSettings,
+  run: RunContext = {},
   options: CollectOptions = defaultCollectOptions,
 ): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();
   for (;;) {
     if ((await file.poll()).length > 0) lastNew = Date.now();
-    const evidence = evidenceFor(requests, file.all(), otelSettings);
+    const evidence = evidenceFor(requests, file.all(), run);
     const quiet = Date.now() - lastNew;
     if (evidence.every(looksComplete) && quiet >= options.quietMs) return evidence;
     if (quiet >= options.idleMs || Date.now() - started >= options.deadlineMs) return evidence;

@@ -46,7 +46,10 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
       // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
       await session.tracer.flush();
       chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
-      const evidence = await collectEvidence(session.spans, requests, signal, settings);
+      const evidence = await collectEvidence(session.spans, requests, signal, {
+        otelSettings: settings,
+        runId: session.runId,
+      });
       traces.push(...evidence.map(verifyTrace));
     }
     const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces) : undefined;

@@ -36,7 +36,10 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
       listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
       const request = await fireRequest(session.tracer, session.chain.gatewayUrl, options.scenario.flow, 0, signal);
       await session.tracer.flush();
-      const [evidence] = await collectEvidence(session.spans, [request], signal, settings);
+      const [evidence] = await collectEvidence(session.spans, [request], signal, {
+        otelSettings: settings,
+        runId: session.runId,
+      });
       listener.verified(verifyTrace(evidence!));
 
       const shown = new Set([request.traceId]);

@@ -21,6 +21,7 @@ interface OtlpSpan {
   traceId?: string;
   spanId?: string;
   parentSpanId?: string;
+  traceState?: string;
   name?: string;
   kind?: number | string;
   startTimeUnixNano?: string | number;
@@ -76,6 +77,7 @@ function spansFromTracesData(data: OtlpTracesData): Span[] {
           traceId: (span.traceId ?? '').toLowerCase(),
           spanId: (span.spanId ?? '').toLowerCase(),
           parentSpanId: (span.parentSpanId ?? '').toLowerCase(),
+          traceState: span.traceState ?? '',
           name: span.name ?? '',
           kind: spanKind(span.kind),
           service: String(resource['service.name'] ?? 'unknown_service'),

@@ -9,6 +9,8 @@ export interface Span {
   spanId: string;
   /** Empty for a root span. */
   parentSpanId: string;
+  /** The W3C tracestate the span carried (empty when none). */
+  traceState: string;
   name: string;
   kind: SpanKind;
   /** `service.name` of the resource that produced the span. */

@@ -28,6 +28,8 @@ export interface RunPlan {
   runDir: string;
   /** Where the Collector writes OTLP JSON (inside runDir). */
   spansPath: string;
+  /** The run's secret: the Collector accepts an export only with it, so only this run writes evidence. */
+  otlpToken: string;
   signal: AbortSignal;
   /** Every start registers its stop here. */
   teardown: Teardown;

@@ -46,6 +46,13 @@ export const scenarios: Scenario[] = [
     otelSettings: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'requests' } },
     breaks: { hop: 'order-service → notification-service', cause: 'uninstrumented-call' },
   },
+  {
+    name: 'baggage-dropped',
+    summary: "order-service propagates only the traceparent: the run's baggage stops at api-gateway → order-service",
+    flow: flows.order,
+    otelSettings: { 'order-service': { OTEL_PROPAGATORS: 'tracecontext' } },
+    breaks: { hop: 'api-gateway → order-service', cause: 'baggage-dropped' },
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

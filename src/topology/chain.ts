@@ -13,6 +13,13 @@ export const client: Client = {
   rootSpan: { name: 'POST', kind: 'CLIENT', attributes: ['http.request.method', 'url.full'] },
 };
 
+/**
+ * The tracestate member and the baggage entry that carry the run's id with every request: each
+ * service copies the baggage entry onto its spans (its language's baggage span processor), and
+ * every span keeps the tracestate, so the verifier sees where either was lost.
+ */
+export const runIdKeys = { traceState: 'polytrace', baggage: 'polytrace.run_id' } as const;
+
 export const services: Service[] = [
   {
     name: 'api-gateway',

@@ -10,6 +10,8 @@ export interface Addressing {
   serviceUrl(service: Service): string;
   /** OTLP gRPC endpoint of the Collector as the services see it. */
   collectorGrpcUrl: string;
+  /** The run's secret, without which the Collector refuses an export. */
+  collectorToken: string;
   /** Interface the service binds to. */
   bindHost: string;
   /** Port the service listens on (inside its container, or on the host). */
@@ -78,6 +80,8 @@ export function serviceEnvironment(
   const env: Record<string, string> = {
     ...telemetryBase(service, options),
     OTEL_EXPORTER_OTLP_ENDPOINT: addressing.collectorGrpcUrl,
+    // The header value is percent-encoded, as the OTLP exporter specification asks of this variable.
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=Bearer%20${addressing.collectorToken}`,
     HOST: addressing.bindHost,
     PORT: String(addressing.listenPort(service)),
     ...(options.conformance ? { POLYTRACE_CONFORMANCE: '1' } : {}),

@@ -1,12 +1,18 @@
 // polytrace's own tracer. Each request it fires starts with polytrace's own
 // CLIENT span, exported through the Collector like every other span, so the
 // trace has exactly one root and polytrace knows its trace ID up front.
-import { context, SpanKind, SpanStatusCode, trace, type Span as ApiSpan } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span as ApiSpan } from '@opentelemetry/api';
+import { TraceState, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { client } from '../topology/chain.js';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SamplingDecision,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
+import { client, runIdKeys } from '../topology/chain.js';
 
 export interface ClientTracer {
   /** Starts the root span and returns the headers (traceparent) that carry it. */
@@ -18,24 +24,72 @@ export interface ClientTracer {
   shutdown(): Promise<void>;
 }
 
-export function createClientTracer(collectorHttpUrl: string, deploymentEnvironment: string): ClientTracer {
-  const provider = new BasicTracerProvider({
-    resource: defaultResource().merge(
-      resourceFromAttributes({
-        'service.name': client.name,
-        'service.version': client.version,
-        'deployment.environment': deploymentEnvironment,
+/**
+ * Runs `make` with no OTEL_* variable in the environment. The JS SDK reads the sampler, the
+ * batch settings and the exporter's headers, endpoint and timeout from OTEL_* variables when it
+ * is constructed; polytrace's own span is the verdict's anchor, so a shell's
+ * OTEL_TRACES_SAMPLER=always_off or OTEL_EXPORTER_OTLP_HEADERS must not reach it.
+ */
+function withoutOtelEnvironment<T>(make: () => T): T {
+  const saved = Object.entries(process.env).filter(([key]) => key.startsWith('OTEL_'));
+  for (const [key] of saved) delete process.env[key];
+  try {
+    return make();
+  } finally {
+    for (const [key, value] of saved) process.env[key] = value;
+  }
+}
+
+/**
+ * Records every request polytrace fires, whatever a sampler elsewhere says, and starts each trace
+ * with the run's tracestate member: the root span carries it, and the traceparent's companion
+ * header takes it to every hop.
+ */
+function runSampler(runId: string): Sampler {
+  const traceState = new TraceState().set(runIdKeys.traceState, runId);
+  return {
+    shouldSample: (): SamplingResult => ({ decision: SamplingDecision.RECORD_AND_SAMPLED, traceState }),
+    toString: () => `polytrace(${runIdKeys.traceState}=${runId})`,
+  };
+}
+
+export function createClientTracer(
+  collectorHttpUrl: string,
+  deploymentEnvironment: string,
+  runId: string,
+  exportHeaders: Record<string, string> = {},
+): ClientTracer {
+  const provider = withoutOtelEnvironment(
+    () =>
+      new BasicTracerProvider({
+        sampler: runSampler(runId),
+        resource: defaultResource().merge(
+          resourceFromAttributes({
+            'service.name': client.name,
+            'service.version': client.version,
+            'deployment.environment': deploymentEnvironment,
+          }),
+        ),
+        spanProcessors: [
+          new BatchSpanProcessor(
+            new OTLPTraceExporter({
+              url: `${collectorHttpUrl}/v1/traces`,
+              headers: exportHeaders,
+              timeoutMillis: 10_000,
+            }),
+            { scheduledDelayMillis: 100, maxQueueSize: 2048, maxExportBatchSize: 512, exportTimeoutMillis: 10_000 },
+          ),
+        ],
       }),
-    ),
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collectorHttpUrl}/v1/traces` }), {
-        scheduledDelayMillis: 100,
-      }),
-    ],
-  });
+  );
   const tracer = provider.getTracer('polytrace');
   // Not the global propagator: the services' configuration must not change what polytrace sends.
-  const propagator = new W3CTraceContextPropagator();
+  const traceContext = new W3CTraceContextPropagator();
+  const baggage = new W3CBaggagePropagator();
+  const withRunBaggage = propagation.setBaggage(
+    context.active(),
+    propagation.createBaggage({ [runIdKeys.baggage]: { value: runId } }),
+  );
 
   return {
     startRequest(method, url) {
@@ -44,11 +98,14 @@ export function createClientTracer(collectorHttpUrl: string, deploymentEnvironme
         attributes: { 'http.request.method': method, 'url.full': url },
       });
       const headers: Record<string, string> = {};
-      propagator.inject(trace.setSpan(context.active(), span), headers, {
-        set: (carrier, key, value) => {
+      const setter = {
+        set: (carrier: Record<string, string>, key: string, value: string) => {
           carrier[key] = value;
         },
-      });
+      };
+      const sent = trace.setSpan(withRunBaggage, span);
+      traceContext.inject(sent, headers, setter);
+      baggage.inject(sent, headers, setter);
       return { span, headers, traceId: span.spanContext().traceId };
     },
     finishRequest(span, status, error) {

@@ -6,7 +6,10 @@ export type Cause =
   | 'uninstrumented-call'
   | 'not-sampled'
   | 'not-exported'
+  | 'not-recorded'
   | 'missing-service-name'
   | 'not-called'
   | 'wrong-parent'
-  | 'upstream-broken';
+  | 'upstream-broken'
+  | 'baggage-dropped'
+  | 'tracestate-dropped';

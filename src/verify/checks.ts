@@ -1,6 +1,7 @@
 // The propagation checks, one function each. Every failure message names what
 // was expected, what was found and, where it can, the hop and the likely cause.
-import { client, expectedSpans, services } from '../topology/chain.js';
+import { client, expectedSpans, runIdKeys, services } from '../topology/chain.js';
+import type { Span } from '../intake/span.js';
 import type { Edge, Service } from '../topology/types.js';
 import type { Check } from './result.js';
 import {
@@ -13,6 +14,7 @@ import {
   serviceOf,
   type Evidence,
 } from './diagnose.js';
+import type { DedupedSpans } from './span-ids.js';
 import type { TraceTree } from './trace-tree.js';
 
 export type { Evidence } from './diagnose.js';
@@ -48,10 +50,33 @@ export function checkOneTraceId(evidence: Evidence): Check {
   };
 }
 
+export function checkUniqueSpanIds(conflicts: DedupedSpans['conflicts']): Check {
+  if (conflicts.length === 0) {
+    return {
+      name: 'unique-span-ids',
+      ok: true,
+      message: 'Every span id names one span (identical re-sends counted once)',
+    };
+  }
+  const lines = conflicts.map(
+    ({ spanId, spans }) =>
+      `span id ${spanId} arrived as ${spans.length} different spans: ${spans.map(describeSpan).join(', ')}`,
+  );
+  return { name: 'unique-span-ids', ok: false, message: `Expected one span per span id, got ${lines.join('; ')}` };
+}
+
 export function checkSingleRoot(evidence: Evidence, tree: TraceTree): Check {
   const roots = tree.roots();
   const [root] = roots;
+  const expected = client.rootSpan;
   if (roots.length === 1 && root && root.service === client.name) {
+    if (root.name !== expected.name || root.kind !== expected.kind) {
+      return {
+        name: 'single-root',
+        ok: false,
+        message: `Expected the root to be polytrace's ${expected.kind} span "${expected.name}", got ${describeSpan(root)}`,
+      };
+    }
     return { name: 'single-root', ok: true, message: `One root: ${describeSpan(root)}` };
   }
   if (roots.length === 0) {
@@ -129,7 +154,14 @@ function checkServiceSpans(evidence: Evidence, tree: TraceTree, service: Service
   const problems: string[] = [];
   const own = evidence.spans.filter((s) => serviceOf(s) === service.name);
   for (const expected of expectedSpans(service, evidence.flow)) {
-    const span = own.find((s) => s.name === expected.name && s.kind === expected.kind);
+    const matching = own.filter((s) => s.name === expected.name && s.kind === expected.kind);
+    const [span] = matching;
+    if (matching.length > 1) {
+      problems.push(
+        `${service.name}: expected one "${expected.name}" (${expected.kind}) span per request, got ${matching.length}: double instrumentation at ${service.name}`,
+      );
+      continue;
+    }
     if (!span) {
       const sameName = own.find((s) => s.name === expected.name);
       problems.push(
@@ -139,11 +171,12 @@ function checkServiceSpans(evidence: Evidence, tree: TraceTree, service: Service
       );
       continue;
     }
-    if (
-      expected.parent &&
-      !tree.ancestors(span).some((a) => serviceOf(a) === service.name && a.name === expected.parent)
-    ) {
-      problems.push(`${service.name}: expected "${expected.name}" inside "${expected.parent}", but it is not`);
+    const parent = tree.parentOf(span);
+    if (expected.parent && !(parent && serviceOf(parent) === service.name && parent.name === expected.parent)) {
+      const found = parent ? describeSpan(parent) : 'no parent in the trace';
+      problems.push(
+        `${service.name}: expected the parent of "${expected.name}" to be "${expected.parent}", got ${found}`,
+      );
     }
     const missing = (expected.attributes ?? []).filter((key) => !(key in span.attributes));
     if (missing.length > 0) {
@@ -162,4 +195,65 @@ export function checkExpectedSpans(evidence: Evidence, tree: TraceTree): Check {
   });
   if (problems.length > 0) return { name: 'expected-spans', ok: false, message: problems.join('; ') };
   return { name: 'expected-spans', ok: true, message: 'The expected span names and attributes are all there' };
+}
+
+/** The tracestate list's members as key → value (W3C Trace Context, "tracestate Header"). */
+function traceStateMembers(traceState: string): Map<string, string> {
+  const members = new Map<string, string>();
+  for (const member of traceState.split(',')) {
+    const at = member.indexOf('=');
+    if (at > 0) members.set(member.slice(0, at).trim(), member.slice(at + 1).trim());
+  }
+  return members;
+}
+
+/**
+ * Where a value polytrace sent with the request stopped reaching the spans: the first call of the
+ * flow whose callee lacks it while its caller has it (or the first service in flow order that
+ * lacks it, when no call tells).
+ */
+function lostAt(evidence: Evidence, carries: (span: Span) => boolean): { hop: string; missing: Span[] } | undefined {
+  const missing = evidence.spans.filter((s) => !carries(s));
+  if (missing.length === 0) return undefined;
+  const lacking = new Set(missing.map(serviceOf));
+  const has = (service: string) => evidence.spans.some((s) => serviceOf(s) === service && carries(s));
+  const edge =
+    evidence.flow.edges.find((e) => lacking.has(e.to) && has(e.from)) ??
+    evidence.flow.edges.find((e) => lacking.has(e.to));
+  return { hop: edge ? hopName(edge) : [...lacking].join(', '), missing };
+}
+
+/** Every span of the chain carries the run's baggage entry, copied on by each service's baggage span processor. */
+export function checkBaggage(evidence: Evidence): Check {
+  const { runId } = evidence;
+  const key = runIdKeys.baggage;
+  if (!runId) return { name: 'baggage', ok: true, message: 'No run id was sent with this request: nothing to follow' };
+  const chainSpan = (s: Span) => s.service !== client.name;
+  const lost = lostAt({ ...evidence, spans: evidence.spans.filter(chainSpan) }, (s) => s.attributes[key] === runId);
+  if (!lost) {
+    return { name: 'baggage', ok: true, message: `Every span of the chain carries the baggage ${key}=${runId}` };
+  }
+  const services = [...new Set(lost.missing.map(serviceOf))].join(', ');
+  return {
+    name: 'baggage',
+    ok: false,
+    hop: lost.hop,
+    message: `${lost.hop}: the baggage ${key}=${runId} was lost there: ${lost.missing.length} span${lost.missing.length > 1 ? 's' : ''} of ${services} lack it`,
+  };
+}
+
+/** Every span keeps the run's tracestate member, as W3C Trace Context asks of each participant. */
+export function checkTraceState(evidence: Evidence): Check {
+  const { runId } = evidence;
+  const key = runIdKeys.traceState;
+  if (!runId)
+    return { name: 'tracestate', ok: true, message: 'No run id was sent with this request: nothing to follow' };
+  const lost = lostAt(evidence, (s) => traceStateMembers(s.traceState).get(key) === runId);
+  if (!lost) return { name: 'tracestate', ok: true, message: `Every span carries the tracestate ${key}=${runId}` };
+  return {
+    name: 'tracestate',
+    ok: false,
+    hop: lost.hop,
+    message: `${lost.hop}: the tracestate member ${key}=${runId} was lost there: ${lost.missing.map(describeSpan).slice(0, 3).join(', ')}${lost.missing.length > 3 ? ', …' : ''} lack it`,
+  };
 }

@@ -17,6 +17,8 @@ export interface Evidence {
   /** Spans of the chain seen during the request under other trace IDs. */
   strays: Span[];
   status?: number;
+  /** The run's id, which polytrace sent as tracestate and baggage: every span must carry it. */
+  runId?: string;
   /** The OTEL_* settings each service ran with, by service name: they word a cause, never decide it. */
   otelSettings?: OtelSettings;
 }
@@ -58,7 +60,7 @@ function callerClientSpans(tree: TraceTree, edge: Edge): Span[] {
     (s) =>
       serviceOf(s) === edge.from &&
       s.kind === 'CLIENT' &&
-      (!edge.via || tree.ancestors(s).some((a) => serviceOf(a) === edge.from && a.name === edge.via)),
+      (!edge.via || (tree.parentOf(s)?.name === edge.via && serviceOf(tree.parentOf(s)!) === edge.from)),
   );
 }
 
@@ -98,23 +100,50 @@ function propagatorMismatch(evidence: Evidence, edge: Edge): string {
   );
 }
 
-function notRecorded(evidence: Evidence, edge: Edge): Diagnosis {
+/** The services a flow reaches through `service`: those it calls, and those they call. */
+function downstreamOf(flow: Flow, service: string): string[] {
+  const next = flow.edges.filter((e) => e.from === service).map((e) => e.to);
+  return [...next, ...next.flatMap((s) => downstreamOf(flow, s))];
+}
+
+/**
+ * The callee recorded nothing although its caller's client span is there. Which of the two causes
+ * it is shows downstream: a service that drops a trace (its sampler said no) propagates the
+ * sampled flag 0, so every service after it records nothing too; a service that recorded but did
+ * not export still propagated sampled=1, so the services after it export spans whose parent
+ * never arrived. The settings only word the message.
+ */
+function notRecorded(evidence: Evidence, tree: TraceTree, edge: Edge): Diagnosis {
+  const hop = hopName(edge);
+  const downstream = downstreamOf(evidence.flow, edge.to);
+  const heardFrom = downstream.filter((s) => tree.spans.some((span) => serviceOf(span) === s));
   const settings = evidence.otelSettings?.[edge.to] ?? {};
-  const sampler = settings.OTEL_TRACES_SAMPLER;
-  if (sampler && !sampler.startsWith('parentbased')) {
-    const ratio = settings.OTEL_TRACES_SAMPLER_ARG ? ` with ratio ${settings.OTEL_TRACES_SAMPLER_ARG}` : '';
+  const called = `${edge.from} called ${edge.to} (its client span is there) but ${edge.to} recorded nothing`;
+  if (heardFrom.length > 0) {
     return {
-      hop: hopName(edge),
+      hop,
+      cause: 'not-exported',
+      message: `${called}, while ${heardFrom.join(' and ')} after it did: ${edge.to} traced the request but did not export its spans (check its OTLP endpoint and its log)`,
+    };
+  }
+  if (downstream.length > 0) {
+    const sampler = settings.OTEL_TRACES_SAMPLER;
+    const why =
+      sampler && !sampler.startsWith('parentbased')
+        ? ` (OTEL_TRACES_SAMPLER=${sampler}${settings.OTEL_TRACES_SAMPLER_ARG ? ` with ratio ${settings.OTEL_TRACES_SAMPLER_ARG}` : ''})`
+        : '';
+    return {
+      hop,
       cause: 'not-sampled',
       message:
-        `${edge.from} called ${edge.to} (its client span is there) but ${edge.to} recorded nothing: ${edge.to} samples ` +
-        `on its own (OTEL_TRACES_SAMPLER=${sampler}${ratio}) instead of honouring the parent's sampled flag, so it dropped this trace and so did every service after it`,
+        `${called}, and neither did ${downstream.join(' nor ')} after it: ${edge.to} samples on its own${why} instead of ` +
+        `honouring the parent's sampled flag, so it dropped this trace and passed the decision on`,
     };
   }
   return {
-    hop: hopName(edge),
-    cause: 'not-exported',
-    message: `${edge.from} called ${edge.to} (its client span is there) but no span of ${edge.to} arrived: ${edge.to} did not export its spans (check its OTLP endpoint and its log)`,
+    hop,
+    cause: 'not-recorded',
+    message: `${called}: either its sampler dropped the trace or it did not export its spans (its log and its OTEL_TRACES_SAMPLER tell which)`,
   };
 }
 
@@ -136,7 +165,7 @@ export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): D
         ? at('uninstrumented-call', uninstrumented(evidence, edge))
         : at('propagator-mismatch', propagatorMismatch(evidence, edge));
     }
-    if (clients.length > 0) return notRecorded(evidence, edge);
+    if (clients.length > 0) return notRecorded(evidence, tree, edge);
     return at(
       'not-called',
       `expected a SERVER span "${edge.route}" in ${edge.to}, found none: ${edge.from} never called ${edge.to}`,

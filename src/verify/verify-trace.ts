@@ -1,5 +1,6 @@
 // Runs every check on the evidence for one request.
 import {
+  checkBaggage,
   checkEdge,
   checkExpectedSpans,
   checkNoOrphans,
@@ -7,25 +8,43 @@ import {
   checkResponseStatus,
   checkServicesPresent,
   checkSingleRoot,
+  checkTraceState,
+  checkUniqueSpanIds,
   type Evidence,
 } from './checks.js';
 import { diagnoseTrace } from './diagnose.js';
-import type { TraceResult } from './result.js';
+import { dedupeBySpanId } from './span-ids.js';
+import type { Cause } from './cause.js';
+import type { Diagnosis } from './diagnose.js';
+import type { Check, TraceResult } from './result.js';
 import { TraceTree } from './trace-tree.js';
 
-export function verifyTrace(evidence: Evidence): TraceResult {
+/** The evidence with each span once: an exporter's identical re-send is not a second span. */
+function deduped(evidence: Evidence): {
+  evidence: Evidence;
+  conflicts: ReturnType<typeof dedupeBySpanId>['conflicts'];
+} {
+  const { spans, conflicts } = dedupeBySpanId(evidence.spans);
+  return { evidence: { ...evidence, spans, strays: dedupeBySpanId(evidence.strays).spans }, conflicts };
+}
+
+export function verifyTrace(received: Evidence): TraceResult {
+  const { evidence, conflicts } = deduped(received);
   const tree = new TraceTree(evidence.spans);
   const checks = [
     checkResponseStatus(evidence),
+    checkUniqueSpanIds(conflicts),
     checkOneTraceId(evidence),
     checkSingleRoot(evidence, tree),
     checkNoOrphans(evidence, tree),
     checkServicesPresent(evidence),
     ...evidence.flow.edges.map((edge) => checkEdge(evidence, tree, edge)),
     checkExpectedSpans(evidence, tree),
+    checkBaggage(evidence),
+    checkTraceState(evidence),
   ];
   const ok = checks.every((c) => c.ok);
-  const diagnosis = ok ? undefined : diagnoseTrace(evidence);
+  const diagnosis = ok ? undefined : (diagnoseTrace(evidence) ?? carriedValueLost(checks));
   return {
     traceId: evidence.traceId,
     flow: evidence.flow.name,
@@ -39,7 +58,8 @@ export function verifyTrace(evidence: Evidence): TraceResult {
 }
 
 /** True when every span the flow expects has arrived: the point to stop waiting (after a quiet period). */
-export function looksComplete(evidence: Evidence): boolean {
+export function looksComplete(received: Evidence): boolean {
+  const { evidence } = deduped(received);
   const tree = new TraceTree(evidence.spans);
   return (
     checkSingleRoot(evidence, tree).ok &&
@@ -47,4 +67,12 @@ export function looksComplete(evidence: Evidence): boolean {
     checkExpectedSpans(evidence, tree).ok &&
     evidence.flow.edges.every((edge) => checkEdge(evidence, tree, edge).ok)
   );
+}
+
+/** When the trace is whole but the run's baggage or tracestate fell off at a hop. */
+function carriedValueLost(checks: readonly Check[]): Diagnosis | undefined {
+  const causes: Record<string, Cause> = { baggage: 'baggage-dropped', tracestate: 'tracestate-dropped' };
+  const failed = checks.find((c) => !c.ok && c.name in causes && c.hop);
+  if (!failed) return undefined;
+  return { hop: failed.hop!, cause: causes[failed.name]!, message: failed.message };
 }

@@ -32,7 +32,7 @@ export interface JsonResult {
 type RawSpan = { spanId: string; parentSpanId: string; language: string; service: string };
 
 /** Reads the Collector's raw OTLP JSON lines without polytrace's parser: an independent look. */
-function rawTraces(path: string): Map<string, RawSpan[]> {
+export function rawTraces(path: string): Map<string, RawSpan[]> {
   const traces = new Map<string, RawSpan[]>();
   for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
     for (const rs of JSON.parse(line).resourceSpans ?? []) {

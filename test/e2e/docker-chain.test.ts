@@ -2,7 +2,7 @@
 // driven through the built CLI, asserting what the local runtime's test asserts,
 // plus that no container or network of the run is left: after a normal run,
 // after SIGINT, and (through the reaper) after SIGKILL.
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,22 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
       expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
     },
     coldBuild,
+  );
+
+  it(
+    'two checks at once on the docker runtime (free ports each) both verify; the spans file is the user\'s alone',
+    async () => {
+      const [first, second] = await Promise.all([
+        checkJson(['--runtime', 'docker', '--requests', '1']),
+        checkJson(['--runtime', 'docker', '--requests', '1']),
+      ]);
+      for (const { json } of [first, second]) {
+        expectConnectedOrderTraces(json, 'docker', 1);
+        expect(statSync(json.spansFile).mode & 0o777).toBe(0o600);
+        expect(statSync(dirname(json.spansFile)).mode & 0o777).toBe(0o700);
+      }
+    },
+    warmRun,
   );
 
   it(

@@ -68,4 +68,25 @@ describe('awaitReady', () => {
     ).resolves.toBeUndefined();
     await child.stop(2000);
   });
+
+  it('a port answered by someone else is a start failure, never "ready"', async () => {
+    // Another run's service holds the port; this run's process never listens (as when it died with EADDRINUSE).
+    const other = createServer((_, res) => res.end('ok'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    const child = await start('order-service', "console.log('EADDRINUSE'); setInterval(() => {}, 1000)");
+    try {
+      const error = await awaitReady(child, `http://127.0.0.1:${port}/healthz`, 10, new AbortController().signal).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect((error as EnvironmentError).message).toMatch(
+        new RegExp(`^order-service: 127\\.0\\.0\\.1:${port} answered, but not from the process this run started`),
+      );
+      expect((error as EnvironmentError).exitCode).toBe(3);
+    } finally {
+      await child.stop(2000);
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
 });

@@ -27,6 +27,7 @@ export class RegistryMirror {
   }
 
   async start(): Promise<void> {
+    if (this.process) return;
     const config = join(this.storage, 'config.yml');
     writeFileSync(
       config,
@@ -48,8 +49,10 @@ export class RegistryMirror {
       if (this.process.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    this.process.kill();
-    throw new Error(`Expected docker-registry to answer on ${this.url}, got: ${(await this.process).all}`);
+    const failed = this.process;
+    this.process = undefined;
+    failed.kill();
+    throw new Error(`Expected docker-registry to answer on ${this.url}, got: ${(await failed).all}`);
   }
 
   async stop(): Promise<void> {

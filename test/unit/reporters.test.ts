@@ -86,7 +86,7 @@ describe('Markdown summary', () => {
     expect(md).toMatch(/^## polytrace check `happy`\n\n❌ 1\/3 traces verified\n/);
     const rows = md.split('\n').filter((l) => /^\| \d+ \|/.test(l));
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatch(/\| 13 \(\+2 split off\) \| ❌ 6\/10 \|$/);
+    expect(rows[1]).toMatch(/\| 13 \(\+2 split off\) \| ❌ 9\/13 \|$/);
     expect(md).toMatch(/### Failed checks\n\n- Request 2, \*\*one-trace-id\*\*: order-service → notification-service:/);
     expect(md).toMatch(/\| api-gateway \| order-service \| 3 \| 1 \| 0 \| 190\.0ms \| 190\.0ms \|/);
     expect(md.endsWith('\n\n')).toBe(true);

@@ -30,6 +30,18 @@ const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
     spans: orderTrace().filter((s) => !['order-service', 'notification-service'].includes(s.service)),
     strays: [],
   }),
+  // order-service reads and sends no baggage: its spans and those after it lack the run id.
+  'baggage-dropped': () => ({
+    spans: orderTrace().map((s) =>
+      ['order-service', 'notification-service'].includes(s.service)
+        ? {
+            ...s,
+            attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => k !== 'polytrace.run_id')),
+          }
+        : s,
+    ),
+    strays: [],
+  }),
   // Without OTEL_SERVICE_NAME the Python SDK reports unknown_service:python.
   'missing-service-name': () => ({
     spans: orderTrace().map((s) => (s.service === 'order-service' ? { ...s, service: 'unknown_service:python' } : s)),
@@ -40,7 +52,7 @@ const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
 const broken = scenarios.filter((s) => s.breaks);
 
 describe('scenarios', () => {
-  it('lists six, four of them broken on purpose', () => {
+  it('lists seven, five of them broken on purpose', () => {
     expect(scenarios.map((s) => s.name)).toEqual([
       'happy',
       'unauthorized',
@@ -48,6 +60,7 @@ describe('scenarios', () => {
       'sampling-mismatch',
       'missing-service-name',
       'lost-context',
+      'baggage-dropped',
     ]);
     expect(Object.keys(shapes).sort()).toEqual(broken.map((s) => s.name).sort());
   });
@@ -79,6 +92,23 @@ describe('scenarios', () => {
     const { spans } = shapes['sampling-mismatch']!();
     const result = verifyTrace(evidence(spans, { otelSettings: settingsOf('sampling-mismatch') }));
     expect(result.diagnosis!.message).toMatch(/OTEL_TRACES_SAMPLER=traceidratio with ratio 0.1/);
+  });
+
+  it.each(broken.map((s) => s.name))('%s: the spans alone decide the cause, with the settings withheld', (name) => {
+    const { spans, strays } = shapes[name]!();
+    expect(verifyTrace(evidence(spans, { strays })).diagnosis).toMatchObject(scenario(name).breaks!);
+  });
+
+  it('a service that traced the request but did not export: the services after it still did', () => {
+    // order-service's spans are gone, notification-service's arrived, their parent missing.
+    const spans = orderTrace().filter((s) => s.service !== 'order-service');
+    const settings = settingsOf('sampling-mismatch');
+    for (const otelSettings of [settings, undefined]) {
+      expect(verifyTrace(evidence(spans, otelSettings ? { otelSettings } : {})).diagnosis).toMatchObject({
+        hop: 'api-gateway → order-service',
+        cause: 'not-exported',
+      });
+    }
   });
 
   it('without the settings, the span shape alone still names the hop', () => {

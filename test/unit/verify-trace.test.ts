@@ -14,6 +14,7 @@ describe('verifyTrace on good traces', () => {
     expect(result.ok).toBe(true);
     expect(result.checks.map((c) => c.name)).toEqual([
       'response-status',
+      'unique-span-ids',
       'one-trace-id',
       'single-root',
       'no-orphans',
@@ -23,6 +24,8 @@ describe('verifyTrace on good traces', () => {
       'edge api-gateway → order-service',
       'edge order-service → notification-service',
       'expected-spans',
+      'baggage',
+      'tracestate',
     ]);
   });
 
@@ -74,8 +77,10 @@ describe('verifyTrace on broken traces', () => {
     const result = verifyTrace(evidence(spans));
     expect(check(result, 'services-present').message).toMatch(/notification-service \(nodejs\) has no span/);
     expect(check(result, 'edge order-service → notification-service').message).toMatch(
-      /order-service called notification-service \(its client span is there\) but no span of notification-service arrived/,
+      /order-service called notification-service \(its client span is there\) but notification-service recorded nothing: either its sampler dropped the trace or it did not export its spans/,
     );
+    // The last service of the flow: nothing after it can tell a sampler's "no" from a failed export.
+    expect(verifyTrace(evidence(spans)).diagnosis?.cause).toBe('not-recorded');
   });
 
   it('a service without service.name is named as such', () => {
@@ -136,5 +141,91 @@ describe('verifyTrace on broken traces', () => {
     expect(check(result, 'response-status').message).toBe(
       'Expected api-gateway to answer HTTP 201 for the order flow, got HTTP 500',
     );
+  });
+});
+
+describe('verifyTrace is strict about what it counts', () => {
+  it("the root must be polytrace's CLIENT span with its expected name", () => {
+    const spans = orderTrace().map((s) =>
+      s.service === 'polytrace' ? { ...s, name: 'GET', kind: 'INTERNAL' as const } : s,
+    );
+    const root = check(verifyTrace(evidence(spans)), 'single-root');
+    expect(root.ok).toBe(false);
+    expect(root.message).toMatch(
+      /Expected the root to be polytrace's CLIENT span "POST", got polytrace "GET" \(INTERNAL\)/,
+    );
+  });
+
+  it('two server spans for one request are double instrumentation at that service', () => {
+    const spans = orderTrace();
+    const server = spans.find((s) => s.service === 'order-service' && s.kind === 'SERVER')!;
+    const twin = { ...server, spanId: 'feedfacefeedface', parentSpanId: server.spanId };
+    const result = verifyTrace(evidence([...spans, twin]));
+    expect(check(result, 'expected-spans').message).toMatch(
+      /order-service: expected one "POST \/orders" \(SERVER\) span per request, got 2: double instrumentation at order-service/,
+    );
+  });
+
+  it('an identical re-send of a span (an exporter retry) is one span, not a second root', () => {
+    const spans = orderTrace();
+    const root = spans.find((s) => !s.parentSpanId)!;
+    const result = verifyTrace(evidence([...spans, { ...root }]));
+    expect(failed(result)).toEqual([]);
+    expect(result.spans).toHaveLength(spans.length);
+  });
+
+  it('two different spans under one span id are an error', () => {
+    const spans = orderTrace();
+    const email = spans.find((s) => s.name === 'email.send')!;
+    const result = verifyTrace(evidence([...spans, { ...email, name: 'sms.send' }]));
+    expect(check(result, 'unique-span-ids').ok).toBe(false);
+    expect(check(result, 'unique-span-ids').message).toMatch(
+      new RegExp(`span id ${email.spanId} arrived as 2 different spans: notification-service "email.send"`),
+    );
+  });
+
+  it('a declared parent must be the direct parent, not any ancestor', () => {
+    const spans = orderTrace();
+    const process = spans.find((s) => s.name === 'order.process')!;
+    const db = spans.find((s) => s.name === 'db.insert_order')!;
+    const between = { ...db, spanId: 'abcdabcdabcdabcd', name: 'validate', parentSpanId: process.spanId };
+    const rewired = spans.map((s) => (s === db ? { ...db, parentSpanId: between.spanId } : s));
+    expect(check(verifyTrace(evidence([...rewired, between])), 'expected-spans').message).toMatch(
+      /order-service: expected the parent of "db.insert_order" to be "order.process", got order-service "validate"/,
+    );
+  });
+});
+
+describe('the run id sent as baggage and tracestate reaches every hop', () => {
+  it('a service that does not read baggage: lost at the hop into it, named as baggage-dropped', () => {
+    const spans = orderTrace().map((s) =>
+      ['order-service', 'notification-service'].includes(s.service)
+        ? {
+            ...s,
+            attributes: Object.fromEntries(Object.entries(s.attributes).filter(([k]) => k !== 'polytrace.run_id')),
+          }
+        : s,
+    );
+    const result = verifyTrace(evidence(spans));
+    expect(check(result, 'baggage')).toMatchObject({ ok: false, hop: 'api-gateway → order-service' });
+    expect(check(result, 'baggage').message).toMatch(
+      /api-gateway → order-service: the baggage polytrace.run_id=20261130T090000Z-4242 was lost there: \d+ spans of order-service, notification-service lack it/,
+    );
+    expect(result.diagnosis).toMatchObject({ hop: 'api-gateway → order-service', cause: 'baggage-dropped' });
+  });
+
+  it('a span that dropped the tracestate member: named with its hop', () => {
+    const spans = orderTrace().map((s) => (s.service === 'notification-service' ? { ...s, traceState: '' } : s));
+    const result = verifyTrace(evidence(spans));
+    expect(check(result, 'tracestate')).toMatchObject({ ok: false, hop: 'order-service → notification-service' });
+    expect(result.diagnosis).toMatchObject({
+      hop: 'order-service → notification-service',
+      cause: 'tracestate-dropped',
+    });
+  });
+
+  it("other vendors' tracestate members beside polytrace's are fine", () => {
+    const spans = orderTrace().map((s) => ({ ...s, traceState: `congo=t61rcWkgMzE,${s.traceState}` }));
+    expect(check(verifyTrace(evidence(spans)), 'tracestate').ok).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // testcontainers, on one network under the article's hostnames, their ports
 // published on 127.0.0.1 only, configured through the same OTEL_* environment
 // as the local runtime (both from src/topology/environment.ts).
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
@@ -12,7 +12,7 @@ import { dockerCacheDir } from '../../common/paths.js';
 import { collector, entryService, services } from '../../topology/chain.js';
 import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../../common/log-tail.js';
-import { assertPortsFree } from '../port-check.js';
+import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
@@ -122,14 +122,20 @@ export class DockerRuntime implements Runtime {
         const tail = await logTail(logPath);
         if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
         if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
+        // Another program took a port between the check and the start (another run, say).
+        const bind = /Bind for 127\.0\.0\.1:(\d+) failed: port is already allocated/.exec((error as Error).message);
+        if (bind) {
+          const busy = Object.entries(plan.chain.ports).filter(([, p]) => p === Number(bind[1]));
+          throw busyPortsError(busy.length > 0 ? busy : [[name, Number(bind[1])]]);
+        }
         throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
       }
       plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
     };
 
-    // The Collector runs as uid 65532: the spans file it writes into is made for it.
-    await writeFile(plan.spansPath, '');
-    await chmod(plan.spansPath, 0o666);
+    // The Collector runs as the user who started polytrace, so the spans file stays theirs alone
+    // (0600, made by the run): nothing in it is world-writable.
+    const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
     await startOne(
       collector.name,
       collector.hostname,
@@ -141,13 +147,18 @@ export class DockerRuntime implements Runtime {
       ],
       `${url(port(`${collector.name}.health`))}/`,
       60,
-      (c) => c.withBindMounts([{ source: plan.spansPath, target: collector.docker.spansFile, mode: 'rw' }]),
+      (c) =>
+        c
+          .withUser(user)
+          .withEnvironment({ POLYTRACE_OTLP_TOKEN: plan.otlpToken })
+          .withBindMounts([{ source: plan.spansPath, target: collector.docker.spansFile, mode: 'rw' }]),
     );
 
     // Inside the network every service listens on its own port, and reaches the others by hostname.
     const addressing: Addressing = {
       serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
       collectorGrpcUrl: `http://${collector.hostname}:${collector.ports.otlpGrpc}`,
+      collectorToken: plan.otlpToken,
       bindHost: '0.0.0.0',
       listenPort: (s) => s.port,
     };

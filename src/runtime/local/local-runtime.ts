@@ -132,6 +132,7 @@ export class LocalRuntime implements Runtime {
         POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
         POLYTRACE_HEALTH_ENDPOINT: `127.0.0.1:${port(`${collector.name}.health`)}`,
         POLYTRACE_SPANS_FILE: plan.spansPath,
+        POLYTRACE_OTLP_TOKEN: plan.otlpToken,
       },
       `${url(port(`${collector.name}.health`))}/`,
       60,
@@ -140,6 +141,7 @@ export class LocalRuntime implements Runtime {
     const addressing: Addressing = {
       serviceUrl: (s) => url(port(s.name)),
       collectorGrpcUrl: url(port(`${collector.name}.grpc`)),
+      collectorToken: plan.otlpToken,
       bindHost: '127.0.0.1',
       listenPort: (s) => port(s.name),
     };

@@ -1,10 +1,13 @@
 // Waits for a started process to answer its health URL. When it dies first, or
 // never answers, the error says so in one line and carries the tail of its log:
 // that is where the reason is (a crash, a missing dependency, a bad setting).
+// An answer counts only from the process this run started: where another run
+// or program holds the port, the answer is theirs, and the start has failed.
 import { EnvironmentError } from '../../common/errors.js';
 import { waitForHealth } from '../health-probe.js';
 import { logTail } from '../../common/log-tail.js';
 import type { ManagedProcess } from './managed-process.js';
+import { listenerInGroup } from './port-owner.js';
 
 class Died extends Error {}
 
@@ -28,5 +31,13 @@ export async function awaitReady(
   });
   if (!healthy) {
     throw new EnvironmentError(`${name} did not answer ${healthUrl} within ${timeoutSeconds}s`, await logTail(logPath));
+  }
+  const port = Number(new URL(healthUrl).port);
+  const ours = child.pid ? await listenerInGroup(port, child.pid) : undefined;
+  if (child.exited || ours === false) {
+    throw new EnvironmentError(
+      `${name}: 127.0.0.1:${port} answered, but not from the process this run started (${child.exited ? child.describeExit() : 'another process listens there'}): another run or program holds the port; move it with --port`,
+      await logTail(logPath),
+    );
   }
 }
