@@ -24,3 +24,12 @@ export function wrap(text: string, width: number, indent: number): string {
   if (line) lines.push(line);
   return lines.map((l, i) => (i === 0 ? l : `${' '.repeat(indent)}${l}`)).join('\n');
 }
+
+/**
+ * Text from spans made safe for a terminal: a span name is whatever a service (or anyone who can
+ * reach it) chose, and an escape sequence in it could move the cursor, rewrite what is on screen
+ * or set the window title. Control characters (C0, DEL, C1) are shown as \xNN instead.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -5,7 +5,7 @@ import { renderWaterfall } from './waterfall.js';
 import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
-import { wrap } from './format.js';
+import { printable, wrap } from './format.js';
 
 export interface TerminalOptions {
   width: number;
@@ -22,7 +22,7 @@ export function renderTraceSummary(trace: TraceResult, { colors, width }: Termin
   const failures = trace.checks
     .filter((c) => !c.ok)
     .map((c) => {
-      const [first, ...rest] = wrap(`✗ ${c.name}: ${c.message}`, width - 4, 6).split('\n');
+      const [first, ...rest] = wrap(`✗ ${c.name}: ${printable(c.message)}`, width - 4, 6).split('\n');
       const named = first!.replace(`✗ ${c.name}:`, `${colors.red('✗')} ${colors.bold(c.name)}:`);
       return ['    ' + named, ...rest.map((l) => `    ${l}`)].join('\n');
     });

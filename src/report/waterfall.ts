@@ -3,7 +3,7 @@
 // indented by depth, a bar on one time axis, service colour, status.
 import { durationMs, traceExtent, type Span } from '../intake/span.js';
 import { TraceTree } from '../verify/trace-tree.js';
-import { formatMs } from './format.js';
+import { formatMs, printable } from './format.js';
 import { serviceColor, type Colors } from './style.js';
 
 export interface WaterfallOptions {
@@ -83,9 +83,9 @@ export function renderWaterfall(traceSpans: readonly Span[], { width, colors, st
     const color = serviceColor(colors, span.service);
     const failed = isFailed(span);
     const mark = orphan ? colors.yellow('⚠ ') : failed ? colors.red('✗ ') : '  ';
-    const name = ellipsis(`${indent.repeat(Math.min(depth, 9))}${span.name}`, nameWidth);
-    const service = ellipsis(span.service, serviceWidth);
-    const language = ellipsis(languageTag[span.language] ?? span.language, 4);
+    const name = ellipsis(`${indent.repeat(Math.min(depth, 9))}${printable(span.name)}`, nameWidth);
+    const service = ellipsis(printable(span.service), serviceWidth);
+    const language = ellipsis(printable(languageTag[span.language] ?? span.language), 4);
     const code = ellipsis(statusMark(span), 4);
     const status = failed ? colors.red(code) : /^4/.test(code) ? colors.yellow(code) : code;
     const from = Math.floor((Number(BigInt(span.startTimeUnixNano) - start) / total) * barWidth);
