@@ -1,8 +1,14 @@
 """order-service: stores an order in SQLite, then asks notification-service to confirm it.
 
-OpenTelemetry is set up in code, as in the OpenTelemetry Python getting-started
-guide, and configured only through the standard OTEL_* environment variables
-(see ../README.md for what polytrace sets).
+Run it under the opentelemetry-instrument launcher, as the OpenTelemetry Python
+getting-started guide runs its Flask app:
+
+    opentelemetry-instrument python app.py
+
+Before this module is imported, the launcher sets up the SDK from the standard
+OTEL_* environment variables (see ../README.md for what polytrace sets) and
+instruments Flask, requests and sqlite3. This file holds only the service and
+its own spans.
 """
 
 import ipaddress
@@ -19,14 +25,7 @@ import requests
 from flask import Flask, jsonify, request
 from waitress import create_server
 
-from opentelemetry import trace
-from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.flask import FlaskInstrumentor
-from opentelemetry.instrumentation.requests import RequestsInstrumentor
-from opentelemetry.instrumentation.sqlite3 import SQLite3Instrumentor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry import metrics, trace
 from opentelemetry.trace import Status, StatusCode
 
 HOST = os.environ.get("HOST", "0.0.0.0")
@@ -46,41 +45,18 @@ logger = logging.getLogger("order-service")
 
 # --- Tracing ---------------------------------------------------------------
 #
-# Resource.create() reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES and adds
-# telemetry.sdk.*; service.name is deliberately not written here, so running
-# without OTEL_SERVICE_NAME shows what a backend does with "unknown_service".
-# TracerProvider's default sampler reads OTEL_TRACES_SAMPLER(_ARG), and
-# BatchSpanProcessor reads OTEL_BSP_*.
-# OTLPSpanExporter() reads OTEL_EXPORTER_OTLP_ENDPOINT and uses a plaintext
-# channel when the endpoint starts with http:// (TLS for https://).
-# The propagator is not set here either: opentelemetry.propagate builds the
-# global one from OTEL_PROPAGATORS (default "tracecontext,baggage") on import.
-provider = TracerProvider(resource=Resource.create())
-
-# Choosing an exporter from OTEL_TRACES_EXPORTER is done by opentelemetry-instrument,
-# not by the SDK classes used here; "console" prints spans for checking by hand.
-if os.environ.get("OTEL_TRACES_EXPORTER", "").strip() == "console":
-    exporter = ConsoleSpanExporter()
-else:
-    exporter = OTLPSpanExporter()
-provider.add_span_processor(BatchSpanProcessor(exporter))
-trace.set_tracer_provider(provider)
-
+# The launcher has already set the global tracer provider: its resource comes
+# from Resource.create(), which reads OTEL_SERVICE_NAME and
+# OTEL_RESOURCE_ATTRIBUTES (service.name is deliberately written nowhere, so
+# running without OTEL_SERVICE_NAME shows what a backend does with
+# "unknown_service"); its sampler from OTEL_TRACES_SAMPLER(_ARG); a
+# BatchSpanProcessor (OTEL_BSP_*) around the exporter OTEL_TRACES_EXPORTER
+# names ("otlp" to OTEL_EXPORTER_OTLP_ENDPOINT by default, "console" prints
+# spans). The propagator comes from OTEL_PROPAGATORS, and the instrumentations
+# OTEL_PYTHON_DISABLED_INSTRUMENTATIONS names are not applied: polytrace's
+# lost-context scenario sets "requests", so the call to notification-service
+# goes out without a traceparent header.
 tracer = trace.get_tracer("order-service")
-
-# OTEL_PYTHON_DISABLED_INSTRUMENTATIONS is normally read only by the
-# opentelemetry-instrument launcher while it auto-loads instrumentations. This
-# service instruments itself in code and is started with plain `python app.py`,
-# so nothing else would honour it; reading it here keeps the standard switch
-# working. polytrace's lost-context scenario sets it to "requests", so the call
-# to notification-service goes out without a traceparent header.
-_DISABLED_INSTRUMENTATIONS = {
-    name.strip() for name in os.environ.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "").split(",")
-}
-
-
-def instrumentation_enabled(name):
-    return "*" not in _DISABLED_INSTRUMENTATIONS and name not in _DISABLED_INSTRUMENTATIONS
 
 
 # --- Database --------------------------------------------------------------
@@ -99,23 +75,17 @@ def create_schema():
             )
 
 
-# The schema is created before sqlite3 is instrumented, so start-up does not
-# export a stray one-span trace for CREATE TABLE.
+# connection.execute() is not traced by the sqlite3 instrumentation (see
+# save_order), so start-up exports no stray one-span trace for CREATE TABLE.
 create_schema()
-if instrumentation_enabled("sqlite3"):
-    SQLite3Instrumentor().instrument()
-if instrumentation_enabled("requests"):
-    # Adds a client span to every requests call and injects the current
-    # context (traceparent) into its headers.
-    RequestsInstrumentor().instrument()
 
 # --- HTTP service ----------------------------------------------------------
 
+# The Flask instrumentation makes the server span of each request, continuing
+# the caller's trace from its traceparent header. Health checks would only add
+# noise: OTEL_PYTHON_FLASK_EXCLUDED_URLS=healthz, set where the service is
+# started (Dockerfile, polytrace's topology), leaves them out.
 app = Flask(__name__)
-if instrumentation_enabled("flask"):
-    # Creates the server span for each request, continuing the caller's trace
-    # from its traceparent header. Health checks would only add noise.
-    FlaskInstrumentor().instrument_app(app, excluded_urls="healthz")
 
 
 @app.get("/healthz")
@@ -237,6 +207,17 @@ def stop(signum, frame):
     raise SystemExit(0)
 
 
+def shutdown_telemetry():
+    # The global providers are the ones the launcher set. shutdown() exports
+    # every span still queued and closes the exporter; the meter provider too
+    # exports its last readings, if OTEL_METRICS_EXPORTER names an exporter.
+    # Run without the launcher, the globals are the API's no-op proxies, which
+    # have nothing to flush and no shutdown().
+    for provider in (trace.get_tracer_provider(), metrics.get_meter_provider()):
+        if hasattr(provider, "shutdown"):
+            provider.shutdown()
+
+
 def main():
     # waitress, not Flask's development server: a production WSGI server that
     # is pure Python, so it installs anywhere pip does.
@@ -248,8 +229,7 @@ def main():
         server.run()
     finally:
         server.close()
-        # Exports every span still queued, then closes the exporter.
-        provider.shutdown()
+        shutdown_telemetry()
 
 
 if __name__ == "__main__":

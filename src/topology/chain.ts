@@ -112,9 +112,12 @@ export const services: Service[] = [
         { cmd: 'python3', args: ['-m', 'venv', '--clear', '{build}/venv'] },
         { cmd: '{build}/venv/bin/pip', args: ['install', '--quiet', '-r', 'requirements.txt'] },
       ],
-      outputs: ['{build}/venv/bin/python'],
-      start: { cmd: '{build}/venv/bin/python', args: ['app.py'] },
-      env: { PYTHONUNBUFFERED: '1' },
+      outputs: ['{build}/venv/bin/python', '{build}/venv/bin/opentelemetry-instrument'],
+      // The launcher sets up the SDK from OTEL_* and instruments Flask, requests and sqlite3, then
+      // execs the venv's python (named by path: the venv is not on PATH) in its place, so SIGTERM
+      // reaches app.py. Its Dockerfile starts it the same way and sets the same variable.
+      start: { cmd: '{build}/venv/bin/opentelemetry-instrument', args: ['{build}/venv/bin/python', 'app.py'] },
+      env: { PYTHONUNBUFFERED: '1', OTEL_PYTHON_FLASK_EXCLUDED_URLS: 'healthz' },
     },
     docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
     spans: [
