@@ -6,9 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -46,7 +46,7 @@ func peer(t *testing.T, ordersCalled *bool) *httptest.Server {
 }
 
 func newTestGateway(url string) http.Handler {
-	g := &gateway{authURL: url, orderURL: url, client: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}}
+	g := &gateway{authURL: url, orderURL: url, client: newClient()}
 	return newHTTPHandler(g, true)
 }
 
@@ -123,6 +123,33 @@ func TestCheckLoopback(t *testing.T) {
 		if err := checkLoopback(url); (err == nil) != ok {
 			t.Errorf("checkLoopback(%q) = %v, expected allowed=%v", url, err, ok)
 		}
+	}
+}
+
+func TestW3CTestDoesNotFollowRedirects(t *testing.T) {
+	// elsewhere stands in for a host off this machine; the loopback URL the
+	// suite may call redirects there (307 would even repeat the POST body).
+	var elsewhereCalls, redirectCalls atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		elsewhereCalls.Add(1)
+	}))
+	t.Cleanup(elsewhere.Close)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirectCalls.Add(1)
+		http.Redirect(w, r, elsewhere.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirector.Close)
+
+	body := `[{"url":"` + redirector.URL + `/test","arguments":{"a":1}}]`
+	rec := httptest.NewRecorder()
+	newTestGateway("http://127.0.0.1:1").ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/w3c/test", strings.NewReader(body)))
+
+	if rec.Code != http.StatusOK {
+		t.Fatalf("expected 200, got %d %q", rec.Code, rec.Body.String())
+	}
+	if redirectCalls.Load() != 1 || elsewhereCalls.Load() != 0 {
+		t.Fatalf("expected 1 call to the loopback URL and none to the redirect target, got %d and %d",
+			redirectCalls.Load(), elsewhereCalls.Load())
 	}
 }
 
