@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"go.opentelemetry.io/contrib/processors/baggagecopy"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -19,8 +21,13 @@ import (
 var recorder = tracetest.NewSpanRecorder()
 
 func TestMain(m *testing.M) {
-	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder)))
-	otel.SetTextMapPropagator(propagation.TraceContext{})
+	// The same baggage processor and propagators as setupOTelSDK, with a
+	// recorder in place of the exporter.
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(
+		sdktrace.WithSpanProcessor(baggagecopy.NewSpanProcessor(copyRunID)),
+		sdktrace.WithSpanProcessor(recorder),
+	))
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	os.Exit(m.Run())
 }
 
@@ -80,6 +87,36 @@ func TestCreateOrder(t *testing.T) {
 		s, ok := spans[name]
 		if !ok || s.Parent().SpanID() != server.SpanContext().SpanID() {
 			t.Errorf("expected %s as a child of the server span", name)
+		}
+	}
+}
+
+func TestCreateOrderCopiesRunIDOntoEverySpan(t *testing.T) {
+	recorder.Reset()
+	var ordersCalled bool
+	h := newTestGateway(peer(t, &ordersCalled).URL)
+
+	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
+	req.Header.Set("Authorization", "Bearer good")
+	req.Header.Set("baggage", "polytrace.run_id=run-1,other=x")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
+	}
+	// Server, internal and client spans: 5 on the order path.
+	spans := recorder.Ended()
+	if len(spans) != 5 {
+		t.Fatalf("expected 5 spans, got %d", len(spans))
+	}
+	for _, s := range spans {
+		attrs := attribute.NewSet(s.Attributes()...)
+		if v, _ := attrs.Value(runIDKey); v.AsString() != "run-1" {
+			t.Errorf("expected %s=run-1 on span %q, got %q", runIDKey, s.Name(), v.AsString())
+		}
+		if attrs.HasValue("other") {
+			t.Errorf("expected only %s copied from baggage, got \"other\" on span %q", runIDKey, s.Name())
 		}
 	}
 }
