@@ -29,6 +29,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 from opentelemetry.trace import Status, StatusCode
 
+from baggage_run_id import add_baggage_span_processor
+
 HOST = os.environ.get("HOST", "0.0.0.0")
 PORT = int(os.environ.get("PORT", "8082"))
 NOTIFICATION_SERVICE_URL = os.environ.get(
@@ -56,6 +58,7 @@ logger = logging.getLogger("order-service")
 # The propagator is not set here either: opentelemetry.propagate builds the
 # global one from OTEL_PROPAGATORS (default "tracecontext,baggage") on import.
 provider = TracerProvider(resource=Resource.create())
+add_baggage_span_processor(provider)
 
 # Choosing an exporter from OTEL_TRACES_EXPORTER is done by opentelemetry-instrument,
 # not by the SDK classes used here; "console" prints spans for checking by hand.
