@@ -65,16 +65,25 @@ func spansByName() map[string]sdktrace.ReadOnlySpan {
 	return byName
 }
 
-func TestCreateOrder(t *testing.T) {
+// postOrder sends an authorised POST /orders, with the extra headers given,
+// through a gateway whose peers are stand-ins; the recorder holds its spans.
+func postOrder(t *testing.T, extra map[string]string) *httptest.ResponseRecorder {
 	recorder.Reset()
 	var ordersCalled bool
 	h := newTestGateway(peer(t, &ordersCalled).URL)
 
 	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
 	req.Header.Set("Authorization", "Bearer good")
+	for name, value := range extra {
+		req.Header.Set(name, value)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	return rec
+}
 
+func TestCreateOrder(t *testing.T) {
+	rec := postOrder(t, nil)
 	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), "ord-1") {
 		t.Fatalf("expected 201 with the order, got %d %q", rec.Code, rec.Body.String())
 	}
@@ -92,16 +101,7 @@ func TestCreateOrder(t *testing.T) {
 }
 
 func TestCreateOrderCopiesRunIDOntoEverySpan(t *testing.T) {
-	recorder.Reset()
-	var ordersCalled bool
-	h := newTestGateway(peer(t, &ordersCalled).URL)
-
-	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
-	req.Header.Set("Authorization", "Bearer good")
-	req.Header.Set("baggage", "polytrace.run_id=run-1,other=x")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-
+	rec := postOrder(t, map[string]string{"baggage": "polytrace.run_id=run-1,other=x"})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
 	}
