@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/contrib/processors/baggagecopy"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -19,8 +21,13 @@ import (
 var recorder = tracetest.NewSpanRecorder()
 
 func TestMain(m *testing.M) {
-	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(recorder)))
-	otel.SetTextMapPropagator(propagation.TraceContext{})
+	// The same baggage processor and propagators as setupOTelSDK, with a
+	// recorder in place of the exporter.
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(
+		sdktrace.WithSpanProcessor(baggagecopy.NewSpanProcessor(copyRunID)),
+		sdktrace.WithSpanProcessor(recorder),
+	))
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	os.Exit(m.Run())
 }
 
@@ -46,7 +53,7 @@ func peer(t *testing.T, ordersCalled *bool) *httptest.Server {
 }
 
 func newTestGateway(url string) http.Handler {
-	g := &gateway{authURL: url, orderURL: url, client: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}}
+	g := &gateway{authURL: url, orderURL: url, client: newClient()}
 	return newHTTPHandler(g, true)
 }
 
@@ -58,16 +65,25 @@ func spansByName() map[string]sdktrace.ReadOnlySpan {
 	return byName
 }
 
-func TestCreateOrder(t *testing.T) {
+// postOrder sends an authorised POST /orders, with the extra headers given,
+// through a gateway whose peers are stand-ins; the recorder holds its spans.
+func postOrder(t *testing.T, extra map[string]string) *httptest.ResponseRecorder {
 	recorder.Reset()
 	var ordersCalled bool
 	h := newTestGateway(peer(t, &ordersCalled).URL)
 
 	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
 	req.Header.Set("Authorization", "Bearer good")
+	for name, value := range extra {
+		req.Header.Set(name, value)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	return rec
+}
 
+func TestCreateOrder(t *testing.T) {
+	rec := postOrder(t, nil)
 	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), "ord-1") {
 		t.Fatalf("expected 201 with the order, got %d %q", rec.Code, rec.Body.String())
 	}
@@ -80,6 +96,27 @@ func TestCreateOrder(t *testing.T) {
 		s, ok := spans[name]
 		if !ok || s.Parent().SpanID() != server.SpanContext().SpanID() {
 			t.Errorf("expected %s as a child of the server span", name)
+		}
+	}
+}
+
+func TestCreateOrderCopiesRunIDOntoEverySpan(t *testing.T) {
+	rec := postOrder(t, map[string]string{"baggage": "polytrace.run_id=run-1,other=x"})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
+	}
+	// Server, internal and client spans: 5 on the order path.
+	spans := recorder.Ended()
+	if len(spans) != 5 {
+		t.Fatalf("expected 5 spans, got %d", len(spans))
+	}
+	for _, s := range spans {
+		attrs := attribute.NewSet(s.Attributes()...)
+		if v, _ := attrs.Value(runIDKey); v.AsString() != "run-1" {
+			t.Errorf("expected %s=run-1 on span %q, got %q", runIDKey, s.Name(), v.AsString())
+		}
+		if attrs.HasValue("other") {
+			t.Errorf("expected only %s copied from baggage, got \"other\" on span %q", runIDKey, s.Name())
 		}
 	}
 }
@@ -123,6 +160,33 @@ func TestCheckLoopback(t *testing.T) {
 		if err := checkLoopback(url); (err == nil) != ok {
 			t.Errorf("checkLoopback(%q) = %v, expected allowed=%v", url, err, ok)
 		}
+	}
+}
+
+func TestW3CTestDoesNotFollowRedirects(t *testing.T) {
+	// elsewhere stands in for a host off this machine; the loopback URL the
+	// suite may call redirects there (307 would even repeat the POST body).
+	var elsewhereCalls, redirectCalls atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		elsewhereCalls.Add(1)
+	}))
+	t.Cleanup(elsewhere.Close)
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirectCalls.Add(1)
+		http.Redirect(w, r, elsewhere.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirector.Close)
+
+	body := `[{"url":"` + redirector.URL + `/test","arguments":{"a":1}}]`
+	rec := httptest.NewRecorder()
+	newTestGateway("http://127.0.0.1:1").ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/w3c/test", strings.NewReader(body)))
+
+	if rec.Code != http.StatusOK {
+		t.Fatalf("expected 200, got %d %q", rec.Code, rec.Body.String())
+	}
+	if redirectCalls.Load() != 1 || elsewhereCalls.Load() != 0 {
+		t.Fatalf("expected 1 call to the loopback URL and none to the redirect target, got %d and %d",
+			redirectCalls.Load(), elsewhereCalls.Load())
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"go.opentelemetry.io/contrib/exporters/autoexport"
+	"go.opentelemetry.io/contrib/processors/baggagecopy"
 	"go.opentelemetry.io/contrib/propagators/autoprop"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/baggage"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -42,6 +44,7 @@ func setupOTelSDK(ctx context.Context) (shutdown func(context.Context) error, er
 
 	// The SDK itself reads OTEL_TRACES_SAMPLER(_ARG) and OTEL_BSP_*.
 	tracerProvider := sdktrace.NewTracerProvider(
+		sdktrace.WithSpanProcessor(baggagecopy.NewSpanProcessor(copyRunID)),
 		sdktrace.WithBatcher(exporter),
 		sdktrace.WithResource(res),
 	)
@@ -49,4 +52,15 @@ func setupOTelSDK(ctx context.Context) (shutdown func(context.Context) error, er
 
 	// Shutdown also flushes the spans still queued in the batch processor.
 	return tracerProvider.Shutdown, nil
+}
+
+// runIDKey is the baggage member polytrace sends with each request.
+const runIDKey = "polytrace.run_id"
+
+// copyRunID lets the baggage span processor copy only polytrace.run_id from
+// the incoming baggage onto every span this service starts (server, client
+// and internal), so polytrace can check that the run id reached every hop.
+// Other baggage members are still propagated, but not recorded on spans.
+func copyRunID(member baggage.Member) bool {
+	return member.Key() == runIDKey
 }

@@ -4,18 +4,48 @@
 // running before app.js requires http and express: the instrumentations can
 // only patch modules that are loaded after them.
 const { NodeSDK } = require('@opentelemetry/sdk-node');
+const { BaggageSpanProcessor } = require('@opentelemetry/baggage-span-processor');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
+const {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+} = require('@opentelemetry/sdk-trace-base');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const {
   ExpressInstrumentation,
   ExpressLayerType,
 } = require('@opentelemetry/instrumentation-express');
 
-// No exporter, resource, sampler or propagator is set here on purpose: NodeSDK
-// reads them from the standard OTEL_* variables (OTEL_TRACES_EXPORTER,
-// OTEL_EXPORTER_OTLP_PROTOCOL/ENDPOINT, OTEL_SERVICE_NAME,
-// OTEL_RESOURCE_ATTRIBUTES, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER,
-// OTEL_BSP_*), the same way every other service in the chain is configured.
+// polytrace sends `baggage: polytrace.run_id=<id>` and checks that the run id
+// reached every hop. BaggageSpanProcessor copies the baggage members its
+// predicate allows from each span's parent context onto the span as it starts
+// (server and internal spans alike); only this key is copied, other baggage
+// members are propagated but not recorded.
+const RUN_ID_KEY = 'polytrace.run_id';
+
+// Passing spanProcessors replaces the exporter pipeline NodeSDK would build
+// from OTEL_TRACES_EXPORTER, so it is built here, still from OTEL_*:
+// OTLPTraceExporter reads OTEL_EXPORTER_OTLP_ENDPOINT (gRPC, what polytrace
+// sets with OTEL_EXPORTER_OTLP_PROTOCOL=grpc) and BatchSpanProcessor reads
+// OTEL_BSP_*. OTEL_TRACES_EXPORTER=console prints spans instead, for a look
+// by hand.
+function exportingSpanProcessor() {
+  if (process.env.OTEL_TRACES_EXPORTER?.trim() === 'console') {
+    return new SimpleSpanProcessor(new ConsoleSpanExporter());
+  }
+  return new BatchSpanProcessor(new OTLPTraceExporter());
+}
+
+// No resource, sampler or propagator is set here on purpose: NodeSDK reads
+// them from the standard OTEL_* variables (OTEL_SERVICE_NAME,
+// OTEL_RESOURCE_ATTRIBUTES, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER), the same
+// way every other service in the chain is configured.
 const sdk = new NodeSDK({
+  spanProcessors: [
+    new BaggageSpanProcessor((key) => key === RUN_ID_KEY),
+    exportingSpanProcessor(),
+  ],
   instrumentations: [
     new HttpInstrumentation({
       // Readiness probes poll /healthz; tracing them would bury the real traces.

@@ -44,7 +44,9 @@ function isLoopbackHttpUrl(value) {
 
 // node:http rather than fetch: the http instrumentation patches node:http, so
 // each call gets its own client span and the propagators inject its context.
-// (The global fetch is undici, which it does not see.)
+// (The global fetch is undici, which it does not see.) node:http also never
+// follows redirects, which matters here: only the given URL was checked to be
+// on loopback, and a loopback server could redirect the call elsewhere.
 function postJson(url, body) {
   const payload = JSON.stringify(body ?? null);
   return new Promise((resolve, reject) => {

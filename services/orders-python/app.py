@@ -28,6 +28,8 @@ from waitress import create_server
 from opentelemetry import metrics, trace
 from opentelemetry.trace import Status, StatusCode
 
+from baggage_run_id import add_baggage_span_processor
+
 HOST = os.environ.get("HOST", "0.0.0.0")
 PORT = int(os.environ.get("PORT", "8082"))
 NOTIFICATION_SERVICE_URL = os.environ.get(
@@ -56,6 +58,11 @@ logger = logging.getLogger("order-service")
 # OTEL_PYTHON_DISABLED_INSTRUMENTATIONS names are not applied: polytrace's
 # lost-context scenario sets "requests", so the call to notification-service
 # goes out without a traceparent header.
+#
+# The launcher's TracerProvider is the global one: the processor that copies
+# polytrace's run id from baggage onto every span joins it here, before the
+# first request.
+add_baggage_span_processor(trace.get_tracer_provider())
 tracer = trace.get_tracer("order-service")
 
 
@@ -186,7 +193,14 @@ def w3c_test():
 
     for call in calls:
         try:
-            requests.post(call["url"], json=call.get("arguments"), timeout=DOWNSTREAM_TIMEOUT)
+            # No redirects: only the given URL was checked to be on loopback,
+            # and a loopback server could redirect the call off the machine.
+            requests.post(
+                call["url"],
+                json=call.get("arguments"),
+                timeout=DOWNSTREAM_TIMEOUT,
+                allow_redirects=False,
+            )
         except requests.RequestException as error:
             logger.warning("conformance call to %s failed: %s", call["url"], error)
     return jsonify({"status": "done"}), 200

@@ -32,8 +32,11 @@ public class ConformanceController {
 
     // java.net.http.HttpClient is instrumented by the agent: every send() gets its own client
     // span and the configured propagators inject traceparent/tracestate into the request.
+    // Redirects are never followed (NEVER is also the default, stated here on purpose): only the
+    // URL given is checked to be on loopback, and a loopback server could redirect elsewhere.
     private final HttpClient httpClient = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
