@@ -1,12 +1,12 @@
 // Waits for the spans of the fired requests to arrive in the Collector's file,
 // then hands each request's evidence to the verifier.
 import type { Span } from '../intake/span.js';
-import { startMs } from '../intake/span.js';
 import type { SpanFile } from '../intake/span-file.js';
-import { client, services } from '../topology/chain.js';
+import { client, requestIdHeader, services } from '../topology/chain.js';
 import type { OtelSettings } from '../topology/environment.js';
 import type { FiredRequest } from '../traffic/fire-requests.js';
 import type { Evidence } from '../verify/checks.js';
+import { groupByTrace } from '../verify/trace-tree.js';
 import { looksComplete } from '../verify/verify-trace.js';
 import { sleep } from '../common/abort.js';
 
@@ -32,33 +32,38 @@ export function isHealthProbe(span: Span): boolean {
   return healthPaths.some((path) => target.includes(path));
 }
 
-/** Slack around a request's window, for clocks of different runtimes rounding differently. */
-const windowSlackMs = 50;
-
-/** Requests are fired this far apart, so the slack of one window never reaches into the next. */
-export const requestGapMs = 3 * windowSlackMs;
-
 /** What the verifier knows of the run besides the spans. */
 export interface RunContext {
   runId?: string;
   otelSettings?: OtelSettings;
 }
 
+/** The request ids a span was called with: the captured X-Request-Id header (an array, or a string). */
+function requestIdsOf(span: Span): string[] {
+  const value = span.attributes[requestIdHeader.attribute];
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+}
+
+/**
+ * Each request's evidence: the spans under the trace id polytrace sent, and the traces that split
+ * off from it. A trace split off from a request when one of its spans was called with that
+ * request's id: evidence the services carry themselves, so no clock is compared (a service whose
+ * clock is seconds off, or a person's own curl during `up`, cannot blur it).
+ */
 export function evidenceFor(
   requests: readonly FiredRequest[],
   spans: readonly Span[],
   run: RunContext = {},
 ): Evidence[] {
   const fired = new Set(requests.map((r) => r.traceId));
-  const foreign = spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name && !isHealthProbe(s));
+  const foreign = groupByTrace(spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name));
   return requests.map((request) => ({
     flow: request.flow,
     traceId: request.traceId,
     spans: spans.filter((s) => s.traceId === request.traceId),
-    strays: foreign.filter((s) => {
-      const at = startMs(s);
-      return at >= request.startedAt - windowSlackMs && at <= request.endedAt + windowSlackMs;
-    }),
+    strays: [...foreign.values()]
+      .filter((trace) => trace.some((s) => requestIdsOf(s).includes(request.requestId)))
+      .flat(),
     ...(request.status !== undefined ? { status: request.status } : {}),
     ...(run.otelSettings ? { otelSettings: run.otelSettings } : {}),
     ...(run.runId ? { runId: run.runId } : {}),

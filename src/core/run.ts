@@ -1,6 +1,5 @@
 // The run behind `polytrace check`: start the chain, fire requests, wait for
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
-import { sleep } from '../common/abort.js';
 import type { ChainOptions } from '../runtime/runtime.js';
 import { judgeExpectedBreak } from '../scenarios/expected-break.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -9,7 +8,7 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
 import { verifyTrace } from '../verify/verify-trace.js';
 import { withChain } from './chain-session.js';
-import { collectEvidence, requestGapMs } from './collect.js';
+import { collectEvidence } from './collect.js';
 
 export interface RunOptions {
   /** The chain to run: built once by the command, handed to the runtime as it is. */
@@ -40,8 +39,15 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
           step: 'traffic',
           message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
         });
-        if (n > 1) await sleep(requestGapMs, signal);
-        requests.push(await fireRequest(session.tracer, session.chain.gatewayUrl, flow, n - 1, signal));
+        requests.push(
+          await fireRequest(
+            session.tracer,
+            session.chain.gatewayUrl,
+            flow,
+            { index: n - 1, runId: session.runId },
+            signal,
+          ),
+        );
       }
       // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
       await session.tracer.flush();

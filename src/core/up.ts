@@ -34,7 +34,13 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
   try {
     await withChain(options.chain, signal, async (session) => {
       listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
-      const request = await fireRequest(session.tracer, session.chain.gatewayUrl, options.scenario.flow, 0, signal);
+      const request = await fireRequest(
+        session.tracer,
+        session.chain.gatewayUrl,
+        options.scenario.flow,
+        { index: 0, runId: session.runId },
+        signal,
+      );
       await session.tracer.flush();
       const [evidence] = await collectEvidence(session.spans, [request], signal, {
         otelSettings: settings,

@@ -29,10 +29,6 @@ export function durationMs(span: Span): number {
   return Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
 }
 
-export function startMs(span: Span): number {
-  return Number(BigInt(span.startTimeUnixNano) / 1000n) / 1000;
-}
-
 /** When a set of spans starts and ends, in Unix nanoseconds; the reports draw their time axes on it. */
 export function traceExtent(spans: readonly Span[]): { start: bigint; end: bigint } {
   if (spans.length === 0) return { start: 0n, end: 0n };

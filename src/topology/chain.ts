@@ -20,6 +20,15 @@ export const client: Client = {
  */
 export const runIdKeys = { traceState: 'polytrace', baggage: 'polytrace.run_id' } as const;
 
+/**
+ * The request id polytrace sends with each request: every service records it on its SERVER span
+ * (the captured-header attribute of the HTTP semantic conventions) and forwards it on its own
+ * calls in application code, as real systems forward a request id. It survives what the trace
+ * context may not (a lost traceparent, a propagator mismatch), so a trace that split off is tied
+ * to its request without comparing anyone's clock.
+ */
+export const requestIdHeader = { name: 'x-request-id', attribute: 'http.request.header.x-request-id' } as const;
+
 export const services: Service[] = [
   {
     name: 'api-gateway',

@@ -1,11 +1,14 @@
-// Fires the requests of a run at the gateway, one after the other, so each
-// request's time window holds only its own spans (and any that split off).
+// Fires the requests of a run at the gateway, one after the other, each with
+// polytrace's own traceparent and a request id the services forward.
+import { requestIdHeader } from '../topology/chain.js';
 import type { Flow } from '../topology/types.js';
 import type { ClientTracer } from './client-tracer.js';
 
 export interface FiredRequest {
   flow: Flow;
   traceId: string;
+  /** Sent as X-Request-Id; spans that split off into another trace carry it too. */
+  requestId: string;
   status?: number;
   error?: string;
   /** Epoch ms when the request started and when its answer arrived. */
@@ -27,9 +30,11 @@ export async function fireRequest(
   tracer: ClientTracer,
   gatewayUrl: string,
   flow: Flow,
-  index: number,
+  request: { index: number; runId: string },
   signal: AbortSignal,
 ): Promise<FiredRequest> {
+  const { index } = request;
+  const requestId = `${request.runId}-${index + 1}`;
   const url = `${gatewayUrl}${flow.path}`;
   const { span, headers, traceId } = tracer.startRequest(flow.method, url);
   const startedAt = Date.now();
@@ -38,6 +43,7 @@ export async function fireRequest(
       method: flow.method,
       headers: {
         ...headers,
+        [requestIdHeader.name]: requestId,
         'content-type': 'application/json',
         ...(flow.authorization ? { authorization: flow.authorization } : {}),
       },
@@ -46,10 +52,10 @@ export async function fireRequest(
     });
     await response.arrayBuffer();
     tracer.finishRequest(span, response.status);
-    return { flow, traceId, status: response.status, startedAt, endedAt: Date.now() };
+    return { flow, traceId, requestId, status: response.status, startedAt, endedAt: Date.now() };
   } catch (error) {
     signal.throwIfAborted();
     tracer.finishRequest(span, undefined, error);
-    return { flow, traceId, error: String(error), startedAt, endedAt: Date.now() };
+    return { flow, traceId, requestId, error: String(error), startedAt, endedAt: Date.now() };
   }
 }
