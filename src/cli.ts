@@ -49,6 +49,10 @@ function chainFlags(command: Command): Command {
       collect,
       [],
     )
+    .option(
+      '--clock-skew <service=seconds>',
+      "set one service's clock off by this many seconds (libfaketime; not the Go gateway), e.g. order-service=2: the verdict must not change",
+    )
     .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs');
 }
 

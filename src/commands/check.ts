@@ -1,4 +1,5 @@
 import { run } from '../core/run.js';
+import { isJudgeable } from '../scenarios/scenario.js';
 import { exitCodes, UsageError } from '../common/errors.js';
 import { parseChainFlags, parseCount, withFreePorts, type ChainFlags } from './options.js';
 import { emitReports, type ReportFlags } from './emit-reports.js';
@@ -13,7 +14,7 @@ export interface CheckFlags extends ChainFlags, ReportFlags {
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
   const parsed = parseChainFlags(flags, stderrProgress());
   const { scenario } = parsed;
-  if (flags.expectBroken && !scenario.breaks) {
+  if (flags.expectBroken && !isJudgeable(scenario)) {
     throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${scenario.name}"`);
   }
   const chain = await withFreePorts(parsed.chain, flags);

@@ -11,7 +11,7 @@ export async function doctorCommand(flags: { port: string[] }): Promise<number> 
     if (item.fix) process.stdout.write(`  ${colors.dim('fix:')} ${item.fix}\n`);
   }
   // Docker is optional (the local runtime works without it); toolchains and ports are not.
-  const blocking = items.filter((i) => !i.ok && i.group !== 'docker');
+  const blocking = items.filter((i) => !i.ok && i.group !== 'docker' && i.group !== 'optional');
   process.stdout.write(
     blocking.length === 0
       ? `${colors.green('ready:')} polytrace check --runtime local can run here\n`

@@ -8,12 +8,15 @@ import type { ChainOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
+import { services } from '../topology/chain.js';
+import type { ClockSkewSetting } from '../topology/environment.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
 
 export interface ChainFlags {
   runtime: string;
   port: string[];
   baseImage: string[];
+  clockSkew?: string;
   outDir: string;
   scenario: string;
 }
@@ -62,6 +65,24 @@ export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags,
   return { ...chain, ports: { ...chain.ports, ...free } };
 }
 
+/** `--clock-skew order-service=2`: a service of the chain that honours libfaketime, and seconds (±, at most an hour). */
+function parseClockSkew(value: string): ClockSkewSetting {
+  const match = /^([a-z-]+)=([+-]?\d+(?:\.\d+)?)$/.exec(value);
+  if (!match) throw new UsageError(`Expected --clock-skew service=seconds (e.g. order-service=2), got "${value}"`);
+  const [, name, seconds] = match as unknown as [string, string, string];
+  const service = services.find((s) => s.name === name);
+  const skewable = services.filter((s) => s.language !== 'go').map((s) => s.name);
+  if (!service) throw new UsageError(`Expected --clock-skew to name one of ${skewable.join(', ')}, got "${name}"`);
+  if (service.language === 'go') {
+    throw new UsageError(
+      `Expected --clock-skew to name one of ${skewable.join(', ')}, got ${name}: a static Go binary ignores libfaketime`,
+    );
+  }
+  if (Math.abs(Number(seconds)) > 3600)
+    throw new UsageError(`Expected at most 3600 seconds of --clock-skew, got ${seconds}`);
+  return { service: name, seconds: Number(seconds) };
+}
+
 /** The flags every chain command shares, parsed once into what the core and the runtime read. */
 export function parseChainFlags(
   flags: ChainFlags,
@@ -76,7 +97,10 @@ export function parseChainFlags(
       ports: parsePorts(flags.port),
       baseImages: parseBaseImages(flags.baseImage),
       outDir: resolve(flags.outDir),
-      environment: scenarioEnvironment(scenario, conformance),
+      environment: scenarioEnvironment(scenario, {
+        conformance,
+        ...(flags.clockSkew ? { clockSkew: parseClockSkew(flags.clockSkew) } : {}),
+      }),
       progress,
     },
   };

@@ -5,10 +5,11 @@ import { chainBaseKinds, officialImages } from '../topology/base-images.js';
 import { collector, services } from '../topology/chain.js';
 import { portOwner, type PortMap } from '../topology/ports.js';
 import { isPortFree } from '../runtime/port-check.js';
+import { fakeTimeLibrary } from '../runtime/local/fake-time.js';
 import { installHints, which } from '../runtime/toolchains.js';
 
 export interface DoctorItem {
-  group: 'toolchain' | 'port' | 'docker' | 'platform';
+  group: 'toolchain' | 'optional' | 'port' | 'docker' | 'platform';
   name: string;
   ok: boolean;
   detail: string;
@@ -140,7 +141,21 @@ async function dockerItems(): Promise<DoctorItem[]> {
   ];
 }
 
+/** What only some scenarios need: said, never blocking. */
+async function optionalItems(): Promise<DoctorItem[]> {
+  const faketime = await fakeTimeLibrary().then(
+    (path) => ({ ok: true, detail: `${path} (for the clock-skew scenario and --clock-skew)` }),
+    () => ({ ok: false, detail: 'not installed: only the clock-skew scenario and --clock-skew need it', fix: installHints.faketime }),
+  );
+  return [{ group: 'optional', name: 'faketime', ...faketime }];
+}
+
 export async function doctor(ports: PortMap): Promise<DoctorItem[]> {
-  const [toolchains, portList, docker] = await Promise.all([toolchainItems(), portItems(ports), dockerItems()]);
-  return [...toolchains, ...portList, ...docker, platformItem()];
+  const [toolchains, optional, portList, docker] = await Promise.all([
+    toolchainItems(),
+    optionalItems(),
+    portItems(ports),
+    dockerItems(),
+  ]);
+  return [...toolchains, ...optional, ...portList, ...docker, platformItem()];
 }

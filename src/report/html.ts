@@ -137,10 +137,12 @@ function traceSection(trace: TraceResult, index: number): string {
   const diagnosis = trace.diagnosis
     ? `<p class="diagnosis">First break: <b>${escapeHtml(trace.diagnosis.hop)}</b> (${escapeHtml(trace.diagnosis.cause)}): ${escapeHtml(trace.diagnosis.message)}</p>`
     : '';
+  const skews = trace.clockSkews.map((c) => `<p class="diagnosis">⚠ ${escapeHtml(c.message)}</p>`).join('\n');
   return `<section class="trace ${trace.ok ? 'ok' : 'failed'}" id="request-${index + 1}">
 <h2><span class="verdict">${trace.ok ? '✓' : '✗'}</span> Request ${index + 1} <code>${escapeHtml(trace.traceId)}</code></h2>
 <p class="facts">${escapeHtml(trace.flow)} flow · HTTP ${trace.status ?? '—'} · ${trace.spans.length} spans${trace.strays.length ? ` + ${trace.strays.length} under other trace IDs` : ''} · ${passed}/${trace.checks.length} checks passed</p>
 ${diagnosis}
+${skews}
 ${waterfall(trace)}
 ${checksTable(trace)}
 </section>`;

@@ -36,6 +36,7 @@ function checkResultJson(result: RunResult) {
       status: t.status ?? null,
       checks: t.checks.map((c) => ({ name: c.name, ok: c.ok, message: c.message, ...(c.hop ? { hop: c.hop } : {}) })),
       diagnosis: t.diagnosis ?? null,
+      clockSkews: t.clockSkews,
       spans: t.spans.map(spanJson),
       strays: t.strays.map(spanJson),
     })),

@@ -29,9 +29,13 @@ export function renderTraceSummary(trace: TraceResult, { colors, width }: Termin
   const cause = trace.diagnosis
     ? [`    ${colors.yellow('⇒')} first break: ${colors.bold(trace.diagnosis.hop)} (${trace.diagnosis.cause})`]
     : [];
+  const skews = trace.clockSkews.map((c) => {
+    const [first, ...rest] = wrap(`⚠ ${printable(c.message)}`, width - 4, 6).split('\n');
+    return ['    ' + first!.replace('⚠', colors.yellow('⚠')), ...rest.map((l) => `    ${l}`)].join('\n');
+  });
   const [factsFirst, ...factsRest] = wrap(facts, width - 4, 2).split('\n');
   const summary = [`${head}`, ...[factsFirst!, ...factsRest].map((l) => `  ${colors.dim(l.trim())}`)].join('\n');
-  return [summary, ...failures, ...cause].join('\n');
+  return [summary, ...failures, ...cause, ...skews].join('\n');
 }
 
 export function renderCheckResult(result: RunResult, options: TerminalOptions): string {

@@ -10,6 +10,8 @@ export const installHints: Record<string, string> = {
   node: 'install Node.js 20.19 or newer',
   npm: 'install npm (it ships with Node.js)',
   docker: 'install Docker (Debian: apt-get install docker.io) and start dockerd',
+  faketime:
+    "install Debian's libfaketime (apt-get install faketime); only the clock-skew scenario and --clock-skew need it",
 };
 
 export async function which(command: string, path = process.env.PATH ?? ''): Promise<string | undefined> {

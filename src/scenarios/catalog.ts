@@ -47,6 +47,13 @@ export const scenarios: Scenario[] = [
     breaks: { hop: 'order-service → notification-service', cause: 'uninstrumented-call' },
   },
   {
+    name: 'clock-skew',
+    summary:
+      "order-service's clock runs 2 s ahead (libfaketime): the trace stays whole, and polytrace warns with the offset",
+    flow: flows.order,
+    clockSkew: { service: 'order-service', seconds: 2 },
+  },
+  {
     name: 'baggage-dropped',
     summary: "order-service propagates only the traceparent: the run's baggage stops at api-gateway → order-service",
     flow: flows.order,

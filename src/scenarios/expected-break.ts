@@ -3,8 +3,34 @@
 import type { Scenario } from './scenario.js';
 import type { Expectation, TraceResult } from '../verify/result.js';
 
+/** A skewed clock breaks nothing: the traces must pass, and each must warn of that service's offset (±20 %). */
+function judgeClockSkew(skew: NonNullable<Scenario['clockSkew']>, traces: readonly TraceResult[]): Expectation {
+  const wanted = skew.seconds * 1000;
+  const within = (offset: number) => Math.abs(offset - wanted) <= Math.abs(wanted) * 0.2;
+  const failed = traces.filter((t) => !t.ok);
+  if (failed.length > 0) {
+    return {
+      met: false,
+      message: `Expected whole traces with ${skew.service}'s clock off, but ${failed.length}/${traces.length} failed`,
+    };
+  }
+  const warned = traces.filter((t) => t.clockSkews.some((c) => c.service === skew.service && within(c.offsetMs)));
+  if (warned.length < traces.length) {
+    const seen = traces.flatMap((t) => t.clockSkews.map((c) => `${c.service} ${(c.offsetMs / 1000).toFixed(2)} s`));
+    return {
+      met: false,
+      message: `Expected a warning that ${skew.service}'s clock is ${skew.seconds} s off (±20 %) in every trace, got it in ${warned.length}/${traces.length}${seen.length ? ` (seen: ${[...new Set(seen)].join(', ')})` : ''}`,
+    };
+  }
+  return {
+    met: true,
+    message: `Every trace stayed whole, and each warned that ${skew.service}'s clock is ${skew.seconds} s off (±20 %)`,
+  };
+}
+
 export function judgeExpectedBreak(scenario: Scenario, traces: readonly TraceResult[]): Expectation {
   const expected = scenario.breaks;
+  if (!expected && scenario.clockSkew) return judgeClockSkew(scenario.clockSkew, traces);
   if (!expected) return { met: false, message: `scenario ${scenario.name} breaks nothing on purpose` };
   const wanted = `${expected.hop} (${expected.cause})`;
   const broken = traces.filter((t) => !t.ok);

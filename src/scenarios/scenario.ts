@@ -1,6 +1,11 @@
 // A scenario changes only the configuration or environment of the real
 // services, never the spans: what breaks, breaks for real.
-import { defaultEnvironmentOptions, type EnvironmentOptions, type OtelSettings } from '../topology/environment.js';
+import {
+  defaultEnvironmentOptions,
+  type ClockSkewSetting,
+  type EnvironmentOptions,
+  type OtelSettings,
+} from '../topology/environment.js';
 import type { Flow } from '../topology/types.js';
 import type { Cause } from '../verify/cause.js';
 
@@ -13,15 +18,25 @@ export interface Scenario {
   otelSettings?: OtelSettings<string | undefined>;
   /** The break this scenario causes on purpose: what `--expect-broken` requires the verifier to find. */
   breaks?: { hop: string; cause: Cause };
+  /** A service whose clock this scenario sets off: propagation stays whole, and the verifier must warn. */
+  clockSkew?: ClockSkewSetting;
   /** Requests to fire when --requests is not given (a sampled break shows only in some traces). */
   defaultRequests?: number;
 }
 
 /** The environment the chain runs with in this scenario. */
-export function scenarioEnvironment(scenario: Scenario, conformance = false): EnvironmentOptions {
+export function scenarioEnvironment(
+  scenario: Scenario,
+  extra: { conformance?: boolean; clockSkew?: ClockSkewSetting } = {},
+): EnvironmentOptions {
+  const clockSkew = extra.clockSkew ?? scenario.clockSkew;
   return {
     ...defaultEnvironmentOptions,
-    conformance,
+    conformance: Boolean(extra.conformance),
     ...(scenario.otelSettings ? { otelSettings: scenario.otelSettings } : {}),
+    ...(clockSkew ? { clockSkew } : {}),
   };
 }
+
+/** A scenario `--expect-broken` can judge: it breaks a hop, or skews a clock the verifier must notice. */
+export const isJudgeable = (scenario: Scenario) => Boolean(scenario.breaks ?? scenario.clockSkew);

@@ -21,6 +21,24 @@ export interface Addressing {
 /** OTEL_* variables by service name: what a scenario changes, what each SDK ran with. */
 export type OtelSettings<Value = string> = Record<string, Record<string, Value>>;
 
+export interface ClockSkewSetting {
+  service: string;
+  seconds: number;
+}
+
+/**
+ * What runs a service with its clock set off: Debian's libfaketime, preloaded, shifts the wall
+ * clock (CLOCK_REALTIME) by a fixed offset and leaves the monotonic clock alone, so timeouts
+ * still work. A static Go binary makes its own system calls and ignores it.
+ */
+export function clockSkewEnvironment(skew: ClockSkewSetting, library: string): Record<string, string> {
+  return {
+    LD_PRELOAD: library,
+    FAKETIME: `${skew.seconds >= 0 ? '+' : ''}${skew.seconds}`,
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
+}
+
 export interface EnvironmentOptions {
   /** `deployment.environment` on every resource. */
   deploymentEnvironment: string;
@@ -30,6 +48,8 @@ export interface EnvironmentOptions {
   conformance: boolean;
   /** The OTEL_* settings a scenario changes, per service; `undefined` removes the variable. */
   otelSettings?: OtelSettings<string | undefined>;
+  /** One service's clock set off by this many seconds, through libfaketime (see `clockSkewEnvironment`). */
+  clockSkew?: ClockSkewSetting;
 }
 
 export const defaultEnvironmentOptions: EnvironmentOptions = {

@@ -12,6 +12,14 @@ export interface Check {
   hop?: string;
 }
 
+/** A service whose clock is off polytrace's: a warning, not a failure (propagation ignores clocks). */
+export interface ClockSkew {
+  service: string;
+  /** The service's clock minus polytrace's. */
+  offsetMs: number;
+  message: string;
+}
+
 export interface TraceResult {
   traceId: string;
   flow: string;
@@ -24,6 +32,8 @@ export interface TraceResult {
   spans: Span[];
   /** Spans of the chain seen during this request under other trace IDs (a broken propagation). */
   strays: Span[];
+  /** Clocks that are off polytrace's, measured from the spans. */
+  clockSkews: ClockSkew[];
 }
 
 /** With `--expect-broken`: whether the scenario's break was found and explained as its cause. */

@@ -13,6 +13,7 @@ import {
   type Evidence,
 } from './checks.js';
 import { diagnoseTrace } from './diagnose.js';
+import { clockSkews } from './clock-skew.js';
 import { dedupeBySpanId } from './span-ids.js';
 import type { Cause } from './cause.js';
 import type { Diagnosis } from './diagnose.js';
@@ -54,6 +55,7 @@ export function verifyTrace(received: Evidence): TraceResult {
     checks,
     spans: evidence.spans,
     strays: evidence.strays,
+    clockSkews: clockSkews(evidence.spans, evidence.flow),
   };
 }
 

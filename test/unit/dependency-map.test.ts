@@ -14,6 +14,7 @@ const asTrace = (spans: Span[], strays: Span[] = []): TraceResult => ({
   checks: [],
   spans,
   strays,
+  clockSkews: [],
 });
 
 /** polytrace → api-gateway → auth-service, with the given client latency and auth's answer. */

@@ -52,7 +52,7 @@ const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
 const broken = scenarios.filter((s) => s.breaks);
 
 describe('scenarios', () => {
-  it('lists seven, five of them broken on purpose', () => {
+  it('lists eight: five break a hop on purpose, one skews a clock', () => {
     expect(scenarios.map((s) => s.name)).toEqual([
       'happy',
       'unauthorized',
@@ -60,6 +60,7 @@ describe('scenarios', () => {
       'sampling-mismatch',
       'missing-service-name',
       'lost-context',
+      'clock-skew',
       'baggage-dropped',
     ]);
     expect(Object.keys(shapes).sort()).toEqual(broken.map((s) => s.name).sort());

@@ -229,3 +229,37 @@ describe('the run id sent as baggage and tracestate reaches every hop', () => {
     expect(check(verifyTrace(evidence(spans)), 'tracestate').ok).toBe(true);
   });
 });
+
+describe('clocks', () => {
+  const shift = (spans: ReturnType<typeof orderTrace>, service: string, ms: number) =>
+    spans.map((s) =>
+      s.service === service
+        ? {
+            ...s,
+            startTimeUnixNano: String(BigInt(s.startTimeUnixNano) + BigInt(ms) * 1_000_000n),
+            endTimeUnixNano: String(BigInt(s.endTimeUnixNano) + BigInt(ms) * 1_000_000n),
+          }
+        : s,
+    );
+
+  it('a service whose clock runs 2 s ahead: the trace passes, with a warning naming it and the offset', () => {
+    const result = verifyTrace(evidence(shift(orderTrace(), 'order-service', 2000)));
+    expect(failed(result)).toEqual([]);
+    expect(result.clockSkews).toHaveLength(1);
+    expect(result.clockSkews[0]).toMatchObject({ service: 'order-service' });
+    expect(Math.abs(result.clockSkews[0]!.offsetMs - 2000)).toBeLessThan(100);
+    expect(result.clockSkews[0]!.message).toMatch(
+      /order-service's clock is \+(1\.9\d|2\.0\d) s off polytrace's \(measured at api-gateway → order-service\)/,
+    );
+  });
+
+  it('a clock behind, at the end of the flow', () => {
+    const [skew] = verifyTrace(evidence(shift(orderTrace(), 'notification-service', -1500))).clockSkews;
+    expect(skew).toMatchObject({ service: 'notification-service' });
+    expect(skew!.message).toMatch(/−1\.[45]\d s/);
+  });
+
+  it('clocks that agree: no warning', () => {
+    expect(verifyTrace(evidence(orderTrace())).clockSkews).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { dockerCacheDir } from '../../common/paths.js';
 import { collector, entryService, services } from '../../topology/chain.js';
-import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
@@ -171,7 +171,13 @@ export class DockerRuntime implements Runtime {
           [{ container: service.port, host: port(service.name) }],
           `${url(port(service.name))}${service.healthPath}`,
           service.startTimeoutSeconds,
-          (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment)),
+          (c) => {
+            const env = serviceEnvironment(service, addressing, plan.chain.environment);
+            const skew = plan.chain.environment.clockSkew;
+            // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
+            if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, '/usr/local/lib/libfaketime.so.1'));
+            return c.withEnvironment(env);
+          },
         ),
       ),
     );

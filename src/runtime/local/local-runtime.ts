@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { collector, entryService, services } from '../../topology/chain.js';
-import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { fakeTimeLibrary } from './fake-time.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
@@ -145,9 +146,12 @@ export class LocalRuntime implements Runtime {
       bindHost: '127.0.0.1',
       listenPort: (s) => port(s.name),
     };
+    const skew = plan.chain.environment.clockSkew;
+    const fakeTime = skew ? await fakeTimeLibrary() : undefined;
     await Promise.all(
       services.map((service) => {
         const env = serviceEnvironment(service, addressing, plan.chain.environment);
+        if (skew?.service === service.name && fakeTime) Object.assign(env, clockSkewEnvironment(skew, fakeTime));
         if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
         return startOne(
           serviceTarget(service),
