@@ -93,7 +93,7 @@ chainFlags(
   program
     .command('conformance')
     .description(
-      "probe each service's W3C Trace Context handling (Level 1: traceparent, tracestate, the processing model) through its POST /w3c/test endpoint, and show the verdict per case and language. Starts the chain with the endpoints on, unless --running. Exit 0 when the probe ran (a failed case is the SDK's behaviour, reported), 2 usage, 3 it could not run",
+      "probe each service's W3C Trace Context handling (Level 1: traceparent, tracestate, the processing model) through its POST /w3c/test endpoint, and show the verdict per case and language. Starts the chain as local processes with the endpoints on, unless --running. Exit 0 when the probe ran (a failed case is the SDK's behaviour, reported), 2 usage, 3 it could not run",
     )
     .option(
       '--running',

@@ -38,7 +38,21 @@ export async function conformanceCommand(
     target = { kind: 'running', ports: parsePorts(flags.port), progress };
   } else {
     const { chain, scenario } = parseChainFlags(flags, progress, true);
-    target = { kind: 'chain', chain, scenario: scenario.name };
+    // Each service's W3C endpoint calls back loopback URLs only, and the probe listens on this
+    // machine's loopback: a service in a container, whose loopback is its own, cannot reach it.
+    if (chain.runtime === 'docker') {
+      throw new UsageError(
+        "Expected --runtime local or auto for conformance, got docker: a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
+      );
+    }
+    if (chain.runtime === 'auto') {
+      progress({
+        step: 'runtime',
+        message:
+          "conformance runs the services as local processes: their W3C endpoints call back this machine's loopback only",
+      });
+    }
+    target = { kind: 'chain', chain: { ...chain, runtime: 'local' }, scenario: scenario.name };
   }
   const result = await conformance(target, signal);
   const context: ReportContext = {
