@@ -19,6 +19,14 @@ export function sdkLabel(sdk: SdkEvidence | undefined): string {
 /** The section's number, for the table; the failures list gives its title. */
 const sectionNumber = (section: string) => section.split(' ')[0]!;
 
+function where(result: ConformanceResult): string {
+  if (result.runtime === 'running') return 'a chain already running';
+  // A scenario that breaks propagation on purpose shows in the verdict: say which one ran.
+  return result.scenario && result.scenario !== 'happy'
+    ? `${result.runtime} runtime, scenario ${result.scenario}`
+    : `${result.runtime} runtime`;
+}
+
 export function renderConformanceTable(result: ConformanceResult, { width, colors }: TableOptions): string {
   const services = result.services;
   const cases = services[0]?.cases ?? [];
@@ -30,9 +38,7 @@ export function renderConformanceTable(result: ConformanceResult, { width, color
   const column = (text: string, index: number) => (index < services.length - 1 ? text.padEnd(languageWidth) : text);
 
   const lines = [
-    colors.bold(
-      `W3C Trace Context Level 1 conformance: ${cases.length} cases per service, ${result.runtime === 'running' ? 'a chain already running' : `${result.runtime} runtime`}`,
-    ),
+    colors.bold(`W3C Trace Context Level 1 conformance: ${cases.length} cases per service, ${where(result)}`),
     '',
     ...services.map(
       (s) =>

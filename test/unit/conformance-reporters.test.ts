@@ -66,6 +66,14 @@ describe('conformance terminal table', () => {
     expect(text.replace(/\s+/g, ' ')).toMatch(/the exit code stays 0/);
   });
 
+  it('names a scenario other than happy, which may break propagation on purpose', () => {
+    expect(lines[0]).toBe(
+      `W3C Trace Context Level 1 conformance: ${probeCases.length} cases per service, local runtime`,
+    );
+    const broken = conformanceReporters.terminal(result({ scenario: 'propagator-mismatch' }), context);
+    expect(broken.split('\n')[0]).toMatch(/local runtime, scenario propagator-mismatch$/);
+  });
+
   it('says when the SDKs are unknown (a chain already running)', () => {
     const running = result({ runtime: 'running' });
     for (const s of running.services) delete s.sdk;
