@@ -95,6 +95,12 @@ async function probeAll(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<ServiceConformance[]> {
+  // The endpoints send requests wherever they are told: polytrace talks to them on loopback only.
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    if (new URL(endpoint).hostname !== '127.0.0.1') {
+      throw new EnvironmentError(`Expected ${name} on 127.0.0.1, got ${endpoint}`);
+    }
+  }
   const callbacks = await startCallbackServer();
   try {
     // Every endpoint must answer before any case runs: a chain without --conformance (404) or a
