@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
+import { conformanceCommand } from './commands/conformance.js';
 import { doctorCommand } from './commands/doctor.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
@@ -90,6 +91,29 @@ chainFlags(
     ),
 ).action(async (flags) => {
   process.exitCode = await upCommand(flags, controller.signal);
+});
+
+chainFlags(
+  program
+    .command('conformance')
+    .description(
+      "probe each service's W3C Trace Context handling (Level 1: traceparent, tracestate, the processing model) through its POST /w3c/test endpoint, and show the verdict per case and language. Starts the chain as local processes with the endpoints on, unless --running. Exit 0 when the probe ran (a failed case is the SDK's behaviour, reported), 2 usage, 3 it could not run",
+    )
+    .option(
+      '--running',
+      'probe a chain `polytrace up --conformance` already runs, on 127.0.0.1 at the default ports or those --port gives (its SDKs are then unknown)',
+    )
+    .option(
+      '--json',
+      'print one JSON document on stdout: per service, each case with its id, spec section, ok and message',
+    )
+    .option('--junit <file>', 'also write JUnit XML: one test case per case per service'),
+).action(async (flags, command: Command) => {
+  process.exitCode = await conformanceCommand(
+    flags,
+    controller.signal,
+    (flag) => command.getOptionValueSource(flag) === 'cli',
+  );
 });
 
 program

@@ -1,4 +1,4 @@
-// Sends the reports of `check` where the flags and environment ask: one to
+// Sends the reports of `check` (and `conformance`) where the flags and environment ask: one to
 // stdout, --html and --junit to files, a Markdown summary appended to
 // $GITHUB_STEP_SUMMARY when GitHub Actions sets it. The reporters only render.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
@@ -14,7 +14,8 @@ export interface ReportFlags {
   junit?: string;
 }
 
-async function toFile(what: string, path: string, text: string, append = false): Promise<void> {
+/** Writes one report to a file, saying where on stderr; a path that cannot be written is the environment's problem. */
+export async function toFile(what: string, path: string, text: string, append = false): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     await (append ? appendFile : writeFile)(path, text);

@@ -1,7 +1,11 @@
-// Every reporter in one table: each is a pure function from the result of
-// `check` to text. Where the text goes (stdout, a file, the GitHub step
+// Every reporter in one table per result: each is a pure function from the
+// result of `check` (or of `conformance`) to text. Where the text goes (stdout, a file, the GitHub step
 // summary) is the command layer's business (src/commands/emit-reports.ts).
+import type { ConformanceResult } from '../core/conformance.js';
 import type { RunResult } from '../verify/result.js';
+import { renderConformanceJson } from './conformance-json.js';
+import { renderConformanceJunit } from './conformance-junit.js';
+import { renderConformanceTable } from './conformance-table.js';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
@@ -26,3 +30,11 @@ export const reporters = {
 } satisfies Record<string, Reporter>;
 
 export type ReporterName = keyof typeof reporters;
+
+type ConformanceReporter = (result: ConformanceResult, context: ReportContext) => string;
+
+export const conformanceReporters = {
+  terminal: (result, context) => `${renderConformanceTable(result, context)}\n`,
+  json: (result) => renderConformanceJson(result),
+  junit: (result) => renderConformanceJunit(result),
+} satisfies Record<string, ConformanceReporter>;

@@ -52,6 +52,11 @@ describe('polytrace errors', () => {
     [['check', '--scenario', 'nope'], /Expected --scenario to be one of happy, unauthorized/],
     [['check', '--port', 'api-gateway=99999'], /Expected a port from 1 to 65535/],
     [['chekc'], /unknown command 'chekc'/],
+    [['conformance', '--runtime', 'docker'], /Expected --runtime local or auto for conformance, got docker/],
+    [
+      ['conformance', '--running', '--scenario', 'unauthorized'],
+      /Expected only --port with --running .*, got --scenario/,
+    ],
   ])('usage error %j: exit 2', async (args, message) => {
     const result = await polytrace(args);
     expect(result.exitCode).toBe(2);

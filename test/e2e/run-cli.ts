@@ -23,6 +23,17 @@ export const movedPorts: Record<string, number> = {
   'otel-collector.health': 23133,
 };
 
+/** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */
+export const probePorts: Record<string, number> = {
+  'api-gateway': 38280,
+  'auth-service': 38281,
+  'order-service': 38282,
+  'notification-service': 38283,
+  'otel-collector.grpc': 34517,
+  'otel-collector.http': 34518,
+  'otel-collector.health': 33333,
+};
+
 /** `--port name=port` flags for these ports. */
 export const portFlags = (ports: Record<string, number>): string[] =>
   Object.entries(ports).flatMap(([name, port]) => ['--port', `${name}=${port}`]);

@@ -11,6 +11,7 @@ const layers = [
   ['topology'],
   ['intake', 'traffic'],
   ['verify'],
+  ['conformance'],
   ['scenarios'],
   ['runtime'],
   ['core'],
@@ -45,6 +46,12 @@ describe('layers', () => {
   it('has no import that runs up a layer', () => {
     const upward = imports.filter((i) => layerOf(i.to) > layerOf(i.from)).map((i) => `${i.where} → ${i.to}/`);
     expect(upward).toEqual([]);
+  });
+
+  it('keeps conformance/ pure: the W3C cases and their judging import only topology/ and common/', () => {
+    expect(
+      imports.filter((i) => i.from === 'conformance' && !['conformance', 'topology', 'common'].includes(i.to)),
+    ).toEqual([]);
   });
 
   it('keeps common/ free of the project: it imports nothing of src/ outside itself', () => {

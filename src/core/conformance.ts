@@ -1,0 +1,241 @@
+// The run behind `polytrace conformance`: probe each service's POST /w3c/test
+// (the test-service endpoint of the W3C Trace Context test suite) with every
+// case of src/conformance/, judge what each service's instrumented client sent
+// back, and name the SDK that did it from the service's own spans. Starts the
+// chain with the endpoints on, or probes one already up. Returns data; prints
+// nothing.
+import { probeCases, type ProbeCase, type ProbeStep } from '../conformance/cases.js';
+import { judgeCase, type CaseVerdict, type StepOutcome } from '../conformance/judge.js';
+import { sleep } from '../common/abort.js';
+import { EnvironmentError, InterruptedError } from '../common/errors.js';
+import type { Progress } from '../common/progress.js';
+import type { Span } from '../intake/span.js';
+import type { SpanFile } from '../intake/span-file.js';
+import type { ChainOptions } from '../runtime/runtime.js';
+import { services } from '../topology/chain.js';
+import type { PortMap } from '../topology/ports.js';
+import { startCallbackServer, type CallbackServer } from '../traffic/callback-server.js';
+import { postHeaderFields } from '../traffic/post-header-fields.js';
+import { withChain } from './chain-session.js';
+
+/** Where the services to probe are: a chain this run starts, or one `up --conformance` already runs. */
+export type ConformanceTarget =
+  { kind: 'chain'; chain: ChainOptions; scenario: string } | { kind: 'running'; ports: PortMap; progress: Progress };
+
+/** The SDK a service ran, as its spans' resource says (`telemetry.sdk.*`, `telemetry.distro.*`). */
+export interface SdkEvidence {
+  name: string;
+  version: string;
+  /** The distribution around the SDK, when there is one (the Java agent). */
+  distro?: string;
+}
+
+interface ServiceConformance {
+  service: string;
+  language: string;
+  /** The URL probed. */
+  endpoint: string;
+  /** Undefined when no span of the service was read (a chain polytrace did not start). */
+  sdk?: SdkEvidence;
+  cases: CaseVerdict[];
+}
+
+export interface ConformanceResult {
+  /** `local` or `docker` for a chain this run started; `running` for one that was up already. */
+  runtime: string;
+  scenario?: string;
+  runDir?: string;
+  spansFile?: string;
+  services: ServiceConformance[];
+  durationMs: number;
+}
+
+/** The suite's harness gives a test 5 s; a service's own calls back time out at 5 s. */
+const stepTimeoutMs = 10_000;
+/** A service that let this many steps in a row go unanswered is not probed further. */
+const unansweredLimit = 3;
+/** How long the service's spans may take to reach the Collector's file. */
+const sdkEvidenceMs = 15_000;
+
+export async function conformance(target: ConformanceTarget, signal: AbortSignal): Promise<ConformanceResult> {
+  const started = Date.now();
+  if (target.kind === 'running') {
+    const endpoints = Object.fromEntries(
+      services.map((s) => [s.name, `http://127.0.0.1:${target.ports[s.name]}/w3c/test`]),
+    );
+    try {
+      const probed = await probeAll(endpoints, target.progress, signal);
+      return { runtime: 'running', services: probed, durationMs: Date.now() - started };
+    } catch (error) {
+      // Ctrl-C: nothing of the chain is ours to stop, but it is an interruption, not a bug.
+      if (signal.aborted) throw new InterruptedError();
+      throw error;
+    }
+  }
+  return withChain(target.chain, signal, async (session) => {
+    const endpoints = Object.fromEntries(
+      services.map((s) => [s.name, `${session.chain.serviceUrls[s.name]}/w3c/test`]),
+    );
+    const probed = await probeAll(endpoints, target.chain.progress, signal);
+    target.chain.progress({ step: 'collect', message: "reading each service's SDK from its spans…" });
+    const sdks = await sdkEvidence(session.spans, signal);
+    return {
+      runtime: session.runtime,
+      scenario: target.scenario,
+      runDir: session.runDir,
+      spansFile: session.spansPath,
+      services: probed.map((p) => ({ ...p, ...(sdks.has(p.service) ? { sdk: sdks.get(p.service)! } : {}) })),
+      durationMs: Date.now() - started,
+    };
+  });
+}
+
+async function probeAll(
+  endpoints: Record<string, string>,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<ServiceConformance[]> {
+  // The endpoints send requests wherever they are told: polytrace talks to them on loopback only.
+  for (const [name, endpoint] of Object.entries(endpoints)) {
+    if (new URL(endpoint).hostname !== '127.0.0.1') {
+      throw new EnvironmentError(`Expected ${name} on 127.0.0.1, got ${endpoint}`);
+    }
+  }
+  const callbacks = await startCallbackServer();
+  try {
+    // Every endpoint must answer before any case runs: a chain without --conformance (404) or a
+    // service that is down is an environment problem, not a verdict on its SDK.
+    const ready = await Promise.allSettled(
+      services.map((s) => preflight(s.name, endpoints[s.name]!, callbacks, signal)),
+    );
+    // The first in the topology's order, whichever failed first.
+    const refused = ready.find((r) => r.status === 'rejected');
+    if (refused) throw refused.reason;
+    progress({
+      step: 'traffic',
+      message: `probing ${services.length} services with ${probeCases.length} W3C Trace Context cases each…`,
+    });
+    return await Promise.all(
+      services.map(async (service) => {
+        const began = Date.now();
+        const cases = await probeService(service.name, endpoints[service.name]!, callbacks, signal);
+        const passed = cases.filter((c) => c.ok).length;
+        const took = ((Date.now() - began) / 1000).toFixed(1);
+        progress({ step: 'traffic', message: `${service.name}: ${passed}/${cases.length} cases passed (${took} s)` });
+        return { service: service.name, language: service.language, endpoint: endpoints[service.name]!, cases };
+      }),
+    );
+  } finally {
+    await callbacks.close();
+  }
+}
+
+async function preflight(name: string, endpoint: string, callbacks: CallbackServer, signal: AbortSignal) {
+  const outcome = await runStep(
+    endpoint,
+    { send: [], calls: 1, expect: () => undefined },
+    `${name}.preflight`,
+    callbacks,
+    signal,
+  );
+  if (outcome.status === 200 && outcome.calls[0]) return;
+  const got =
+    outcome.error ?? (outcome.status !== 200 ? `HTTP ${outcome.status}` : 'an answer, but no call back to polytrace');
+  const hint =
+    outcome.status === 404
+      ? ': its test-service endpoint is off (`polytrace up --conformance` turns it on)'
+      : outcome.error
+        ? ' (is the chain up on these ports? `polytrace up --conformance` starts one)'
+        : '';
+  throw new EnvironmentError(`Expected ${name} to answer POST ${endpoint} and call polytrace back, got ${got}${hint}`);
+}
+
+async function probeService(
+  name: string,
+  endpoint: string,
+  callbacks: CallbackServer,
+  signal: AbortSignal,
+): Promise<CaseVerdict[]> {
+  const verdicts: CaseVerdict[] = [];
+  let unanswered = 0;
+  for (const probeCase of probeCases) {
+    const outcomes: StepOutcome[] = [];
+    for (const [i, step] of probeCase.steps.entries()) {
+      if (unanswered >= unansweredLimit) {
+        outcomes.push({ error: `not sent: ${name} left ${unansweredLimit} requests in a row unanswered`, calls: [] });
+        continue;
+      }
+      const outcome = await runStep(endpoint, step, stepKey(name, probeCase, i), callbacks, signal);
+      unanswered = outcome.status === undefined ? unanswered + 1 : 0;
+      outcomes.push(outcome);
+    }
+    verdicts.push(judgeCase(probeCase, outcomes));
+  }
+  return verdicts;
+}
+
+const stepKey = (service: string, probeCase: ProbeCase, step: number) => `${service}.${probeCase.id}.${step}`;
+
+/** One POST /w3c/test asking for the step's calls back, and the header fields each call carried. */
+async function runStep(
+  endpoint: string,
+  step: ProbeStep,
+  key: string,
+  callbacks: CallbackServer,
+  signal: AbortSignal,
+): Promise<StepOutcome> {
+  const keys = Array.from({ length: step.calls }, (_, i) => `${key}.${i}`);
+  // The suite's request body: one {url, arguments} per call, the arguments empty.
+  const body = JSON.stringify(keys.map((k) => ({ url: callbacks.url(k), arguments: [] })));
+  let answer: { status?: number; error?: string };
+  try {
+    const { status } = await postHeaderFields(
+      endpoint,
+      step.send,
+      body,
+      AbortSignal.any([signal, AbortSignal.timeout(stepTimeoutMs)]),
+    );
+    answer = { status };
+  } catch (error) {
+    signal.throwIfAborted();
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${stepTimeoutMs / 1000} s`
+        : String((error as Error).message ?? error);
+    answer = { error: reason };
+  }
+  // The service answers only after its calls finished, so every call that came is recorded by now.
+  return { ...answer, calls: keys.map((k) => callbacks.take(k)) };
+}
+
+/** The SDK of each service, from the resource of its spans in the run's file. */
+async function sdkEvidence(spans: SpanFile, signal: AbortSignal): Promise<Map<string, SdkEvidence>> {
+  const found = new Map<string, SdkEvidence>();
+  const deadline = Date.now() + sdkEvidenceMs;
+  while (true) {
+    await spans.poll();
+    for (const service of services) {
+      if (found.has(service.name)) continue;
+      const evidence = sdkOf(spans.all().filter((s) => s.service === service.name));
+      if (evidence) found.set(service.name, evidence);
+    }
+    if (found.size === services.length || Date.now() >= deadline) return found;
+    await sleep(250, signal);
+  }
+}
+
+function sdkOf(spans: readonly Span[]): SdkEvidence | undefined {
+  for (const { resource } of spans) {
+    const [name, version] = [resource['telemetry.sdk.name'], resource['telemetry.sdk.version']];
+    if (typeof name !== 'string' || typeof version !== 'string') continue;
+    const [distro, distroVersion] = [resource['telemetry.distro.name'], resource['telemetry.distro.version']];
+    return {
+      name,
+      version,
+      ...(typeof distro === 'string'
+        ? { distro: `${distro} ${typeof distroVersion === 'string' ? distroVersion : ''}`.trim() }
+        : {}),
+    };
+  }
+  return undefined;
+}
