@@ -7,7 +7,6 @@ import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
 import { fireRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
 import { verifyTrace } from '../verify/verify-trace.js';
-import { groupByTrace } from '../verify/trace-tree.js';
 import { otelSettings } from '../topology/environment.js';
 import { sleep } from '../common/abort.js';
 import { withChain } from './chain-session.js';
@@ -28,6 +27,16 @@ export interface UpListener {
 
 /** A trace is shown once nothing new arrived for it for this long. */
 const settleMs = 1_000;
+/** Traces still settling at most; past it the oldest are shown at once. */
+const maxPending = 200;
+/** Trace ids already shown, remembered so their late spans are not shown as a new trace. */
+const maxShown = 1_000;
+
+function remember(shown: Set<string>, traceId: string): void {
+  shown.add(traceId);
+  // A Set iterates in insertion order: the first is the oldest.
+  if (shown.size > maxShown) shown.delete(shown.values().next().value!);
+}
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
   const settings = otelSettings(options.chain.environment);
@@ -48,19 +57,25 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
       });
       listener.verified(verifyTrace(evidence!));
 
+      // From here on `up` keeps only the traces still settling, so a chain left up all day holds
+      // a bounded number of spans: each trace is shown once, then dropped.
+      session.spans.forget();
+      const pending = new Map<string, { spans: Span[]; lastSeen: number }>();
       const shown = new Set([request.traceId]);
-      const lastSeen = new Map<string, number>();
       while (!signal.aborted) {
-        for (const span of await session.spans.poll()) lastSeen.set(span.traceId, Date.now());
-        const traces = groupByTrace(session.spans.all());
-        for (const [traceId, at] of lastSeen) {
-          if (shown.has(traceId) || Date.now() - at < settleMs) continue;
-          shown.add(traceId);
-          const spans = traces.get(traceId) ?? [];
+        for (const span of await session.spans.poll()) {
+          if (shown.has(span.traceId)) continue;
+          const trace = pending.get(span.traceId) ?? { spans: [], lastSeen: 0 };
+          trace.spans.push(span);
+          trace.lastSeen = Date.now();
+          pending.set(span.traceId, trace);
+        }
+        for (const [traceId, trace] of pending) {
+          if (Date.now() - trace.lastSeen < settleMs && pending.size <= maxPending) continue;
+          pending.delete(traceId);
+          remember(shown, traceId);
           // Health probes and polytrace's own stray spans are not traffic worth showing.
-          if (spans.some((s) => s.service !== client.name && !isHealthProbe(s))) {
-            listener.trace(spans);
-          }
+          if (trace.spans.some((s) => s.service !== client.name && !isHealthProbe(s))) listener.trace(trace.spans);
         }
         await sleep(250, signal);
       }

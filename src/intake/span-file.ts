@@ -40,4 +40,9 @@ export class SpanFile {
   all(): readonly Span[] {
     return this.seen;
   }
+
+  /** Drops what was read so far (the file is still followed from where it was): for a reader that keeps its own. */
+  forget(): void {
+    this.seen.length = 0;
+  }
 }
