@@ -59,4 +59,74 @@ describe('scenarios on the real chain (local runtime)', () => {
     },
     perRun,
   );
+
+  it(
+    'clock-skew: order-service 2 s ahead (libfaketime), the trace stays whole, exit 0, and a warning names it and the offset',
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'clock-skew',
+        '--requests',
+        '2',
+        '--json',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult & {
+        traces: Array<{ clockSkews: Array<{ service: string; offsetMs: number }> }>;
+      };
+      for (const trace of json.traces) {
+        expect(trace.ok).toBe(true);
+        const [skew] = trace.clockSkews;
+        expect(skew?.service).toBe('order-service');
+        expect(Math.abs(skew!.offsetMs - 2000)).toBeLessThanOrEqual(400);
+      }
+      const judged = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'clock-skew',
+        '--requests',
+        '1',
+        '--expect-broken',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(judged.exitCode, judged.all).toBe(0);
+      expect(judged.stdout.replace(/\s+/g, ' ')).toMatch(
+        /--expect-broken: Every trace stayed whole, and each warned that order-service's clock is 2 s off/,
+      );
+    },
+    perRun,
+  );
+
+  it.each(['propagator-mismatch', 'lost-context'])(
+    "%s gives the same verdict and diagnosis with notification-service's clock 2 s ahead",
+    async (name) => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        name,
+        '--clock-skew',
+        'notification-service=2',
+        '--expect-broken',
+        '--json',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult;
+      expect(json.expectation?.met).toBe(true);
+      for (const trace of json.traces.filter((t) => !t.ok))
+        expect(trace.diagnosis).toMatchObject(scenarios.find((s) => s.name === name)!.breaks!);
+    },
+    perRun,
+  );
 });
