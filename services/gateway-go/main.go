@@ -125,9 +125,11 @@ func newHTTPHandler(g *gateway, conformance bool) http.Handler {
 // handle registers h for "method route" and records http.route on the server
 // span: otelhttp starts that span before the ServeMux has matched a pattern,
 // so it can name the span afterwards but does not add the attribute itself.
+// The caller's X-Request-Id goes on the same span.
 func handle(mux *http.ServeMux, method, route string, h http.HandlerFunc) {
 	mux.HandleFunc(method+" "+route, func(w http.ResponseWriter, r *http.Request) {
 		trace.SpanFromContext(r.Context()).SetAttributes(semconv.HTTPRoute(route))
+		recordRequestID(r)
 		h(w, r)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -31,16 +32,26 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// peerCalls is what the stand-in peer received.
+type peerCalls struct {
+	ordersCalled bool
+	// requestIDs holds the X-Request-Id values of each call, by route.
+	requestIDs map[string][]string
+}
+
 // peer stands in for auth-service and order-service at once.
-func peer(t *testing.T, ordersCalled *bool) *httptest.Server {
+func peer(t *testing.T, calls *peerCalls) *httptest.Server {
+	calls.requestIDs = map[string][]string{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
+		calls.requestIDs["GET /verify"] = r.Header.Values(requestIDHeader)
 		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
 			w.WriteHeader(http.StatusUnauthorized)
 		}
 	})
 	mux.HandleFunc("POST /orders", func(w http.ResponseWriter, r *http.Request) {
-		*ordersCalled = true
+		calls.ordersCalled = true
+		calls.requestIDs["POST /orders"] = r.Header.Values(requestIDHeader)
 		if r.Header.Get("traceparent") == "" {
 			t.Error("expected a traceparent header on the call to order-service")
 		}
@@ -67,10 +78,10 @@ func spansByName() map[string]sdktrace.ReadOnlySpan {
 
 // postOrder sends an authorised POST /orders, with the extra headers given,
 // through a gateway whose peers are stand-ins; the recorder holds its spans.
-func postOrder(t *testing.T, extra map[string]string) *httptest.ResponseRecorder {
+func postOrder(t *testing.T, extra map[string]string) (*httptest.ResponseRecorder, *peerCalls) {
 	recorder.Reset()
-	var ordersCalled bool
-	h := newTestGateway(peer(t, &ordersCalled).URL)
+	calls := &peerCalls{}
+	h := newTestGateway(peer(t, calls).URL)
 
 	req := httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{"items":[1]}`))
 	req.Header.Set("Authorization", "Bearer good")
@@ -79,11 +90,11 @@ func postOrder(t *testing.T, extra map[string]string) *httptest.ResponseRecorder
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	return rec
+	return rec, calls
 }
 
 func TestCreateOrder(t *testing.T) {
-	rec := postOrder(t, nil)
+	rec, _ := postOrder(t, nil)
 	if rec.Code != http.StatusCreated || !strings.Contains(rec.Body.String(), "ord-1") {
 		t.Fatalf("expected 201 with the order, got %d %q", rec.Code, rec.Body.String())
 	}
@@ -101,7 +112,7 @@ func TestCreateOrder(t *testing.T) {
 }
 
 func TestCreateOrderCopiesRunIDOntoEverySpan(t *testing.T) {
-	rec := postOrder(t, map[string]string{"baggage": "polytrace.run_id=run-1,other=x"})
+	rec, _ := postOrder(t, map[string]string{"baggage": "polytrace.run_id=run-1,other=x"})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
 	}
@@ -121,16 +132,55 @@ func TestCreateOrderCopiesRunIDOntoEverySpan(t *testing.T) {
 	}
 }
 
+func TestCreateOrderForwardsAndRecordsRequestID(t *testing.T) {
+	rec, calls := postOrder(t, map[string]string{requestIDHeader: "rid-1"})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
+	}
+	for _, route := range []string{"GET /verify", "POST /orders"} {
+		if got := calls.requestIDs[route]; !slices.Equal(got, []string{"rid-1"}) {
+			t.Errorf("expected X-Request-Id [rid-1] on the call to %s, got %q", route, got)
+		}
+	}
+	server, ok := spansByName()["POST /orders"]
+	if !ok {
+		t.Fatalf("expected a server span named \"POST /orders\"")
+	}
+	attrs := attribute.NewSet(server.Attributes()...)
+	got, _ := attrs.Value("http.request.header.x-request-id")
+	if got.Type() != attribute.STRINGSLICE || !slices.Equal(got.AsStringSlice(), []string{"rid-1"}) {
+		t.Errorf("expected http.request.header.x-request-id=[rid-1] (a string slice) on the server span, got %s %q",
+			got.Type(), got.Emit())
+	}
+}
+
+func TestCreateOrderWithoutRequestIDSendsNone(t *testing.T) {
+	rec, calls := postOrder(t, nil)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("expected 201, got %d %q", rec.Code, rec.Body.String())
+	}
+	for _, route := range []string{"GET /verify", "POST /orders"} {
+		if got, called := calls.requestIDs[route]; !called || got != nil {
+			t.Errorf("expected a call to %s without X-Request-Id, got called=%v with %q", route, called, got)
+		}
+	}
+	for _, s := range recorder.Ended() {
+		if attrs := attribute.NewSet(s.Attributes()...); attrs.HasValue("http.request.header.x-request-id") {
+			t.Errorf("expected no http.request.header.x-request-id on span %q", s.Name())
+		}
+	}
+}
+
 func TestCreateOrderUnauthorized(t *testing.T) {
 	recorder.Reset()
-	var ordersCalled bool
-	h := newTestGateway(peer(t, &ordersCalled).URL)
+	calls := &peerCalls{}
+	h := newTestGateway(peer(t, calls).URL)
 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
 
-	if rec.Code != http.StatusUnauthorized || ordersCalled {
-		t.Fatalf("expected 401 without calling orders, got %d (orders called: %v)", rec.Code, ordersCalled)
+	if rec.Code != http.StatusUnauthorized || calls.ordersCalled {
+		t.Fatalf("expected 401 without calling orders, got %d (orders called: %v)", rec.Code, calls.ordersCalled)
 	}
 	if s := spansByName()["auth.verify"]; s == nil || s.Status().Code != codes.Error {
 		t.Errorf("expected auth.verify with status error")

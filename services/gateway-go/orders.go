@@ -35,13 +35,17 @@ func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if err := g.verify(r.Context(), r.Header.Get("Authorization")); err != nil {
+	// Both calls carry the caller's request id on, whatever happens to the
+	// trace context on the way.
+	requestIDs := r.Header.Values(requestIDHeader)
+
+	if err := g.verify(r.Context(), r.Header.Get("Authorization"), requestIDs); err != nil {
 		log.Printf("auth.verify: %v", err)
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
 		return
 	}
 
-	order, err := g.createInOrderService(r.Context(), body)
+	order, err := g.createInOrderService(r.Context(), body, requestIDs)
 	if err != nil {
 		log.Printf("orders.create: %v", err)
 		writeJSON(w, http.StatusBadGateway, map[string]string{"error": "order service failed"})
@@ -54,7 +58,7 @@ func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
 }
 
 // verify asks auth-service whether the caller's Authorization header is valid.
-func (g *gateway) verify(ctx context.Context, authorization string) (err error) {
+func (g *gateway) verify(ctx context.Context, authorization string, requestIDs []string) (err error) {
 	// The request below uses this ctx, so its client span is a child of
 	// auth.verify rather than a sibling.
 	ctx, span := tracer.Start(ctx, "auth.verify")
@@ -67,6 +71,7 @@ func (g *gateway) verify(ctx context.Context, authorization string) (err error) 
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
+	forwardRequestID(req, requestIDs)
 
 	resp, err := g.client.Do(req)
 	if err != nil {
@@ -80,7 +85,7 @@ func (g *gateway) verify(ctx context.Context, authorization string) (err error) 
 }
 
 // createInOrderService forwards the order and returns order-service's JSON.
-func (g *gateway) createInOrderService(ctx context.Context, order []byte) (body []byte, err error) {
+func (g *gateway) createInOrderService(ctx context.Context, order []byte, requestIDs []string) (body []byte, err error) {
 	ctx, span := tracer.Start(ctx, "orders.create")
 	defer func() { endSpan(span, err) }()
 
@@ -89,6 +94,7 @@ func (g *gateway) createInOrderService(ctx context.Context, order []byte) (body 
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	forwardRequestID(req, requestIDs)
 
 	resp, err := g.client.Do(req)
 	if err != nil {

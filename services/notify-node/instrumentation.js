@@ -50,6 +50,12 @@ const sdk = new NodeSDK({
     new HttpInstrumentation({
       // Readiness probes poll /healthz; tracing them would bury the real traces.
       ignoreIncomingRequestHook: (req) => req.url.split('?')[0] === '/healthz',
+      // The server span records the caller's X-Request-Id as
+      // http.request.header.x-request-id (a list of strings), the semantic
+      // conventions' name for a captured request header. The order service
+      // forwards that header itself, so polytrace can tie this span to the
+      // request that caused it even when the trace context was lost.
+      headersToSpanAttributes: { server: { requestHeaders: ['x-request-id'] } },
     }),
     // Kept for the route: it names the server span "POST /notify" and sets
     // http.route. Its per-layer spans are switched off because the handler

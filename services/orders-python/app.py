@@ -38,6 +38,15 @@ NOTIFICATION_SERVICE_URL = os.environ.get(
 ORDERS_DB_PATH = os.environ.get("ORDERS_DB_PATH", "orders.db")
 CONFORMANCE = os.environ.get("POLYTRACE_CONFORMANCE") == "1"
 
+# The caller's request id. app.py forwards it itself, not through
+# OpenTelemetry, so it reaches notification-service even when the trace context
+# does not (the requests instrumentation switched off, a propagator mismatch):
+# polytrace then ties the stray trace to the request that caused it by this id,
+# without comparing the services' clocks. The Flask instrumentation records it
+# on the server span, told by
+# OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST=x-request-id.
+REQUEST_ID_HEADER = "X-Request-Id"
+
 # Seconds to wait for a downstream service; an unanswered call must not hold
 # the caller's request (and its trace) open forever.
 DOWNSTREAM_TIMEOUT = 5
@@ -115,7 +124,7 @@ def create_order():
         order_id = save_order(items)
         span.set_attribute("order.id", order_id)
 
-        send_confirmation(order_id)
+        send_confirmation(order_id, request.headers.get(REQUEST_ID_HEADER))
 
     return jsonify({"order_id": order_id}), 201
 
@@ -144,12 +153,15 @@ def save_order(items):
     return order_id
 
 
-def send_confirmation(order_id):
+def send_confirmation(order_id, request_id):
+    # No request id in, none out: the service never makes one up.
+    headers = {REQUEST_ID_HEADER: request_id} if request_id is not None else {}
     with tracer.start_as_current_span("notification.send") as span:
         try:
             response = requests.post(
                 f"{NOTIFICATION_SERVICE_URL}/notify",
                 json={"order_id": order_id, "type": "confirmation"},
+                headers=headers,
                 timeout=DOWNSTREAM_TIMEOUT,
             )
             response.raise_for_status()

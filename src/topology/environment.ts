@@ -71,8 +71,17 @@ function telemetryBase(service: Service, options: EnvironmentOptions): Record<st
     OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
     OTEL_METRICS_EXPORTER: 'none',
     OTEL_LOGS_EXPORTER: 'none',
+    ...(service.language === 'python' ? pythonHeaderCapture : {}),
   };
 }
+
+/**
+ * The server span records the caller's X-Request-Id, by which the verifier ties a trace that split
+ * off to the request that caused it. Only the Python instrumentations read this variable (the Java
+ * agent's own switch is in otel-agent.properties, the others' in code), and name the attribute
+ * http.request.header.x_request_id: they write the header name's `-` as `_`.
+ */
+const pythonHeaderCapture = { OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST: 'x-request-id' };
 
 function withScenarioSettings(
   service: Service,
