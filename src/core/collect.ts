@@ -40,8 +40,10 @@ export interface RunContext {
 
 /** The request ids a span was called with: the captured X-Request-Id header (an array, or a string). */
 function requestIdsOf(span: Span): string[] {
-  const value = span.attributes[requestIdHeader.attribute];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+  return requestIdHeader.attributes.flatMap((key) => {
+    const value = span.attributes[key];
+    return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);
+  });
 }
 
 /**

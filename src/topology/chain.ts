@@ -27,7 +27,14 @@ export const runIdKeys = { traceState: 'polytrace', baggage: 'polytrace.run_id' 
  * context may not (a lost traceparent, a propagator mismatch), so a trace that split off is tied
  * to its request without comparing anyone's clock.
  */
-export const requestIdHeader = { name: 'x-request-id', attribute: 'http.request.header.x-request-id' } as const;
+export const requestIdHeader = {
+  name: 'x-request-id',
+  attributes: [
+    'http.request.header.x-request-id',
+    // Python's instrumentation (opentelemetry-util-http) writes every "-" of a header name as "_".
+    'http.request.header.x_request_id',
+  ],
+} as const;
 
 export const services: Service[] = [
   {
