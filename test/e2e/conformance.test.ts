@@ -91,4 +91,30 @@ describe('POST /w3c/test (polytrace up --conformance)', () => {
     expect(response.status).toBe(400);
     expect(received).toEqual([]);
   });
+
+  it.each(services.map((s) => s.name))(
+    '%s follows no redirect: a loopback URL cannot send it elsewhere',
+    async (name) => {
+      received.length = 0;
+      // A loopback URL that answers 307 towards the harness: a client that follows it would arrive there.
+      const redirector = createServer((_, response) => {
+        response.writeHead(307, { location: harnessUrl });
+        response.end();
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/`;
+        const response = await fetch(`http://127.0.0.1:${ports[name]}/w3c/test`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify([{ url, arguments: [] }]),
+          signal: AbortSignal.timeout(10_000),
+        });
+        expect(response.status).toBeLessThan(500);
+        expect(received).toEqual([]);
+      } finally {
+        redirector.close();
+      }
+    },
+  );
 });

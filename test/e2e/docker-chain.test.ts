@@ -4,6 +4,7 @@
 // after SIGINT, and (through the reaper) after SIGKILL.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { createServer } from 'node:net';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectEngine, dockerode } from '../../src/runtime/docker/engine.js';
@@ -15,7 +16,7 @@ import {
   expectInterrupted,
   expectUnauthorizedTrace,
 } from './chain-assertions.js';
-import { chainPortsFree, cli, outDir, repo, startUntilPartlyUp } from './run-cli.js';
+import { chainPortsFree, cli, outDir, polytrace, repo, startUntilPartlyUp } from './run-cli.js';
 
 // Moved ports: this test must not clash with a local chain or a person's run on the defaults.
 const ports: Record<string, number> = {
@@ -108,6 +109,25 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
         expectConnectedOrderTraces(json, 'docker', 1);
         expect(statSync(json.spansFile).mode & 0o777).toBe(0o600);
         expect(statSync(dirname(json.spansFile)).mode & 0o777).toBe(0o700);
+      }
+    },
+    warmRun,
+  );
+
+  it(
+    'a busy port gives the same one line and exit 3 as the local runtime',
+    async () => {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(ports['auth-service'], '127.0.0.1', resolve));
+      try {
+        const result = await polytrace(['check', '--runtime', 'docker', ...portFlags, '--out-dir', outDir()]);
+        expect(result.exitCode, result.all).toBe(3);
+        const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'));
+        expect(errorLines).toEqual([
+          `polytrace: port ${ports['auth-service']} (auth-service) is already in use on 127.0.0.1: stop what holds it, or move polytrace with --port auth-service=<free port>`,
+        ]);
+      } finally {
+        await new Promise((resolve) => holder.close(resolve));
       }
     },
     warmRun,
