@@ -99,7 +99,7 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
   );
 
   it(
-    'two checks at once on the docker runtime (free ports each) both verify; the spans file is the user\'s alone',
+    "two checks at once on the docker runtime (free ports each) both verify; the spans file is the user's alone",
     async () => {
       const [first, second] = await Promise.all([
         checkJson(['--runtime', 'docker', '--requests', '1']),
@@ -129,6 +129,30 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
       } finally {
         await new Promise((resolve) => holder.close(resolve));
       }
+    },
+    warmRun,
+  );
+
+  it(
+    "clock-skew: order-service's clock set 2 s ahead inside its container (the image's libfaketime) is reported",
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'docker',
+        '--scenario',
+        'clock-skew',
+        '--requests',
+        '1',
+        '--expect-broken',
+        ...portFlags,
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.all).toBe(0);
+      expect(result.stdout.replace(/\s+/g, ' ')).toMatch(
+        /order-service's clock is \+(1\.[6-9]|2\.[0-4])\d s off polytrace's/,
+      );
     },
     warmRun,
   );
