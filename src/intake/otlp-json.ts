@@ -13,7 +13,7 @@ interface OtlpAnyValue {
   arrayValue?: { values?: OtlpAnyValue[] };
   kvlistValue?: { values?: OtlpKeyValue[] };
 }
-interface OtlpKeyValue {
+export interface OtlpKeyValue {
   key: string;
   value?: OtlpAnyValue;
 }
@@ -27,6 +27,7 @@ interface OtlpSpan {
   startTimeUnixNano?: string | number;
   endTimeUnixNano?: string | number;
   attributes?: OtlpKeyValue[];
+  events?: Array<{ name?: string; timeUnixNano?: string | number; attributes?: OtlpKeyValue[] }>;
   status?: { code?: number | string; message?: string };
 }
 interface OtlpTracesData {
@@ -51,7 +52,7 @@ function anyValue(value: OtlpAnyValue | undefined): AttributeValue {
   return null;
 }
 
-function attributeMap(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
+export function attributeMap(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
   return Object.fromEntries((list ?? []).map((kv) => [kv.key, anyValue(kv.value)]));
 }
 
@@ -84,6 +85,7 @@ function spansFromTracesData(data: OtlpTracesData): Span[] {
           language: String(resource['telemetry.sdk.language'] ?? ''),
           startTimeUnixNano: String(span.startTimeUnixNano ?? '0'),
           endTimeUnixNano: String(span.endTimeUnixNano ?? '0'),
+          events: (span.events ?? []).map((e) => ({ name: e.name ?? '', attributes: attributeMap(e.attributes) })),
           attributes: attributeMap(span.attributes),
           resource,
           status: {

@@ -21,6 +21,8 @@ export interface Span {
   startTimeUnixNano: string;
   endTimeUnixNano: string;
   attributes: Record<string, AttributeValue>;
+  /** Span events, e.g. the `exception` event a recorded error adds. */
+  events: Array<{ name: string; attributes: Record<string, AttributeValue> }>;
   resource: Record<string, AttributeValue>;
   status: { code: 'UNSET' | 'OK' | 'ERROR'; message?: string };
 }

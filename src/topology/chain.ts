@@ -62,6 +62,10 @@ export const services: Service[] = [
       image: 'polytrace/api-gateway:dev',
       baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' },
     },
+    counter: {
+      name: 'gateway.requests',
+      byFlow: { order: { outcome: 'forwarded' }, unauthorized: { outcome: 'unauthorized' } },
+    },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'auth.verify', kind: 'INTERNAL', parent: 'POST /orders' },
@@ -99,6 +103,10 @@ export const services: Service[] = [
       },
     },
     docker: { image: 'polytrace/auth-service:dev', baseImages: { BUILD_IMAGE: 'maven', RUNTIME_IMAGE: 'jre' } },
+    counter: {
+      name: 'auth.tokens.validated',
+      byFlow: { order: { result: 'valid' }, unauthorized: { result: 'invalid' } },
+    },
     spans: [
       { name: 'GET /verify', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       {
@@ -136,6 +144,7 @@ export const services: Service[] = [
       env: { PYTHONUNBUFFERED: '1', OTEL_PYTHON_FLASK_EXCLUDED_URLS: 'healthz' },
     },
     docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
+    counter: { name: 'orders.created', byFlow: { order: { status: 'created' } } },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'order.process', kind: 'INTERNAL', parent: 'POST /orders', attributes: ['order.item_count', 'order.id'] },
@@ -164,6 +173,7 @@ export const services: Service[] = [
       start: { cmd: 'node', args: ['--require', '{src}/instrumentation.js', '{src}/app.js'] },
     },
     docker: { image: 'polytrace/notification-service:dev', baseImages: { NODE_IMAGE: 'node' } },
+    counter: { name: 'notifications.sent', byFlow: { order: { channel: 'email', result: 'sent' } } },
     spans: [
       {
         name: 'POST /notify',

@@ -82,6 +82,11 @@ export interface Service {
   local: LocalRecipe;
   docker: DockerRecipe;
   /** Spans this service produces on the full (authorized) order flow. */
+  /**
+   * The service's business counter (unit `1`): each request of a flow adds one, under that flow's
+   * attributes (a flow missing here does not reach the counter).
+   */
+  counter: { name: string; byFlow: Record<string, Record<string, string>> };
   spans: ExpectedSpan[];
   /** Wiring variables this service reads: variable name → the service it points at. */
   upstreams?: Record<string, string>;

@@ -12,4 +12,5 @@ export type Cause =
   | 'wrong-parent'
   | 'upstream-broken'
   | 'baggage-dropped'
-  | 'tracestate-dropped';
+  | 'tracestate-dropped'
+  | 'semconv-mismatch';
