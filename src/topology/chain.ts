@@ -220,7 +220,15 @@ export const entryService = 'api-gateway';
 
 const clientToGateway = { from: client.name, to: entryService, route: 'POST /orders' };
 
-export const flows: Record<'order' | 'unauthorized', Flow> = {
+/** The calls of an authorized order, through every service. */
+const orderEdges = [
+  clientToGateway,
+  gatewayToAuth,
+  { from: 'api-gateway', to: 'order-service', route: 'POST /orders', via: 'orders.create' },
+  { from: 'order-service', to: 'notification-service', route: 'POST /notify', via: 'notification.send' },
+];
+
+export const flows: Record<'order' | 'unauthorized' | 'failedOrder', Flow> = {
   order: {
     name: 'order',
     description: 'POST /orders with a bearer token: every service takes part',
@@ -230,12 +238,30 @@ export const flows: Record<'order' | 'unauthorized', Flow> = {
     expectedStatus: 201,
     services: services.map((s) => s.name),
     absentServices: [],
-    edges: [
-      clientToGateway,
-      gatewayToAuth,
-      { from: 'api-gateway', to: 'order-service', route: 'POST /orders', via: 'orders.create' },
-      { from: 'order-service', to: 'notification-service', route: 'POST /notify', via: 'notification.send' },
-    ],
+    edges: orderEdges,
+  },
+  failedOrder: {
+    name: 'failed-order',
+    description: "POST /orders while notification-service's email provider fails: the error comes back up the chain",
+    method: 'POST',
+    path: '/orders',
+    authorization: 'Bearer polytrace-demo-token',
+    expectedStatus: 502,
+    services: services.map((s) => s.name),
+    absentServices: [],
+    edges: orderEdges,
+    errorPath: {
+      spans: [
+        { service: 'notification-service', name: 'email.send' },
+        { service: 'notification-service', name: 'POST /notify' },
+        { service: 'order-service', name: 'notification.send' },
+        { service: 'order-service', name: 'order.process' },
+        { service: 'order-service', name: 'POST /orders' },
+        { service: 'api-gateway', name: 'orders.create' },
+        { service: 'api-gateway', name: 'POST /orders' },
+      ],
+      throwing: ['notification-service', 'order-service'],
+    },
   },
   unauthorized: {
     name: 'unauthorized',

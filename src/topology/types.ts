@@ -116,6 +116,11 @@ export interface Flow {
   /** Services that must not appear (e.g. orders on the 401 path). */
   absentServices: string[];
   edges: Edge[];
+  /**
+   * Where the flow fails on purpose: the spans (by service and name) that must end with status
+   * ERROR, and the services whose code throws, each recording an `exception` event.
+   */
+  errorPath?: { spans: Array<{ service: string; name: string }>; throwing: string[] };
 }
 
 export interface Collector {
