@@ -15,19 +15,26 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
 
 var recorder = tracetest.NewSpanRecorder()
 
+// metricReader collects on demand what otelhttp and the gateway's counter
+// recorded (cumulative over the whole test binary).
+var metricReader = sdkmetric.NewManualReader()
+
 func TestMain(m *testing.M) {
 	// The same baggage processor and propagators as setupOTelSDK, with a
-	// recorder in place of the exporter.
+	// recorder in place of the exporter, and a manual metric reader in place
+	// of the periodic one.
 	otel.SetTracerProvider(sdktrace.NewTracerProvider(
 		sdktrace.WithSpanProcessor(baggagecopy.NewSpanProcessor(copyRunID)),
 		sdktrace.WithSpanProcessor(recorder),
 	))
+	otel.SetMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(metricReader)))
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	os.Exit(m.Run())
 }

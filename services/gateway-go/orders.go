@@ -28,6 +28,9 @@ type gateway struct {
 
 // createOrder handles POST /orders: verify the caller, then create the order.
 func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
+	outcome := outcomeFailed
+	defer func() { countRequest(r.Context(), outcome) }()
+
 	// Read the body first: it is forwarded only once auth has said yes.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
@@ -41,6 +44,7 @@ func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
 
 	if err := g.verify(r.Context(), r.Header.Get("Authorization"), requestIDs); err != nil {
 		log.Printf("auth.verify: %v", err)
+		outcome = outcomeUnauthorized
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
 		return
 	}
@@ -52,6 +56,7 @@ func (g *gateway) createOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	outcome = outcomeForwarded
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	_, _ = w.Write(order)
@@ -112,10 +117,11 @@ func (g *gateway) createInOrderService(ctx context.Context, order []byte, reques
 }
 
 // endSpan marks span as failed when err is set, then ends it, so a trace
-// view shows which hop broke the request.
+// view shows which hop broke the request. The exception event carries the
+// stack as well (exception.stacktrace), as the other languages' do.
 func endSpan(span trace.Span, err error) {
 	if err != nil {
-		span.RecordError(err)
+		span.RecordError(err, trace.WithStackTrace(true))
 		span.SetStatus(codes.Error, err.Error())
 	}
 	span.End()

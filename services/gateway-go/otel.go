@@ -2,19 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"go.opentelemetry.io/contrib/exporters/autoexport"
 	"go.opentelemetry.io/contrib/processors/baggagecopy"
 	"go.opentelemetry.io/contrib/propagators/autoprop"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/baggage"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-// setupOTelSDK configures tracing from the standard OTEL_* environment
-// variables only, so polytrace drives this service exactly like the other
-// three. It returns the function that flushes and stops the SDK.
+// setupOTelSDK configures tracing and metrics from the standard OTEL_*
+// environment variables only, so polytrace drives this service exactly like
+// the other three. It returns the function that flushes and stops the SDK.
 func setupOTelSDK(ctx context.Context) (shutdown func(context.Context) error, err error) {
 	// OTEL_PROPAGATORS picks the header format (tracecontext,baggage by
 	// default; a scenario may switch this service to b3).
@@ -50,8 +52,24 @@ func setupOTelSDK(ctx context.Context) (shutdown func(context.Context) error, er
 	)
 	otel.SetTracerProvider(tracerProvider)
 
-	// Shutdown also flushes the spans still queued in the batch processor.
-	return tracerProvider.Shutdown, nil
+	// OTEL_METRICS_EXPORTER chooses the reader ("otlp": a periodic reader
+	// exporting every OTEL_METRIC_EXPORT_INTERVAL; "none": nothing). otelhttp
+	// and this service's own counter both use the global meter provider.
+	reader, err := autoexport.NewMetricReader(ctx)
+	if err != nil {
+		return nil, errors.Join(err, tracerProvider.Shutdown(ctx))
+	}
+	meterProvider := sdkmetric.NewMeterProvider(
+		sdkmetric.WithReader(reader),
+		sdkmetric.WithResource(res),
+	)
+	otel.SetMeterProvider(meterProvider)
+
+	// Shutdown also flushes the spans still queued in the batch processor,
+	// and the meter provider exports its readings one last time.
+	return func(ctx context.Context) error {
+		return errors.Join(tracerProvider.Shutdown(ctx), meterProvider.Shutdown(ctx))
+	}, nil
 }
 
 // runIDKey is the baggage member polytrace sends with each request.

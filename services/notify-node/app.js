@@ -2,16 +2,27 @@
 // service calls POST /notify; the incoming traceparent makes our spans part
 // of its trace.
 const express = require('express');
-const { trace } = require('@opentelemetry/api');
+const { metrics, SpanStatusCode, trace, ValueType } = require('@opentelemetry/api');
 // Already loaded by `--require ./instrumentation.js` (before express);
 // requiring it again returns the same module, which holds the SDK to flush.
 const { sdk } = require('./instrumentation');
 const { handleW3cTest } = require('./w3c-test');
+const { sendEmail } = require('./email-provider');
 
 const HOST = process.env.HOST || '0.0.0.0';
 const PORT = Number(process.env.PORT || 8083);
 
 const tracer = trace.getTracer('notification-service');
+
+// The service's business counter, shaped like the other services' (unit "1",
+// integer values, a meter named after the service, low-cardinality
+// attributes). NodeSDK has set the global meter provider from
+// OTEL_METRICS_EXPORTER by now (instrumentation.js is loaded first).
+const notificationsSent = metrics.getMeter('notification-service').createCounter('notifications.sent', {
+  description: 'Notifications POST /notify tried to send, by channel and result',
+  unit: '1',
+  valueType: ValueType.INT,
+});
 
 const app = express();
 app.use(express.json());
@@ -38,12 +49,21 @@ app.post('/notify', (req, res) => {
         'email.template': 'order_confirmation',
       },
     },
-    (sendSpan) => {
-      // Stands in for the mail provider call, so email.send has a duration.
-      setTimeout(() => {
-        sendSpan.end();
-        res.status(202).json({ status: 'queued' });
-      }, 30);
+    async (sendSpan) => {
+      let failure;
+      try {
+        await sendEmail();
+      } catch (error) {
+        // An exception event (exception.type, .message, .stacktrace) and
+        // status ERROR; the 502 below marks the server span ERROR too.
+        failure = error;
+        sendSpan.recordException(error);
+        sendSpan.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      }
+      sendSpan.end();
+      notificationsSent.add(1, { channel: 'email', result: failure ? 'failed' : 'sent' });
+      if (failure) res.status(502).json({ error: 'email provider failed' });
+      else res.status(202).json({ status: 'queued' });
     },
   );
 });

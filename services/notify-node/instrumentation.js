@@ -41,6 +41,13 @@ function exportingSpanProcessor() {
 // them from the standard OTEL_* variables (OTEL_SERVICE_NAME,
 // OTEL_RESOURCE_ATTRIBUTES, OTEL_PROPAGATORS, OTEL_TRACES_SAMPLER), the same
 // way every other service in the chain is configured.
+//
+// Nor a metric reader: without `metricReaders`, NodeSDK builds one from
+// OTEL_METRICS_EXPORTER (spanProcessors changes only the trace pipeline). For
+// `otlp` it is a PeriodicExportingMetricReader (OTEL_METRIC_EXPORT_INTERVAL)
+// around the OTLP exporter OTEL_EXPORTER_OTLP_PROTOCOL names (gRPC here, with
+// OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS), and it hands the meter provider
+// to the instrumentations: the HTTP one records http.server.request.duration.
 const sdk = new NodeSDK({
   spanProcessors: [
     new BaggageSpanProcessor((key) => key === RUN_ID_KEY),

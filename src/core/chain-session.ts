@@ -35,11 +35,15 @@ export async function withChain<T>(
   // The run's evidence is the user's alone: nobody else on the machine reads or writes it.
   await mkdir(runDir, { recursive: true, mode: 0o700 });
   await chmod(runDir, 0o700);
-  await writeFile(join(runDir, 'spans.jsonl'), '', { mode: 0o600 });
   const spansPath = join(runDir, 'spans.jsonl');
+  const metricsPath = join(runDir, 'metrics.jsonl');
+  // Made here, 0600, so that the Collector (a container in the docker runtime) writes into the
+  // user's own files rather than creating them.
+  await writeFile(spansPath, '', { mode: 0o600 });
+  await writeFile(metricsPath, '', { mode: 0o600 });
   const teardown = new Teardown();
   const otlpToken = randomBytes(24).toString('hex');
-  const plan: RunPlan = { chain: options, runDir, spansPath, otlpToken, signal, teardown };
+  const plan: RunPlan = { chain: options, runDir, spansPath, metricsPath, otlpToken, signal, teardown };
   try {
     await runtime.preflight(plan);
     await runtime.build(plan);

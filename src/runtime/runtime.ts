@@ -24,10 +24,12 @@ export interface ChainOptions {
 
 export interface RunPlan {
   chain: ChainOptions;
-  /** The run's folder: logs and the Collector's spans file live here. */
+  /** The run's folder: logs and the Collector's spans and metrics files live here. */
   runDir: string;
   /** Where the Collector writes OTLP JSON (inside runDir). */
   spansPath: string;
+  /** Where the Collector writes the services' metrics, OTLP JSON too (inside runDir). */
+  metricsPath: string;
   /** The run's secret: the Collector accepts an export only with it, so only this run writes evidence. */
   otlpToken: string;
   signal: AbortSignal;

@@ -211,6 +211,7 @@ export const collector: Collector = {
     image: 'polytrace/otel-collector:dev',
     baseImages: { GO_IMAGE: 'golang', RUNTIME_IMAGE: 'distroless-static' },
     spansFile: '/var/run/polytrace/spans.jsonl',
+    metricsFile: '/var/run/polytrace/metrics.jsonl',
   },
 };
 

@@ -44,6 +44,8 @@ export interface EnvironmentOptions {
   deploymentEnvironment: string;
   /** Batch span processor delay, in ms: short so a run finishes fast. */
   batchDelayMs: number;
+  /** Periodic metric export interval, in ms: short so a run's metrics reach the Collector before it ends. */
+  metricExportIntervalMs: number;
   /** Turns on POST /w3c/test (the W3C Trace Context test-service endpoint). */
   conformance: boolean;
   /** The OTEL_* settings a scenario changes, per service; `undefined` removes the variable. */
@@ -55,6 +57,7 @@ export interface EnvironmentOptions {
 export const defaultEnvironmentOptions: EnvironmentOptions = {
   deploymentEnvironment: 'polytrace',
   batchDelayMs: 200,
+  metricExportIntervalMs: 1000,
   conformance: false,
 };
 
@@ -69,7 +72,10 @@ function telemetryBase(service: Service, options: EnvironmentOptions): Record<st
     OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     OTEL_BSP_SCHEDULE_DELAY: String(options.batchDelayMs),
     OTEL_SEMCONV_STABILITY_OPT_IN: 'http',
-    OTEL_METRICS_EXPORTER: 'none',
+    // Metrics go the same way as spans (OTLP to the Collector, which keeps them in the run's
+    // folder); every SDK also exports once more when it shuts down. Logs stay off.
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_METRIC_EXPORT_INTERVAL: String(options.metricExportIntervalMs),
     OTEL_LOGS_EXPORTER: 'none',
     ...(service.language === 'python' ? pythonHeaderCapture : {}),
   };

@@ -132,6 +132,8 @@ export interface Collector {
   docker: DockerRecipe & {
     /** Where the image's file exporter writes (config.yaml's default); the run's spans file is mounted there. */
     spansFile: string;
+    /** Where its metrics file exporter writes; the run's metrics file is mounted there. */
+    metricsFile: string;
   };
 }
 

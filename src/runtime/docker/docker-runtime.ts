@@ -133,8 +133,8 @@ export class DockerRuntime implements Runtime {
       plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
     };
 
-    // The Collector runs as the user who started polytrace, so the spans file stays theirs alone
-    // (0600, made by the run): nothing in it is world-writable.
+    // The Collector runs as the user who started polytrace, so the spans and metrics files stay
+    // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
     await startOne(
       collector.name,
@@ -151,7 +151,10 @@ export class DockerRuntime implements Runtime {
         c
           .withUser(user)
           .withEnvironment({ POLYTRACE_OTLP_TOKEN: plan.otlpToken })
-          .withBindMounts([{ source: plan.spansPath, target: collector.docker.spansFile, mode: 'rw' }]),
+          .withBindMounts([
+            { source: plan.spansPath, target: collector.docker.spansFile, mode: 'rw' },
+            { source: plan.metricsPath, target: collector.docker.metricsFile, mode: 'rw' },
+          ]),
     );
 
     // Inside the network every service listens on its own port, and reaches the others by hostname.

@@ -133,6 +133,7 @@ export class LocalRuntime implements Runtime {
         POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
         POLYTRACE_HEALTH_ENDPOINT: `127.0.0.1:${port(`${collector.name}.health`)}`,
         POLYTRACE_SPANS_FILE: plan.spansPath,
+        POLYTRACE_METRICS_FILE: plan.metricsPath,
         POLYTRACE_OTLP_TOKEN: plan.otlpToken,
       },
       `${url(port(`${collector.name}.health`))}/`,

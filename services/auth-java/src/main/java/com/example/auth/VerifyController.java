@@ -2,6 +2,9 @@ package com.example.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -21,6 +24,18 @@ public class VerifyController {
     // tracer's spans join the agent's traces; without the agent it is a no-op.
     private final Tracer tracer = GlobalOpenTelemetry.getTracer("auth-service");
 
+    // The service's business counter, from a meter named after the service like the other three
+    // services' counters; the agent bridges it to its SDK as it does the tracer. One attribute
+    // with two values keeps it low-cardinality (the reason stays on the span).
+    private final LongCounter tokensValidated = GlobalOpenTelemetry.getMeter("auth-service")
+            .counterBuilder("auth.tokens.validated")
+            .setDescription("Tokens checked by GET /verify, by result")
+            .setUnit("1")
+            .build();
+    private static final AttributeKey<String> RESULT = AttributeKey.stringKey("result");
+    private static final Attributes VALID = Attributes.of(RESULT, "valid");
+    private static final Attributes INVALID = Attributes.of(RESULT, "invalid");
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VerifyResponse(boolean valid, String reason) {
     }
@@ -38,6 +53,8 @@ public class VerifyController {
             String failureReason = validateToken(authorization);
             boolean valid = failureReason == null;
             span.setAttribute("auth.valid", valid);
+            // Inside token.validate's scope, so the measurement can carry it as an exemplar.
+            tokensValidated.add(1, valid ? VALID : INVALID);
 
             if (!valid) {
                 span.setAttribute("auth.failure_reason", failureReason);

@@ -1,0 +1,36 @@
+// The OTEL_* contract every service gets (services/README.md): the same
+// variables for all four languages, metrics on, logs off.
+import { describe, expect, it } from 'vitest';
+import { services } from '../../src/topology/chain.js';
+import { defaultEnvironmentOptions, serviceEnvironment, type Addressing } from '../../src/topology/environment.js';
+
+const addressing: Addressing = {
+  serviceUrl: (s) => `http://127.0.0.1:${s.port}`,
+  collectorGrpcUrl: 'http://127.0.0.1:4317',
+  collectorToken: 'secret',
+  bindHost: '127.0.0.1',
+  listenPort: (s) => s.port,
+};
+
+describe('serviceEnvironment', () => {
+  it.each(services.map((s) => [s.name, s] as const))(
+    '%s exports metrics over OTLP, often, with the run token',
+    (_, service) => {
+      const env = serviceEnvironment(service, addressing, {
+        ...defaultEnvironmentOptions,
+        metricExportIntervalMs: 750,
+      });
+      expect(env).toMatchObject({
+        OTEL_METRICS_EXPORTER: 'otlp',
+        OTEL_METRIC_EXPORT_INTERVAL: '750',
+        OTEL_LOGS_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20secret',
+      });
+    },
+  );
+
+  it('exports metrics every second by default, so a short run still has them', () => {
+    expect(defaultEnvironmentOptions.metricExportIntervalMs).toBe(1000);
+  });
+});
