@@ -1,11 +1,15 @@
 // The run behind `polytrace check`: start the chain, fire requests, wait for
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
 import type { ChainOptions } from '../runtime/runtime.js';
 import { judgeExpectedBreak } from '../scenarios/expected-break.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { otelSettings } from '../topology/environment.js';
 import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
+import { verifyMetrics } from '../verify/metrics.js';
 import { verifyTrace } from '../verify/verify-trace.js';
 import { withChain } from './chain-session.js';
 import { collectEvidence } from './collect.js';
@@ -29,7 +33,8 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
   const total = perRound * options.repeat;
   const { flow } = scenario;
   const settings = otelSettings(chain.environment);
-  return withChain(chain, signal, async (session) => {
+  const fired: FiredRequest[] = [];
+  const collected = await withChain(chain, signal, async (session) => {
     const traces: TraceResult[] = [];
     for (let round = 0; round < options.repeat; round++) {
       const requests: FiredRequest[] = [];
@@ -57,17 +62,29 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
         runId: session.runId,
       });
       traces.push(...evidence.map(verifyTrace));
+      fired.push(...requests);
     }
-    const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces) : undefined;
-    return {
-      ok: expectation ? expectation.met : traces.every((t) => t.ok),
-      runtime: session.runtime,
-      scenario: scenario.name,
-      runDir: session.runDir,
-      spansFile: session.spansPath,
-      traces,
-      ...(expectation ? { expectation } : {}),
-      durationMs: Date.now() - started,
-    };
+    return { traces, runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath };
   });
+  // After teardown: every service exported its last metrics on SIGTERM, and the Collector wrote
+  // them before it stopped, so the totals are the whole run's.
+  const { traces } = collected;
+  const metricsFile = join(collected.runDir, 'metrics.jsonl');
+  const series = parseOtlpMetricLines(await readFile(metricsFile, 'utf8').catch(() => ''));
+  const metrics = {
+    file: metricsFile,
+    ...verifyMetrics({ series, requests: fired, spans: traces.flatMap((t) => t.spans) }),
+  };
+  const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces, metrics.diagnosis) : undefined;
+  return {
+    ok: expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok,
+    runtime: collected.runtime,
+    scenario: scenario.name,
+    runDir: collected.runDir,
+    spansFile: collected.spansFile,
+    traces,
+    metrics,
+    ...(expectation ? { expectation } : {}),
+    durationMs: Date.now() - started,
+  };
 }

@@ -6,6 +6,7 @@ import type { RunResult } from '../verify/result.js';
 import { durationMs, traceExtent, type AttributeValue, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
+import { metricsHtml } from './metrics-table.js';
 import { dependencyMap, type DependencyMap } from './dependency-map.js';
 import { formatMs } from './format.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
@@ -307,6 +308,7 @@ ${legend(map)}
 <p class="note">Click a span for its attributes.</p>
 </header>
 ${dependencySection(map)}
+${metricsHtml(result, escapeHtml)}
 ${result.traces.map(traceSection).join('\n')}
 </body>
 </html>

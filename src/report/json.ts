@@ -29,6 +29,7 @@ function checkResultJson(result: RunResult) {
     spansFile: result.spansFile,
     durationMs: result.durationMs,
     expectation: result.expectation ?? null,
+    metrics: result.metrics,
     traces: result.traces.map((t) => ({
       traceId: t.traceId,
       flow: t.flow,

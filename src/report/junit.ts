@@ -18,10 +18,14 @@ function traceSeconds(spans: readonly Span[]): string {
 export function renderJunit(result: RunResult): string {
   const checks = result.traces.flatMap((t) => t.checks);
   const expectation = result.expectation;
-  const failures = checks.filter((c) => !c.ok).length + (expectation && !expectation.met ? 1 : 0);
+  const metricChecks = result.metrics.checks;
+  const failures =
+    checks.filter((c) => !c.ok).length +
+    metricChecks.filter((c) => !c.ok).length +
+    (expectation && !expectation.met ? 1 : 0);
   const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele('testsuites', {
     name: `polytrace check (${result.scenario})`,
-    tests: checks.length + (expectation ? 1 : 0),
+    tests: checks.length + metricChecks.length + (expectation ? 1 : 0),
     failures,
     errors: 0,
     time: seconds(result.durationMs),
@@ -52,6 +56,22 @@ export function renderJunit(result: RunResult): string {
       }
     }
   });
+  const metricsSuite = root.ele('testsuite', {
+    name: `metrics (${result.metrics.file})`,
+    tests: result.metrics.checks.length,
+    failures: result.metrics.checks.filter((c) => !c.ok).length,
+    errors: 0,
+    skipped: 0,
+    time: '0',
+  });
+  for (const check of result.metrics.checks) {
+    const testcase = metricsSuite.ele('testcase', {
+      classname: `polytrace.${result.scenario}.metrics`,
+      name: check.name,
+      time: '0',
+    });
+    if (!check.ok) testcase.ele('failure', { message: check.message, type: check.name }).txt(check.message);
+  }
   // With --expect-broken the checks fail on purpose; this case says whether the diagnosis was right.
   if (expectation) {
     const suite = root.ele('testsuite', {

@@ -6,6 +6,7 @@ import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 import { printable, wrap } from './format.js';
+import { renderMetricsBlock } from './metrics-table.js';
 
 export interface TerminalOptions {
   width: number;
@@ -57,8 +58,8 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
           : colors.red(`✗ --expect-broken: ${result.expectation.message}`),
       ].join('\n')
     : result.ok
-      ? colors.green(`✓ ${counted}: one traceparent linked every span`)
-      : colors.red(`✗ ${counted}`);
+      ? colors.green(`✓ ${counted}: one traceparent linked every span; the metrics agree`)
+      : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
   const footer = [
     verdict,
     colors.dim(
@@ -66,5 +67,6 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
     ),
   ];
   const dependencies = renderDependencyTable(dependencyMap(result.traces), options);
-  return [...blocks, dependencies, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
+  const metrics = renderMetricsBlock(result, options);
+  return [...blocks, dependencies, metrics, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
 }

@@ -47,6 +47,21 @@ export const scenarios: Scenario[] = [
     breaks: { hop: 'order-service → notification-service', cause: 'uninstrumented-call' },
   },
   {
+    name: 'downstream-error',
+    summary:
+      "notification-service's email provider fails: Node and Python throw, every span on the error path is ERROR, one connected trace, HTTP 502",
+    flow: flows.failedOrder,
+    appSettings: { 'notification-service': { NOTIFY_EMAIL_PROVIDER: 'failing' } },
+  },
+  {
+    name: 'semconv-mismatch',
+    summary:
+      'order-service runs without the HTTP semantic-convention opt-in: its server metric is the old http.server.duration in ms',
+    flow: flows.order,
+    otelSettings: { 'order-service': { OTEL_SEMCONV_STABILITY_OPT_IN: undefined } },
+    breaks: { hop: 'order-service', cause: 'semconv-mismatch' },
+  },
+  {
     name: 'clock-skew',
     summary:
       "order-service's clock runs 2 s ahead (libfaketime): the trace stays whole, and polytrace warns with the offset",

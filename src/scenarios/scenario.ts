@@ -18,6 +18,8 @@ export interface Scenario {
   otelSettings?: OtelSettings<string | undefined>;
   /** The break this scenario causes on purpose: what `--expect-broken` requires the verifier to find. */
   breaks?: { hop: string; cause: Cause };
+  /** Plain variables it gives a service (not OTEL_*: the application's own switches). */
+  appSettings?: Record<string, Record<string, string>>;
   /** A service whose clock this scenario sets off: propagation stays whole, and the verifier must warn. */
   clockSkew?: ClockSkewSetting;
   /** Requests to fire when --requests is not given (a sampled break shows only in some traces). */
@@ -34,6 +36,7 @@ export function scenarioEnvironment(
     ...defaultEnvironmentOptions,
     conformance: Boolean(extra.conformance),
     ...(scenario.otelSettings ? { otelSettings: scenario.otelSettings } : {}),
+    ...(scenario.appSettings ? { appSettings: scenario.appSettings } : {}),
     ...(clockSkew ? { clockSkew } : {}),
   };
 }

@@ -64,7 +64,7 @@ export const services: Service[] = [
     },
     counter: {
       name: 'gateway.requests',
-      byFlow: { order: { outcome: 'forwarded' }, unauthorized: { outcome: 'unauthorized' } },
+      byFlow: { order: { outcome: 'forwarded' }, unauthorized: { outcome: 'unauthorized' }, 'failed-order': { outcome: 'failed' } },
     },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
@@ -105,7 +105,7 @@ export const services: Service[] = [
     docker: { image: 'polytrace/auth-service:dev', baseImages: { BUILD_IMAGE: 'maven', RUNTIME_IMAGE: 'jre' } },
     counter: {
       name: 'auth.tokens.validated',
-      byFlow: { order: { result: 'valid' }, unauthorized: { result: 'invalid' } },
+      byFlow: { order: { result: 'valid' }, unauthorized: { result: 'invalid' }, 'failed-order': { result: 'valid' } },
     },
     spans: [
       { name: 'GET /verify', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
@@ -144,7 +144,7 @@ export const services: Service[] = [
       env: { PYTHONUNBUFFERED: '1', OTEL_PYTHON_FLASK_EXCLUDED_URLS: 'healthz' },
     },
     docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
-    counter: { name: 'orders.created', byFlow: { order: { status: 'created' } } },
+    counter: { name: 'orders.created', byFlow: { order: { status: 'created' }, 'failed-order': { status: 'failed' } } },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'order.process', kind: 'INTERNAL', parent: 'POST /orders', attributes: ['order.item_count', 'order.id'] },
@@ -173,7 +173,7 @@ export const services: Service[] = [
       start: { cmd: 'node', args: ['--require', '{src}/instrumentation.js', '{src}/app.js'] },
     },
     docker: { image: 'polytrace/notification-service:dev', baseImages: { NODE_IMAGE: 'node' } },
-    counter: { name: 'notifications.sent', byFlow: { order: { channel: 'email', result: 'sent' } } },
+    counter: { name: 'notifications.sent', byFlow: { order: { channel: 'email', result: 'sent' }, 'failed-order': { channel: 'email', result: 'failed' } } },
     spans: [
       {
         name: 'POST /notify',

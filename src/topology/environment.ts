@@ -50,6 +50,8 @@ export interface EnvironmentOptions {
   conformance: boolean;
   /** The OTEL_* settings a scenario changes, per service; `undefined` removes the variable. */
   otelSettings?: OtelSettings<string | undefined>;
+  /** Plain (not OTEL_*) variables a scenario gives a service, e.g. a failing email provider. */
+  appSettings?: Record<string, Record<string, string>>;
   /** One service's clock set off by this many seconds, through libfaketime (see `clockSkewEnvironment`). */
   clockSkew?: ClockSkewSetting;
 }
@@ -125,5 +127,6 @@ export function serviceEnvironment(
     const upstream = services.find((s) => s.name === target);
     if (upstream) env[variable] = addressing.serviceUrl(upstream);
   }
+  Object.assign(env, options.appSettings?.[service.name]);
   return withScenarioSettings(service, env, options);
 }

@@ -257,3 +257,42 @@ export function checkTraceState(evidence: Evidence): Check {
     message: `${lost.hop}: the tracestate member ${key}=${runId} was lost there: ${lost.missing.map(describeSpan).slice(0, 3).join(', ')}${lost.missing.length > 3 ? ', …' : ''} lack it`,
   };
 }
+
+const exceptionKeys = ['exception.type', 'exception.message', 'exception.stacktrace'];
+
+/**
+ * A flow that fails on purpose fails the same way in every language: each span on the error path
+ * ends with status ERROR, and each service whose code throws records an `exception` event with the
+ * exception's type, message and stack trace (in its own language's form).
+ */
+export function checkErrorPath(evidence: Evidence): Check | undefined {
+  const path = evidence.flow.errorPath;
+  if (!path) return undefined;
+  const problems: string[] = [];
+  for (const { service, name } of path.spans) {
+    const span = evidence.spans.find((s) => serviceOf(s) === service && s.name === name);
+    if (!span) problems.push(`${service}: expected "${name}" on the error path, found none`);
+    else if (span.status.code !== 'ERROR') problems.push(`${service} "${name}": expected status ERROR, got ${span.status.code}`);
+  }
+  for (const service of path.throwing) {
+    const events = evidence.spans.filter((s) => serviceOf(s) === service).flatMap((s) => s.events);
+    const exception = events.find((e) => e.name === 'exception');
+    if (!exception) problems.push(`${service}: expected an "exception" event where it threw, found none`);
+    else {
+      const lacking = exceptionKeys.filter((key) => !exception.attributes[key]);
+      if (lacking.length > 0) problems.push(`${service}: its exception event lacks ${lacking.join(', ')}`);
+    }
+  }
+  if (problems.length > 0) return { name: 'error-path', ok: false, message: problems.join('; ') };
+  const thrown = path.throwing
+    .map((service) => {
+      const event = evidence.spans.filter((s) => serviceOf(s) === service).flatMap((s) => s.events).find((e) => e.name === 'exception')!;
+      return `${service} threw ${String(event.attributes['exception.type'])}`;
+    })
+    .join(', ');
+  return {
+    name: 'error-path',
+    ok: true,
+    message: `All ${path.spans.length} spans on the error path are ERROR; ${thrown}, each with type, message and stack trace`,
+  };
+}

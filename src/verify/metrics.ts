@@ -169,9 +169,12 @@ function checkExemplars(evidence: MetricsEvidence): Check {
   const runTraces = new Set(evidence.requests.map((r) => r.traceId));
   const problems: string[] = [];
   const notes: string[] = [];
+  const routes = [...expectedRequests(evidence).values()];
   for (const service of services) {
-    const exemplars = evidence.series
-      .filter((s) => s.service === service.name && s.name === serverDuration.name)
+    // Only the routes the run called: a health probe's measurement points at the probe's own trace.
+    const exemplars = routes
+      .filter((r) => r.service === service)
+      .flatMap((r) => serverSeries(evidence.series, service, r.route))
       .flatMap((s) => s.exemplars);
     if (noExemplars.has(service.language)) {
       notes.push(

@@ -1,6 +1,7 @@
 // What the verifier concludes about one trace: data only, renderers print it.
 import type { Span } from '../intake/span.js';
 import type { Diagnosis } from './diagnose.js';
+import type { MetricsVerdict } from './metrics.js';
 
 export interface Check {
   /** Stable identifier, e.g. `one-trace-id`; JUnit and JSON use it. */
@@ -52,5 +53,7 @@ export interface RunResult {
   traces: TraceResult[];
   /** With --expect-broken: whether the scenario's break was diagnosed as its cause. */
   expectation?: Expectation;
+  /** The run's metrics, checked once every service flushed them at shutdown. */
+  metrics: MetricsVerdict & { file: string };
   durationMs: number;
 }

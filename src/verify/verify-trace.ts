@@ -2,6 +2,7 @@
 import {
   checkBaggage,
   checkEdge,
+  checkErrorPath,
   checkExpectedSpans,
   checkNoOrphans,
   checkOneTraceId,
@@ -43,6 +44,7 @@ export function verifyTrace(received: Evidence): TraceResult {
     checkExpectedSpans(evidence, tree),
     checkBaggage(evidence),
     checkTraceState(evidence),
+    ...optional(checkErrorPath(evidence)),
   ];
   const ok = checks.every((c) => c.ok);
   const diagnosis = ok ? undefined : (diagnoseTrace(evidence) ?? carriedValueLost(checks));
@@ -78,3 +80,5 @@ function carriedValueLost(checks: readonly Check[]): Diagnosis | undefined {
   if (!failed) return undefined;
   return { hop: failed.hop!, cause: causes[failed.name]!, message: failed.message };
 }
+
+const optional = (check: Check | undefined): Check[] => (check ? [check] : []);

@@ -37,10 +37,11 @@ const parseJunit = (xml: string) => {
 };
 
 describe('JUnit reporter', () => {
-  it('one suite per trace, one case per check, failures with their message', () => {
+  it('one suite per trace and one for the metrics, one case per check, failures with their message', () => {
     const result = checkResult([goodTrace(), splitTrace()]);
     const junit = parseJunit(renderJunit(result));
-    expect(junit.testsuite).toHaveLength(2);
+    expect(junit.testsuite).toHaveLength(3);
+    expect(junit.testsuite[2]!.testcase.map((c) => c.name)).toEqual(result.metrics.checks.map((c) => c.name));
     for (const [i, trace] of result.traces.entries()) {
       const suite = junit.testsuite[i]!;
       expect(suite.testcase.map((c) => c.name)).toEqual(trace.checks.map((c) => c.name));
@@ -48,7 +49,7 @@ describe('JUnit reporter', () => {
       expect(Number(suite.failures)).toBe(trace.checks.filter((c) => !c.ok).length);
       expect(suite.properties.property).toContainEqual({ name: 'trace.id', value: trace.traceId });
     }
-    const total = result.traces.flatMap((t) => t.checks);
+    const total = [...result.traces.flatMap((t) => t.checks), ...result.metrics.checks];
     expect(Number(junit.tests)).toBe(total.length);
     expect(Number(junit.failures)).toBe(total.filter((c) => !c.ok).length);
     expect(junit.testsuite[0]!.testcase.every((c) => c.failure === undefined)).toBe(true);
@@ -136,11 +137,11 @@ describe('HTML reporter (structure; the browser test opens it)', () => {
     expect(renderHtml(checkResult([trace]))).not.toContain('<script>alert');
   });
 
-  it('a waterfall row per span (strays included), a table row per check', () => {
+  it('a waterfall row per span (strays included), a table row per check (and per metrics check)', () => {
     const [good, split] = [goodTrace(), splitTrace()];
     const count = (re: RegExp) => (html.match(re) ?? []).length;
     expect(count(/<details class="span/g)).toBe(good.spans.length + split.spans.length + split.strays.length);
-    expect(count(/<tr class="(pass|fail)">/g)).toBe(good.checks.length + split.checks.length);
+    expect(count(/<tr class="(pass|fail)">/g)).toBe(good.checks.length + split.checks.length + 1);
   });
 });
 
