@@ -135,4 +135,35 @@ describe('scenarios on the real chain (local runtime)', () => {
     },
     perRun,
   );
+
+  it(
+    'downstream-error: Node and Python throw, the trace stays connected, every span on the error path is ERROR, exit 0',
+    async () => {
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'downstream-error',
+        '--requests',
+        '2',
+        '--json',
+        '--out-dir',
+        outDir(),
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult & {
+        traces: Array<{ status: number; checks: Array<{ name: string; ok: boolean; message: string }> }>;
+      };
+      for (const trace of json.traces) {
+        expect(trace.ok).toBe(true);
+        expect(trace.status).toBe(502);
+        expect(trace.checks.find((c) => c.name === 'error-path')?.message).toMatch(
+          /All 7 spans on the error path are ERROR; notification-service threw \S+, order-service threw \S+/,
+        );
+      }
+      expect(json.metrics.ok).toBe(true);
+    },
+    perRun,
+  );
 });
