@@ -16,18 +16,10 @@ import {
   expectInterrupted,
   expectUnauthorizedTrace,
 } from './chain-assertions.js';
-import { chainPortsFree, cli, outDir, polytrace, repo, startUntilPartlyUp } from './run-cli.js';
+import { chainPortsFree, cli, movedPorts, outDir, polytrace, repo, startUntilPartlyUp } from './run-cli.js';
 
 // Moved ports: this test must not clash with a local chain or a person's run on the defaults.
-const ports: Record<string, number> = {
-  'api-gateway': 28080,
-  'auth-service': 28081,
-  'order-service': 28082,
-  'notification-service': 28083,
-  'otel-collector.grpc': 24317,
-  'otel-collector.http': 24318,
-  'otel-collector.health': 23133,
-};
+const ports = movedPorts;
 const portFlags = Object.entries(ports).flatMap(([name, port]) => ['--port', `${name}=${port}`]);
 
 // Without prepared images the first run builds all five images (several minutes).

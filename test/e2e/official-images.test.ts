@@ -55,6 +55,24 @@ describe.skipIf(missing.length > 0 && !ci)(
     const registry = new RegistryMirror(mirrorUrl ?? 'http://127.0.0.1:5000');
     const distroless = `${registry.host}/${distrolessPath}`;
     const timings: Record<string, number> = {};
+    /** `check --runtime docker` with no base-image build argument but distroless's; timed. */
+    const dockerCheck = async () => {
+      const started = Date.now();
+      const result = await polytrace([
+        'check',
+        '--runtime',
+        'docker',
+        '--json',
+        '--requests',
+        '1',
+        '--base-image',
+        `distroless-static=${distroless}`,
+        ...portFlags,
+        '--out-dir',
+        outDir(),
+      ]);
+      return { result, ms: Date.now() - started };
+    };
 
     beforeAll(async () => {
       // Under CI a missing part fails the test: .ci/run installs and starts them.
@@ -126,21 +144,8 @@ describe.skipIf(missing.length > 0 && !ci)(
       'cold: pulls every base by its official name, shows pull and build progress, and verifies the trace',
       async () => {
         await registry.start();
-        const started = Date.now();
-        const result = await polytrace([
-          'check',
-          '--runtime',
-          'docker',
-          '--json',
-          '--requests',
-          '1',
-          '--base-image',
-          `distroless-static=${distroless}`,
-          ...portFlags,
-          '--out-dir',
-          outDir(),
-        ]);
-        timings.cold = Date.now() - started;
+        const { result, ms } = await dockerCheck();
+        timings.cold = ms;
         expect(result.exitCode, result.all).toBe(0);
         expectConnectedOrderTraces(JSON.parse(result.stdout) as JsonResult, 'docker', 1);
         for (const kind of chainBaseKinds.filter((k) => k !== 'distroless-static')) {
@@ -162,21 +167,8 @@ describe.skipIf(missing.length > 0 && !ci)(
     it(
       'warm: nothing pulled or built again',
       async () => {
-        const started = Date.now();
-        const result = await polytrace([
-          'check',
-          '--runtime',
-          'docker',
-          '--json',
-          '--requests',
-          '1',
-          '--base-image',
-          `distroless-static=${distroless}`,
-          ...portFlags,
-          '--out-dir',
-          outDir(),
-        ]);
-        timings.warm = Date.now() - started;
+        const { result, ms } = await dockerCheck();
+        timings.warm = ms;
         expect(result.exitCode, result.all).toBe(0);
         expect(result.stderr).not.toMatch(/pulling|building/);
         expect(result.stderr).toMatch(/polytrace\/auth-service:dev is up to date/);

@@ -6,6 +6,9 @@ import { outDir, polytrace } from './run-cli.js';
 
 const perRun = 5 * 60_000;
 
+/** `polytrace check --runtime local` with these flags, in a fresh out-dir. */
+const localCheck = (flags: string[]) => polytrace(['check', '--runtime', 'local', ...flags, '--out-dir', outDir()]);
+
 interface JsonResult {
   ok: boolean;
   metrics: { ok: boolean; diagnosis?: { hop: string; cause: string } };
@@ -17,17 +20,7 @@ describe('scenarios on the real chain (local runtime)', () => {
   it.each(scenarios.filter((s) => s.breaks).map((s) => [s.name, s.breaks!] as const))(
     '%s: the break is found at its hop, as its cause',
     async (name, breaks) => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--scenario',
-        name,
-        '--expect-broken',
-        '--json',
-        '--out-dir',
-        outDir(),
-      ]);
+      const result = await localCheck(['--scenario', name, '--expect-broken', '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as JsonResult;
       expect(json.expectation?.met).toBe(true);
@@ -46,17 +39,7 @@ describe('scenarios on the real chain (local runtime)', () => {
   it(
     'without --expect-broken a broken scenario exits 1 and names the hop and the cause',
     async () => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--scenario',
-        'propagator-mismatch',
-        '--requests',
-        '1',
-        '--out-dir',
-        outDir(),
-      ]);
+      const result = await localCheck(['--scenario', 'propagator-mismatch', '--requests', '1']);
       expect(result.exitCode).toBe(1);
       // The terminal report wraps long sentences: compare with the line breaks folded.
       expect(result.stdout.replace(/\s+/g, ' ')).toMatch(
@@ -69,18 +52,7 @@ describe('scenarios on the real chain (local runtime)', () => {
   it(
     'clock-skew: order-service 2 s ahead (libfaketime), the trace stays whole, exit 0, and a warning names it and the offset',
     async () => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--scenario',
-        'clock-skew',
-        '--requests',
-        '2',
-        '--json',
-        '--out-dir',
-        outDir(),
-      ]);
+      const result = await localCheck(['--scenario', 'clock-skew', '--requests', '2', '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as JsonResult & {
         traces: Array<{ clockSkews: Array<{ service: string; offsetMs: number }> }>;
@@ -91,18 +63,7 @@ describe('scenarios on the real chain (local runtime)', () => {
         expect(skew?.service).toBe('order-service');
         expect(Math.abs(skew!.offsetMs - 2000)).toBeLessThanOrEqual(400);
       }
-      const judged = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--scenario',
-        'clock-skew',
-        '--requests',
-        '1',
-        '--expect-broken',
-        '--out-dir',
-        outDir(),
-      ]);
+      const judged = await localCheck(['--scenario', 'clock-skew', '--requests', '1', '--expect-broken']);
       expect(judged.exitCode, judged.all).toBe(0);
       expect(judged.stdout.replace(/\s+/g, ' ')).toMatch(
         /--expect-broken: Every trace stayed whole, and each warned that order-service's clock is 2 s off/,
@@ -114,18 +75,13 @@ describe('scenarios on the real chain (local runtime)', () => {
   it.each(['propagator-mismatch', 'lost-context'])(
     "%s gives the same verdict and diagnosis with notification-service's clock 2 s ahead",
     async (name) => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
+      const result = await localCheck([
         '--scenario',
         name,
         '--clock-skew',
         'notification-service=2',
         '--expect-broken',
         '--json',
-        '--out-dir',
-        outDir(),
       ]);
       expect(result.exitCode, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as JsonResult;
@@ -139,18 +95,7 @@ describe('scenarios on the real chain (local runtime)', () => {
   it(
     'downstream-error: Node and Python throw, the trace stays connected, every span on the error path is ERROR, exit 0',
     async () => {
-      const result = await polytrace([
-        'check',
-        '--runtime',
-        'local',
-        '--scenario',
-        'downstream-error',
-        '--requests',
-        '2',
-        '--json',
-        '--out-dir',
-        outDir(),
-      ]);
+      const result = await localCheck(['--scenario', 'downstream-error', '--requests', '2', '--json']);
       expect(result.exitCode, result.stderr).toBe(0);
       const json = JSON.parse(result.stdout) as JsonResult & {
         traces: Array<{ status: number; checks: Array<{ name: string; ok: boolean; message: string }> }>;
