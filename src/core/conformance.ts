@@ -6,6 +6,7 @@
 // nothing.
 import { probeCases, type ProbeCase, type ProbeStep } from '../conformance/cases.js';
 import { judgeCase, type CaseVerdict, type StepOutcome } from '../conformance/judge.js';
+import type { ConformanceResult, SdkEvidence, ServiceConformance } from '../conformance/result.js';
 import { sleep } from '../common/abort.js';
 import { EnvironmentError, InterruptedError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
@@ -21,34 +22,6 @@ import { withChain } from './chain-session.js';
 /** Where the services to probe are: a chain this run starts, or one `up --conformance` already runs. */
 export type ConformanceTarget =
   { kind: 'chain'; chain: ChainOptions; scenario: string } | { kind: 'running'; ports: PortMap; progress: Progress };
-
-/** The SDK a service ran, as its spans' resource says (`telemetry.sdk.*`, `telemetry.distro.*`). */
-export interface SdkEvidence {
-  name: string;
-  version: string;
-  /** The distribution around the SDK, when there is one (the Java agent). */
-  distro?: string;
-}
-
-interface ServiceConformance {
-  service: string;
-  language: string;
-  /** The URL probed. */
-  endpoint: string;
-  /** Undefined when no span of the service was read (a chain polytrace did not start). */
-  sdk?: SdkEvidence;
-  cases: CaseVerdict[];
-}
-
-export interface ConformanceResult {
-  /** `local` or `docker` for a chain this run started; `running` for one that was up already. */
-  runtime: string;
-  scenario?: string;
-  runDir?: string;
-  spansFile?: string;
-  services: ServiceConformance[];
-  durationMs: number;
-}
 
 /** The suite's harness gives a test 5 s; a service's own calls back time out at 5 s. */
 const stepTimeoutMs = 10_000;

@@ -1,6 +1,6 @@
 // `conformance --json`: one document on stdout for scripts and CI.
 // schemaVersion changes only when a field changes meaning or goes away.
-import type { ConformanceResult } from '../core/conformance.js';
+import type { ConformanceResult } from '../conformance/result.js';
 
 const schemaVersion = 1;
 

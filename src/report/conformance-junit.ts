@@ -2,7 +2,7 @@
 // case, as CI test reporters read it. xmlbuilder2 escapes, and replaces what
 // XML 1.0 cannot hold (a failure message quotes what a service sent).
 import { create } from 'xmlbuilder2';
-import type { ConformanceResult } from '../core/conformance.js';
+import type { ConformanceResult } from '../conformance/result.js';
 import { sdkLabel } from './conformance-table.js';
 
 export function renderConformanceJunit(result: ConformanceResult): string {

@@ -1,7 +1,7 @@
 // The terminal report of `conformance`: which SDK each service ran (from its
 // spans), one row per case with a mark per language, then each failed case
 // with what each service sent instead.
-import type { ConformanceResult, SdkEvidence } from '../core/conformance.js';
+import type { ConformanceResult, SdkEvidence } from '../conformance/result.js';
 import { formatMs, wrap } from './format.js';
 import type { Colors } from './style.js';
 import { serviceColor } from './style.js';

@@ -1,7 +1,7 @@
 // Every reporter in one table per result: each is a pure function from the
 // result of `check` (or of `conformance`) to text. Where the text goes (stdout, a file, the GitHub step
 // summary) is the command layer's business (src/commands/emit-reports.ts).
-import type { ConformanceResult } from '../core/conformance.js';
+import type { ConformanceResult } from '../conformance/result.js';
 import type { RunResult } from '../verify/result.js';
 import { renderConformanceJson } from './conformance-json.js';
 import { renderConformanceJunit } from './conformance-junit.js';

@@ -3,7 +3,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { probeCases } from '../../src/conformance/cases.js';
-import type { ConformanceResult } from '../../src/core/conformance.js';
+import type { ConformanceResult } from '../../src/conformance/result.js';
 import { conformanceReporters } from '../../src/report/reporters.js';
 import { colorsFor } from '../../src/report/style.js';
 import { services } from '../../src/topology/chain.js';

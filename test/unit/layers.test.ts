@@ -13,9 +13,11 @@ const layers = [
   ['verify'],
   ['conformance'],
   ['scenarios'],
+  // Reporters render result types that live with the code that makes them (verify/, conformance/):
+  // they never need the orchestration.
+  ['report'],
   ['runtime'],
   ['core'],
-  ['report'],
   ['commands'],
   ['.'],
 ];
