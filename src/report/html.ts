@@ -269,7 +269,7 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .checks th,.checks td,.deps th,.deps td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 .checks th,.deps th{color:var(--dim);font-weight:normal}
 .checks .icon{width:1.5em;font-weight:700}.checks .pass .icon{color:var(--ok)}.checks .fail .icon{color:var(--bad)}
-.checks .fail{background:#2d141633}.check-name{white-space:nowrap;font-weight:600}
+.checks .fail,.metric-checks .fail{background:#2d141633}.metric-checks .icon{width:1.5em;font-weight:700}.metric-checks .pass .icon{color:var(--ok)}.metric-checks .fail .icon{color:var(--bad)}.check-name{white-space:nowrap;font-weight:600}
 .hop{font-weight:600}.fail .hop{color:var(--warn)}
 .diagnosis{border-left:3px solid var(--warn);padding:4px 10px;background:#2a2210}
 .graph{display:block;max-width:100%;height:auto;margin:8px 0}

@@ -49,7 +49,7 @@ export function metricsHtml(result: RunResult, escapeHtml: (text: string) => str
     )
     .join('\n');
   return `<section class="metrics"><h2>Metrics</h2>
-<table class="checks"><thead><tr><th></th><th>check</th><th>result</th></tr></thead><tbody>${checks}</tbody></table>
-<table class="latency"><thead><tr><th>service</th><th>route</th><th>requests</th><th>p50 (metrics)</th><th>p95 (metrics)</th><th>p50 (spans)</th><th>p95 (spans)</th></tr></thead><tbody>${rows}</tbody></table>
+<table class="deps metric-checks"><thead><tr><th></th><th>check</th><th>result</th></tr></thead><tbody>${checks}</tbody></table>
+<table class="deps latency"><thead><tr><th>service</th><th>route</th><th>requests</th><th>p50 (metrics)</th><th>p95 (metrics)</th><th>p50 (spans)</th><th>p95 (spans)</th></tr></thead><tbody>${rows}</tbody></table>
 </section>`;
 }

@@ -59,6 +59,10 @@ function serverSeries(series: readonly MetricSeries[], service: Service, route: 
   );
 }
 
+/** The services the run's requests reached (a 401 stops at auth: orders and notify measure nothing). */
+const reachedServices = (evidence: MetricsEvidence): Service[] =>
+  services.filter((s) => evidence.requests.some((r) => r.flow.services.includes(s.name)));
+
 /** How many requests of the run reached each service's route. */
 function expectedRequests(evidence: MetricsEvidence): Map<string, { service: Service; route: string; count: number }> {
   const expected = new Map<string, { service: Service; route: string; count: number }>();
@@ -78,7 +82,8 @@ function expectedRequests(evidence: MetricsEvidence): Map<string, { service: Ser
 function checkServerMetric(evidence: MetricsEvidence): { check: Check; diagnosis?: Diagnosis } {
   const problems: string[] = [];
   let diagnosis: Diagnosis | undefined;
-  for (const service of services) {
+  const reached = reachedServices(evidence);
+  for (const service of reached) {
     const own = evidence.series.filter((s) => s.service === service.name);
     const current = own.filter((s) => s.name === serverDuration.name);
     const old = own.find((s) => s.name === oldServerDuration.name);
@@ -106,7 +111,7 @@ function checkServerMetric(evidence: MetricsEvidence): { check: Check; diagnosis
       : {
           name: 'server-metric',
           ok: true,
-          message: `All ${services.length} services report ${serverDuration.name} (histogram, ${serverDuration.unit}) with ${requiredAttributes.join(', ')}`,
+          message: `All ${reached.length} services the requests reached report ${serverDuration.name} (histogram, ${serverDuration.unit}) with ${requiredAttributes.join(', ')}`,
         },
     ...(diagnosis ? { diagnosis } : {}),
   };
@@ -170,7 +175,7 @@ function checkExemplars(evidence: MetricsEvidence): Check {
   const problems: string[] = [];
   const notes: string[] = [];
   const routes = [...expectedRequests(evidence).values()];
-  for (const service of services) {
+  for (const service of reachedServices(evidence)) {
     // Only the routes the run called: a health probe's measurement points at the probe's own trace.
     const exemplars = routes
       .filter((r) => r.service === service)

@@ -150,3 +150,18 @@ describe('parseOtlpMetricLines', () => {
     expect(series!.value).toBe(3);
   });
 });
+
+describe('verifyMetrics on the 401 path', () => {
+  it('asks nothing of the services a 401 never reaches', () => {
+    const unauthorized = traceIds.map((traceId) => ({ flow: flows.unauthorized, traceId }));
+    const reached = goodSeries()
+      .filter((s) => ['api-gateway', 'auth-service'].includes(s.service))
+      .map((s): MetricSeries =>
+        s.name === 'http.server.request.duration'
+          ? { ...s, attributes: { ...s.attributes, 'http.response.status_code': 401 } }
+          : { ...s, attributes: s.service === 'api-gateway' ? { outcome: 'unauthorized' } : { result: 'invalid' } },
+      );
+    const verdict = verifyMetrics({ series: reached, requests: unauthorized, spans: [] });
+    expect(verdict.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
