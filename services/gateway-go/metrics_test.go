@@ -63,9 +63,8 @@ func TestGatewayRequestsCountedByOutcome(t *testing.T) {
 	forwarded, unauthorized, failed := requestCount(t, outcomeForwarded), requestCount(t, outcomeUnauthorized), requestCount(t, outcomeFailed)
 
 	postOrder(t, nil)
-	var ordersCalled bool
 	rec := httptest.NewRecorder()
-	newTestGateway(peer(t, &ordersCalled).URL).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
+	newTestGateway(peer(t, &peerCalls{}).URL).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
 	rec = httptest.NewRecorder()
 	newTestGateway(failingOrders(t).URL).ServeHTTP(rec, authorized(`{}`))
 
