@@ -2,7 +2,7 @@
 // latency and throughput per configuration, what each language's instrumentation adds, memory
 // and CPU per component, and the spans lost. Pure: the runs in, the summary out.
 import type { LoadResult } from '../traffic/load.js';
-import { services } from '../topology/chain.js';
+import { collector, services } from '../topology/chain.js';
 import { allOff, allOn, benchConfigurations, offAlone, type BenchConfiguration } from './configurations.js';
 import type { SpanCount } from './span-accounting.js';
 import { confidenceInterval, mean, percentile, type Interval } from './statistics.js';
@@ -111,7 +111,13 @@ function summarizeConfiguration(configuration: BenchConfiguration, runs: Configu
   const latencies = runs.flatMap((r) => r.load.latenciesMs);
   const spans = runs.flatMap((r) => r.spans);
   const on = spans.filter((s) => s.telemetry === 'on');
-  const components = [...new Set(runs.flatMap((r) => Object.keys(r.usage)))];
+  // The Collector first, then the services in the topology's order; anything else after them.
+  const known = [collector.name, ...services.map((s) => s.name)];
+  const measured = new Set(runs.flatMap((r) => Object.keys(r.usage)));
+  const components = [
+    ...known.filter((name) => measured.has(name)),
+    ...[...measured].filter((n) => !known.includes(n)),
+  ];
   return {
     name: configuration.name,
     off: configuration.off,

@@ -140,7 +140,7 @@ export function renderBenchTable(result: BenchResult, { width, colors }: TableOp
     ...overheadTable(summary.languages, summary.total, colors),
     colors.dim(
       wrap(
-        `  CPU/request: CPU time of the service itself (all four: of the four services) per measured request; latency is end to end, so at this concurrency it also holds the time a request waits for a core.`,
+        `  CPU/request: CPU time of the service itself (all four: of the four services together) per measured request; peak RSS: of the service (all four: of the whole chain). Latency is end to end: once the cores are busy it is mostly the time a request waits for one, shared with whatever else the machine runs.`,
         width,
         2,
       ),
@@ -189,6 +189,8 @@ export function renderBenchTable(result: BenchResult, { width, colors }: TableOp
     `${mark(under)} chain memory: at most ${mib(peak).toFixed(0)} MiB at once (Collector included), ${under ? 'under' : 'over'} the ${mib(summary.chainMemoryLimitBytes).toFixed(0)} MiB limit`,
   );
   if (result.incomplete) lines.push(`${mark(false)} incomplete: ${result.incomplete}`);
-  lines.push('', colors.dim(wrap(`± : ${intervalMethod}. Ran in ${formatMs(result.durationMs)}.`, width, 0)));
+  const seconds = Math.round(result.durationMs / 1000);
+  const took = seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  lines.push('', colors.dim(wrap(`± : ${intervalMethod}. The bench took ${took}.`, width, 0)));
   return `${lines.join('\n')}\n`;
 }
