@@ -118,8 +118,8 @@ export const services: Service[] = [
         attributes: ['auth.token_type', 'auth.valid'],
       },
     ],
-    // The agent's own switch (otel.javaagent.enabled, read from the environment too): it then
-    // installs no instrumentation and no SDK. OTEL_SDK_DISABLED would leave the instrumentation on.
+    // The agent's own switch for turning it off entirely (otel.javaagent.enabled, which it reads
+    // from the environment too): no instrumentation, no SDK, nothing exported.
     telemetryOff: { OTEL_JAVAAGENT_ENABLED: 'false' },
   },
   {
