@@ -2,7 +2,7 @@ import { bench } from '../core/bench.js';
 import { exitCodes, UsageError } from '../common/errors.js';
 import { benchReporters, type ReportContext } from '../report/reporters.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
-import { parseChainFlags, parseCount, withFreePorts } from './options.js';
+import { localRuntimeOnly, parseChainFlags, parseCount, withFreePorts } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
 export interface BenchFlags {
@@ -22,36 +22,28 @@ export interface BenchFlags {
  * span was lost and the chain stayed under its memory limit; 1 otherwise; 3 when it could not run.
  */
 export async function benchCommand(flags: BenchFlags, signal: AbortSignal): Promise<number> {
-  const progress = stderrProgress();
-  const { chain } = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
-  // Memory and CPU are read per process group from /proc, which only the local runtime's
-  // processes offer; a container's would be its cgroup's, measured another way.
-  if (chain.runtime === 'docker') {
-    throw new UsageError(
-      'Expected --runtime local or auto for bench, got docker: bench reads each process group from /proc, which the docker runtime does not offer',
-    );
-  }
-  if (chain.runtime === 'auto') {
-    progress({
-      step: 'runtime',
-      message: 'bench runs the chain as local processes: it reads their memory and CPU from /proc',
-    });
-  }
   const warmup = Number(flags.warmup);
   if (!Number.isInteger(warmup) || warmup < 0 || warmup > 10_000) {
     throw new UsageError(`Expected --warmup to be a whole number from 0 to 10000, got "${flags.warmup}"`);
   }
-  const result = await bench(
-    {
-      chain: await withFreePorts({ ...chain, runtime: 'local' }, flags),
-      requests: parseCount('--requests', flags.requests, 100_000),
-      concurrency: parseCount('--concurrency', flags.concurrency, 256),
-      rounds: parseCount('--rounds', flags.rounds, 20),
-      warmup,
-      timeLimitMs: parseCount('--time-limit', flags.timeLimit, 24 * 3600) * 1000,
-    },
-    signal,
+  const counts = {
+    requests: parseCount('--requests', flags.requests, 100_000),
+    concurrency: parseCount('--concurrency', flags.concurrency, 256),
+    rounds: parseCount('--rounds', flags.rounds, 20),
+    warmup,
+    timeLimitMs: parseCount('--time-limit', flags.timeLimit, 24 * 3600) * 1000,
+  };
+  const progress = stderrProgress();
+  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
+  // Memory and CPU are read per process group from /proc, which only the local runtime's
+  // processes offer; a container's would be its cgroup's, measured another way.
+  const chain = localRuntimeOnly(
+    parsed.chain,
+    'bench',
+    "it reads each component's memory and CPU from /proc, by process group",
+    progress,
   );
+  const result = await bench({ chain: await withFreePorts(chain, flags), ...counts }, signal);
   const context: ReportContext = {
     width: process.stdout.columns || 100,
     colors: colorsFor(colorEnabled(process.stdout)),

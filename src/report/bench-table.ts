@@ -98,7 +98,7 @@ function overheadTable(languages: Overhead[], total: Overhead | undefined, color
 /** One matrix: a row per component, a column per configuration. */
 function componentMatrix(
   configurations: ConfigurationSummary[],
-  cell: (c: ConfigurationSummary, component: string) => string,
+  cell: (usage: ConfigurationSummary['components'][number]) => string,
   last: { label: string; cell: (c: ConfigurationSummary) => string },
   colors: Colors,
 ): string[] {
@@ -107,7 +107,21 @@ function componentMatrix(
   return [
     colors.dim(row(['component', ...configurations.map((c) => c.name)], widths)),
     ...components.map((component) =>
-      serviceColor(colors, component)(row([component, ...configurations.map((c) => cell(c, component))], widths)),
+      serviceColor(
+        colors,
+        component,
+      )(
+        row(
+          [
+            component,
+            ...configurations.map((c) => {
+              const usage = c.components.find((u) => u.component === component);
+              return usage ? cell(usage) : '–';
+            }),
+          ],
+          widths,
+        ),
+      ),
     ),
     row([last.label, ...configurations.map(last.cell)], widths),
   ];
@@ -116,7 +130,6 @@ function componentMatrix(
 export function renderBenchTable(result: BenchResult, { width, colors }: TableOptions): string {
   const { summary, options } = result;
   const { configurations } = summary;
-  const usageOf = (c: ConfigurationSummary, component: string) => c.components.find((u) => u.component === component);
   const lines = [
     colors.bold(
       wrap(
@@ -149,10 +162,7 @@ export function renderBenchTable(result: BenchResult, { width, colors }: TableOp
     colors.bold('Peak RSS (MiB) per component during the load'),
     ...componentMatrix(
       configurations,
-      (c, component) => {
-        const usage = usageOf(c, component);
-        return usage ? mib(usage.peakRssBytes).toFixed(0) : '–';
-      },
+      (usage) => mib(usage.peakRssBytes).toFixed(0),
       { label: 'whole chain', cell: (c) => mib(c.chainPeakRssBytes).toFixed(0) },
       colors,
     ),
@@ -160,10 +170,7 @@ export function renderBenchTable(result: BenchResult, { width, colors }: TableOp
     colors.bold('CPU ms per request, per component'),
     ...componentMatrix(
       configurations,
-      (c, component) => {
-        const usage = usageOf(c, component);
-        return usage ? figure(usage.cpuMsPerRequest.mean) : '–';
-      },
+      (usage) => figure(usage.cpuMsPerRequest.mean),
       { label: 'polytrace (client)', cell: (c) => figure(c.clientCpuMsPerRequest.mean) },
       colors,
     ),
