@@ -139,7 +139,7 @@ export async function bench(options: BenchOptions, signal: AbortSignal): Promise
   const started = Date.now();
   const deadline = started + options.timeLimitMs;
   const runs: ConfigurationRun[] = [];
-  let runtime = options.chain.runtime as string;
+  let runtime: string = options.chain.runtime;
   let incomplete: string | undefined;
   rounds: for (let round = 1; round <= options.rounds; round++) {
     for (const configuration of benchConfigurations) {

@@ -41,8 +41,6 @@ export interface RunPlan {
 export interface ProcessUsage {
   /** Resident memory now. */
   rssBytes: number;
-  /** The most resident memory since the component started. */
-  peakRssBytes: number;
   /** CPU time (user + system) since the component started. */
   cpuSeconds: number;
 }

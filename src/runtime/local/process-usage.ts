@@ -26,35 +26,30 @@ function readStat(pid: string): ProcessStat | undefined {
   }
 }
 
-/** VmRSS and VmHWM of /proc/<pid>/status, in bytes. */
-function readMemory(pid: string): { rss: number; hwm: number } {
+/** VmRSS of /proc/<pid>/status: resident memory now, in bytes. */
+function readRss(pid: string): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rss: kib('VmRSS') * 1024, hwm: kib('VmHWM') * 1024 };
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
   } catch {
-    return { rss: 0, hwm: 0 };
+    return 0;
   }
 }
 
-/**
- * Usage now of each named process group (component name → the pid that leads its group). The
- * peak is the sum of each member's own VmHWM: an upper bound of the group's peak, exact for a
- * group of one process, as each component of the chain is.
- */
+/** Usage now of each named process group (component name → the pid that leads its group). */
 export function processGroupUsage(groups: Record<string, number>): Record<string, ProcessUsage> {
-  const usage = Object.fromEntries(
-    Object.keys(groups).map((name) => [name, { rssBytes: 0, peakRssBytes: 0, cpuSeconds: 0 }]),
-  ) as Record<string, ProcessUsage>;
-  const byGroup = new Map(Object.entries(groups).map(([name, pid]) => [pid, usage[name]!]));
+  const usage: Record<string, ProcessUsage> = {};
+  const byGroup = new Map<number, ProcessUsage>();
+  for (const [name, pid] of Object.entries(groups)) {
+    usage[name] = { rssBytes: 0, cpuSeconds: 0 };
+    byGroup.set(pid, usage[name]);
+  }
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const stat = readStat(pid);
     const total = stat && byGroup.get(stat.pgrp);
     if (!stat || !total) continue;
-    const memory = readMemory(pid);
-    total.rssBytes += memory.rss;
-    total.peakRssBytes += memory.hwm;
+    total.rssBytes += readRss(pid);
     total.cpuSeconds += stat.cpuTicks / ticksPerSecond;
   }
   return usage;
