@@ -1,6 +1,7 @@
 // The command line: flags and help only. Each command is a plain function in
 // src/commands/; the core under src/ never prints or exits.
 import { Command, CommanderError, Option } from 'commander';
+import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
 import { conformanceCommand } from './commands/conformance.js';
@@ -115,6 +116,36 @@ chainFlags(
     (flag) => command.getOptionValueSource(flag) === 'cli',
   );
 });
+
+program
+  .command('bench')
+  .description(
+    "measure what each language's instrumentation costs: the chain under load with every SDK on, every SDK off, and each one off alone (each the way its language turns it off), interleaved in rounds; latency, throughput, memory and CPU per service, spans lost. Local runtime only (it reads each process from /proc). Exit 0 when complete with no span lost, 1 otherwise, 2 usage, 3 environment",
+  )
+  .addOption(
+    new Option('--runtime <runtime>', 'local processes (auto means local here; docker is refused)')
+      .choices([...runtimeChoices])
+      .default('auto'),
+  )
+  .option('-n, --requests <count>', 'measured requests per configuration and round', '1000')
+  .option('-c, --concurrency <count>', 'requests in flight at once', '16')
+  .option('--rounds <count>', 'rounds; each runs every configuration once, restarting the chain for each', '3')
+  .option('--warmup <count>', 'requests before the measured ones in each run, not measured', '100')
+  .option('--time-limit <seconds>', 'start no configuration and no request after this many seconds', '900')
+  .option(
+    '--port <name=port>',
+    'move one port, e.g. api-gateway=9080 or otel-collector.grpc=14317 (repeatable; the others are picked free)',
+    collect,
+    [],
+  )
+  .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
+  .option(
+    '--json',
+    'print one JSON document on stdout: per configuration, per language, per run (progress stays on stderr)',
+  )
+  .action(async (flags) => {
+    process.exitCode = await benchCommand(flags, controller.signal);
+  });
 
 program
   .command('doctor')

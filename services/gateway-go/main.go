@@ -33,19 +33,26 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	otelShutdown, err := setupOTelSDK(ctx)
-	if err != nil {
-		return err
+	// OTEL_SDK_DISABLED=true runs the gateway with no telemetry at all: no
+	// providers (the API's no-op ones stay) and no otelhttp around the handler
+	// or the client, so nothing is traced, measured or propagated.
+	instrumented := !sdkDisabled()
+	otelShutdown := func(context.Context) error { return nil }
+	if instrumented {
+		var err error
+		if otelShutdown, err = setupOTelSDK(ctx); err != nil {
+			return err
+		}
 	}
 
 	gateway := &gateway{
 		authURL:  getenv("AUTH_SERVICE_URL", "http://auth-service:8081"),
 		orderURL: getenv("ORDER_SERVICE_URL", "http://order-service:8082"),
-		client:   newClient(),
+		client:   newClient(instrumented),
 	}
 
 	srv := &http.Server{
-		Handler:           newHTTPHandler(gateway, os.Getenv("POLYTRACE_CONFORMANCE") == "1"),
+		Handler:           newHTTPHandler(gateway, os.Getenv("POLYTRACE_CONFORMANCE") == "1", instrumented),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	// Listen before logging, so "listening" means the port is really open.
@@ -79,18 +86,22 @@ func run() error {
 	return nil
 }
 
-// newClient is the client for every outgoing call. The instrumented transport
-// makes a client span for each call and injects traceparent (or b3) into its
-// headers.
-func newClient() *http.Client {
-	return &http.Client{
-		Transport: otelhttp.NewTransport(http.DefaultTransport,
+// newClient is the client for every outgoing call. Instrumented, its
+// transport makes a client span for each call and injects traceparent (or b3)
+// into its headers; otherwise it is the plain default transport.
+func newClient(instrumented bool) *http.Client {
+	transport := http.DefaultTransport
+	if instrumented {
+		transport = otelhttp.NewTransport(transport,
 			// Stable HTTP semconv names client spans "{method}", as the
 			// other services' SDKs do; otelhttp defaults to "HTTP {method}".
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
 				return r.Method
 			}),
-		),
+		)
+	}
+	return &http.Client{
+		Transport: transport,
 		// Redirects are never followed: POST /w3c/test only checks that the
 		// URL it is given is on loopback, and a loopback server could answer
 		// with a redirect off this machine. The peers in the chain never
@@ -102,7 +113,7 @@ func newClient() *http.Client {
 	}
 }
 
-func newHTTPHandler(g *gateway, conformance bool) http.Handler {
+func newHTTPHandler(g *gateway, conformance, instrumented bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -111,7 +122,9 @@ func newHTTPHandler(g *gateway, conformance bool) http.Handler {
 	if conformance {
 		handle(mux, "POST", "/w3c/test", g.w3cTest)
 	}
-
+	if !instrumented {
+		return mux
+	}
 	// One server span per request, continuing the caller's trace. otelhttp
 	// renames it "{method} {route}" from the ServeMux pattern once routed.
 	return otelhttp.NewHandler(mux, "api-gateway",

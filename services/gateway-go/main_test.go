@@ -71,8 +71,8 @@ func peer(t *testing.T, calls *peerCalls) *httptest.Server {
 }
 
 func newTestGateway(url string) http.Handler {
-	g := &gateway{authURL: url, orderURL: url, client: newClient()}
-	return newHTTPHandler(g, true)
+	g := &gateway{authURL: url, orderURL: url, client: newClient(true)}
+	return newHTTPHandler(g, true, true)
 }
 
 func spansByName() map[string]sdktrace.ReadOnlySpan {

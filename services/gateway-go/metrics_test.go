@@ -63,9 +63,8 @@ func TestGatewayRequestsCountedByOutcome(t *testing.T) {
 	forwarded, unauthorized, failed := requestCount(t, outcomeForwarded), requestCount(t, outcomeUnauthorized), requestCount(t, outcomeFailed)
 
 	postOrder(t, nil)
-	var calls peerCalls
 	rec := httptest.NewRecorder()
-	newTestGateway(peer(t, &calls).URL).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
+	newTestGateway(peer(t, &peerCalls{}).URL).ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/orders", strings.NewReader(`{}`)))
 	rec = httptest.NewRecorder()
 	newTestGateway(failingOrders(t).URL).ServeHTTP(rec, authorized(`{}`))
 

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
+	"strings"
 
 	"go.opentelemetry.io/contrib/exporters/autoexport"
 	"go.opentelemetry.io/contrib/processors/baggagecopy"
@@ -13,6 +15,14 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
+
+// sdkDisabled reports whether OTEL_SDK_DISABLED is "true" (any case), the
+// specification's switch that turns off every signal of an SDK. The Go SDK
+// does not read it, unlike the other three services' SDKs, so the gateway
+// does, and then sets up no SDK and no instrumentation at all.
+func sdkDisabled() bool {
+	return strings.EqualFold(strings.TrimSpace(os.Getenv("OTEL_SDK_DISABLED")), "true")
+}
 
 // setupOTelSDK configures tracing and metrics from the standard OTEL_*
 // environment variables only, so polytrace drives this service exactly like

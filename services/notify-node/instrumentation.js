@@ -48,6 +48,12 @@ function exportingSpanProcessor() {
 // around the OTLP exporter OTEL_EXPORTER_OTLP_PROTOCOL names (gRPC here, with
 // OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS), and it hands the meter provider
 // to the instrumentations: the HTTP one records http.server.request.duration.
+//
+// Each instrumentation is made with `enabled: false`: by default one patches
+// its module as soon as it is constructed, before NodeSDK decides anything, so
+// with OTEL_SDK_DISABLED=true (NodeSDK then starts nothing) http and express
+// would still run through the patched, no-op instrumentation. sdk.start()
+// enables them (registerInstrumentations), and only when the SDK is on.
 const sdk = new NodeSDK({
   spanProcessors: [
     new BaggageSpanProcessor((key) => key === RUN_ID_KEY),
@@ -55,6 +61,7 @@ const sdk = new NodeSDK({
   ],
   instrumentations: [
     new HttpInstrumentation({
+      enabled: false,
       // Readiness probes poll /healthz; tracing them would bury the real traces.
       ignoreIncomingRequestHook: (req) => req.url.split('?')[0] === '/healthz',
       // The server span records the caller's X-Request-Id as
@@ -70,6 +77,7 @@ const sdk = new NodeSDK({
     // trace.getActiveSpan() in app.js would not be the server span that the
     // notification.* attributes and email.send belong to.
     new ExpressInstrumentation({
+      enabled: false,
       ignoreLayersType: [
         ExpressLayerType.MIDDLEWARE,
         ExpressLayerType.REQUEST_HANDLER,

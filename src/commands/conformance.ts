@@ -4,7 +4,7 @@ import { exitCodes, UsageError } from '../common/errors.js';
 import { conformanceReporters, type ReportContext } from '../report/reporters.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { toFile } from './emit-reports.js';
-import { parseChainFlags, parsePorts, type ChainFlags } from './options.js';
+import { localRuntimeOnly, parseChainFlags, parsePorts, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
 export interface ConformanceFlags extends ChainFlags {
@@ -40,19 +40,13 @@ export async function conformanceCommand(
     const { chain, scenario } = parseChainFlags(flags, progress, true);
     // Each service's W3C endpoint calls back loopback URLs only, and the probe listens on this
     // machine's loopback: a service in a container, whose loopback is its own, cannot reach it.
-    if (chain.runtime === 'docker') {
-      throw new UsageError(
-        "Expected --runtime local or auto for conformance, got docker: a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
-      );
-    }
-    if (chain.runtime === 'auto') {
-      progress({
-        step: 'runtime',
-        message:
-          "conformance runs the services as local processes: their W3C endpoints call back this machine's loopback only",
-      });
-    }
-    target = { kind: 'chain', chain: { ...chain, runtime: 'local' }, scenario: scenario.name };
+    const local = localRuntimeOnly(
+      chain,
+      'conformance',
+      "a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
+      progress,
+    );
+    target = { kind: 'chain', chain: local, scenario: scenario.name };
   }
   const result = await conformance(target, signal);
   const context: ReportContext = {

@@ -65,6 +65,20 @@ export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags,
   return { ...chain, ports: { ...chain.ports, ...free } };
 }
 
+/**
+ * For a command that runs the chain only as local processes: docker is a usage error and auto
+ * means local, each saying why (`why` completes "…, got docker: ").
+ */
+export function localRuntimeOnly(chain: ChainOptions, command: string, why: string, progress: Progress): ChainOptions {
+  if (chain.runtime === 'docker') {
+    throw new UsageError(`Expected --runtime local or auto for ${command}, got docker: ${why}`);
+  }
+  if (chain.runtime === 'auto') {
+    progress({ step: 'runtime', message: `${command} runs the chain as local processes: ${why}` });
+  }
+  return { ...chain, runtime: 'local' };
+}
+
 /** `--clock-skew order-service=2`: a service of the chain that honours libfaketime, and seconds (±, at most an hour). */
 function parseClockSkew(value: string): ClockSkewSetting {
   const match = /^([a-z-]+)=([+-]?\d+(?:\.\d+)?)$/.exec(value);

@@ -1,8 +1,11 @@
 // Every reporter in one table per result: each is a pure function from the
-// result of `check` (or of `conformance`) to text. Where the text goes (stdout, a file, the GitHub step
+// result of `check` (or of `conformance`, or of `bench`) to text. Where the text goes (stdout, a file, the GitHub step
 // summary) is the command layer's business (src/commands/emit-reports.ts).
+import type { BenchResult } from '../bench/result.js';
 import type { ConformanceResult } from '../conformance/result.js';
 import type { RunResult } from '../verify/result.js';
+import { renderBenchJson } from './bench-json.js';
+import { renderBenchTable } from './bench-table.js';
 import { renderConformanceJson } from './conformance-json.js';
 import { renderConformanceJunit } from './conformance-junit.js';
 import { renderConformanceTable } from './conformance-table.js';
@@ -38,3 +41,10 @@ export const conformanceReporters = {
   json: (result) => renderConformanceJson(result),
   junit: (result) => renderConformanceJunit(result),
 } satisfies Record<string, ConformanceReporter>;
+
+type BenchReporter = (result: BenchResult, context: ReportContext) => string;
+
+export const benchReporters = {
+  terminal: (result, context) => renderBenchTable(result, context),
+  json: (result) => renderBenchJson(result),
+} satisfies Record<string, BenchReporter>;

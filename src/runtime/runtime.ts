@@ -37,12 +37,22 @@ export interface RunPlan {
   teardown: Teardown;
 }
 
+/** What one component's processes use at a moment. */
+export interface ProcessUsage {
+  /** Resident memory now. */
+  rssBytes: number;
+  /** CPU time (user + system) since the component started. */
+  cpuSeconds: number;
+}
+
 /** What a started chain offers: the addresses on 127.0.0.1 the CLI uses. */
 export interface StartedChain {
   gatewayUrl: string;
   collectorHttpUrl: string;
   serviceUrls: Record<string, string>;
   logPaths: Record<string, string>;
+  /** Each component's usage now, by name (the Collector's too); only where the runtime can read it (local). */
+  usage?: () => Record<string, ProcessUsage>;
 }
 
 export interface Runtime {

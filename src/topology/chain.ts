@@ -71,6 +71,8 @@ export const services: Service[] = [
       { name: 'auth.verify', kind: 'INTERNAL', parent: 'POST /orders' },
       { name: 'orders.create', kind: 'INTERNAL', parent: 'POST /orders' },
     ],
+    // The specification's switch; the Go SDK does not read it, so the gateway does (otel.go).
+    telemetryOff: { OTEL_SDK_DISABLED: 'true' },
   },
   {
     name: 'auth-service',
@@ -116,6 +118,9 @@ export const services: Service[] = [
         attributes: ['auth.token_type', 'auth.valid'],
       },
     ],
+    // The agent's own switch for turning it off entirely (otel.javaagent.enabled, which it reads
+    // from the environment too): no instrumentation, no SDK, nothing exported.
+    telemetryOff: { OTEL_JAVAAGENT_ENABLED: 'false' },
   },
   {
     name: 'order-service',
@@ -151,6 +156,9 @@ export const services: Service[] = [
       { name: 'db.insert_order', kind: 'INTERNAL', parent: 'order.process', attributes: ['db.system'] },
       { name: 'notification.send', kind: 'INTERNAL', parent: 'order.process' },
     ],
+    // OTEL_SDK_DISABLED makes the SDK's tracers and meters no-ops, but the launcher still applies
+    // every instrumentation (their wrappers then call the no-op tracer): `*` skips them all.
+    telemetryOff: { OTEL_SDK_DISABLED: 'true', OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: '*' },
   },
   {
     name: 'notification-service',
@@ -182,6 +190,9 @@ export const services: Service[] = [
       },
       { name: 'email.send', kind: 'INTERNAL', parent: 'POST /notify', attributes: ['email.template'] },
     ],
+    // NodeSDK starts nothing; instrumentation.js makes its instrumentations disabled, for
+    // sdk.start() to enable, so none patches http or express either.
+    telemetryOff: { OTEL_SDK_DISABLED: 'true' },
   },
 ];
 

@@ -90,6 +90,12 @@ export interface Service {
   spans: ExpectedSpan[];
   /** Wiring variables this service reads: variable name → the service it points at. */
   upstreams?: Record<string, string>;
+  /**
+   * The variables that turn this service's telemetry wholly off, the way its language does it:
+   * no span or metric recorded or exported, and no instrumentation left in the request's path
+   * (`polytrace bench` compares the chain with and without it).
+   */
+  telemetryOff: Record<string, string>;
 }
 
 /** A call from one service to another, as seen in a trace. */

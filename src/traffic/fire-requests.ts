@@ -16,7 +16,8 @@ export interface FiredRequest {
   endedAt: number;
 }
 
-function orderBody(index: number): string {
+/** The order of request `index`: two items, a customer named after the request. */
+export function orderBody(index: number): string {
   return JSON.stringify({
     customer: `polytrace-${index + 1}`,
     items: [

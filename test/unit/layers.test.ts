@@ -11,6 +11,7 @@ const layers = [
   ['topology'],
   ['intake', 'traffic'],
   ['verify'],
+  ['bench'],
   ['conformance'],
   ['scenarios'],
   // Reporters render result types that live with the code that makes them (verify/, conformance/):
@@ -53,6 +54,12 @@ describe('layers', () => {
   it('keeps conformance/ pure: the W3C cases and their judging import only topology/ and common/', () => {
     expect(
       imports.filter((i) => i.from === 'conformance' && !['conformance', 'topology', 'common'].includes(i.to)),
+    ).toEqual([]);
+  });
+
+  it('keeps bench/ pure: the statistics of `bench` import no runtime and no orchestration', () => {
+    expect(
+      imports.filter((i) => i.from === 'bench' && !['bench', 'topology', 'intake', 'traffic', 'common'].includes(i.to)),
     ).toEqual([]);
   });
 

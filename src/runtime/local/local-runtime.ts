@@ -18,6 +18,7 @@ import { ManagedProcess } from './managed-process.js';
 import { awaitReady } from './readiness.js';
 import { trackForExit } from './exit-guard.js';
 import { recordProcess } from './process-ledger.js';
+import { processGroupUsage } from './process-usage.js';
 import { Reaper } from '../reaper/reaper.js';
 
 const collectorTarget: BuildTarget = {
@@ -89,6 +90,8 @@ export class LocalRuntime implements Runtime {
     );
     plan.teardown.add('reaper', () => reaper.stop());
     const logPaths: Record<string, string> = {};
+    // Each component's process group, by name: what `usage` reads.
+    const groups: Record<string, number> = {};
     const url = (port: number) => `http://127.0.0.1:${port}`;
     const port = (name: string) => plan.chain.ports[name]!;
 
@@ -113,6 +116,7 @@ export class LocalRuntime implements Runtime {
       });
       const untrack = trackForExit(child);
       recordProcess(ledger, child.pid);
+      if (child.pid) groups[target.name] = child.pid;
       plan.teardown.add(target.name, async () => {
         plan.chain.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
         await child.stop();
@@ -168,6 +172,7 @@ export class LocalRuntime implements Runtime {
       collectorHttpUrl: url(port(`${collector.name}.http`)),
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths,
+      usage: () => processGroupUsage(groups),
     };
   }
 }

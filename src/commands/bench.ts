@@ -1,0 +1,53 @@
+import { bench } from '../core/bench.js';
+import { exitCodes, UsageError } from '../common/errors.js';
+import { benchReporters, type ReportContext } from '../report/reporters.js';
+import { colorEnabled, colorsFor } from '../report/style.js';
+import { localRuntimeOnly, parseChainFlags, parseCount, withFreePorts } from './options.js';
+import { stderrProgress } from './progress-printer.js';
+
+export interface BenchFlags {
+  runtime: string;
+  port: string[];
+  outDir: string;
+  requests: string;
+  concurrency: string;
+  rounds: string;
+  warmup: string;
+  timeLimit: string;
+  json?: boolean;
+}
+
+/**
+ * `polytrace bench`: exit 0 when every configuration ran in full, every request was answered, no
+ * span was lost and the chain stayed under its memory limit; 1 otherwise; 3 when it could not run.
+ */
+export async function benchCommand(flags: BenchFlags, signal: AbortSignal): Promise<number> {
+  const warmup = Number(flags.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup > 10_000) {
+    throw new UsageError(`Expected --warmup to be a whole number from 0 to 10000, got "${flags.warmup}"`);
+  }
+  const counts = {
+    requests: parseCount('--requests', flags.requests, 100_000),
+    concurrency: parseCount('--concurrency', flags.concurrency, 256),
+    rounds: parseCount('--rounds', flags.rounds, 20),
+    warmup,
+    timeLimitMs: parseCount('--time-limit', flags.timeLimit, 24 * 3600) * 1000,
+  };
+  const progress = stderrProgress();
+  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
+  // Memory and CPU are read per process group from /proc, which only the local runtime's
+  // processes offer; a container's would be its cgroup's, measured another way.
+  const chain = localRuntimeOnly(
+    parsed.chain,
+    'bench',
+    "it reads each component's memory and CPU from /proc, by process group",
+    progress,
+  );
+  const result = await bench({ chain: await withFreePorts(chain, flags), ...counts }, signal);
+  const context: ReportContext = {
+    width: process.stdout.columns || 100,
+    colors: colorsFor(colorEnabled(process.stdout)),
+  };
+  process.stdout.write(benchReporters[flags.json ? 'json' : 'terminal'](result, context));
+  return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
+}
