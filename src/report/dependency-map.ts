@@ -22,7 +22,7 @@ interface DependencyEdge {
 }
 
 /** A call whose link was lost: the callee's span is not the child of the caller's, so the trace broke there. */
-export interface BrokenEdge {
+interface BrokenEdge {
   from: string;
   to: string;
   /** Traces the verifier diagnosed as broken at this call first. */
@@ -54,7 +54,7 @@ const linkCauses: ReadonlySet<Cause> = new Set<Cause>([
 ]);
 
 /** Each trace's first break, where it is a lost link between two services, counted per hop. */
-export function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
+function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
   const hops = new Map<string, { from: string; to: string; traces: number; causes: Map<Cause, number> }>();
   for (const { diagnosis } of traces) {
     if (!diagnosis || !linkCauses.has(diagnosis.cause)) continue;

@@ -37,7 +37,7 @@ export function dependencyGraph(map: DependencyMap): string {
     position.set(service, { x: 20 + l * colW, y: 20 + row * rowH });
   }
   const width = 40 + (Math.max(...perLayer.keys()) * colW + nodeW);
-  const height = 40 + (Math.max(...perLayer.values()) - 1) * rowH + nodeH + (map.broken.length ? 50 : 10);
+  const height = 40 + (Math.max(...perLayer.values()) - 1) * rowH + nodeH + (map.broken.length ? 60 : 10);
   const edges = map.edges
     .map((e) => {
       const a = position.get(e.from)!;
@@ -59,9 +59,10 @@ export function dependencyGraph(map: DependencyMap): string {
       const bend = linked.has(`${e.from}\u0000${e.to}`) ? 34 : 0;
       const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2 + bend / 3, b.x - 6, b.y + nodeH / 2 + bend / 3];
       const mx = (x1 + x2) / 2;
-      const label = `✗ broken in ${e.traces} trace${e.traces === 1 ? '' : 's'}: ${e.causes.join(', ')}`;
+      // Two short lines: the gap between two columns is narrower than one long label.
+      const y = Math.max(y1, y2) + bend / 2 + 18;
       return `<g class="edge broken" data-hop="${escapeHtml(`${e.from} → ${e.to}`)}"><path d="M${x1},${y1} C${mx},${y1 + bend} ${mx},${y2 + bend} ${x2},${y2}" marker-end="url(#broken-arrow)"/>
-<text x="${mx}" y="${(y1 + y2) / 2 + bend + 14}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
+<text x="${mx}" y="${y}" text-anchor="middle"><tspan x="${mx}">✗ broken in ${e.traces} trace${e.traces === 1 ? '' : 's'}</tspan><tspan x="${mx}" dy="1.2em">${escapeHtml(e.causes.join(', '))}</tspan></text></g>`;
     })
     .join('\n');
   const nodes = map.services

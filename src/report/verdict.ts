@@ -55,5 +55,5 @@ export function markLegend(trace: Pick<TraceResult, 'spans' | 'strays' | 'caller
 
 export function unsampledVerdict(requests: UnsampledRequests): string {
   const times = requests.count === 1 ? '' : ` (${requests.count} requests)`;
-  return `· not sampled (flag 00): nothing recorded, as W3C Trace Context asks: ${requests.service} answered ${requests.method} ${requests.route} with HTTP ${requests.status}${times} and no span`;
+  return `○ not sampled (flag 00): nothing recorded, as W3C Trace Context asks: ${requests.service} answered ${requests.method} ${requests.route} with HTTP ${requests.status}${times} and no span`;
 }

@@ -71,7 +71,7 @@ export function checkUniqueSpanIds(conflicts: DedupedSpans['conflicts']): Check 
  * caller did not export here (W3C Trace Context: the parent-id is "the id of this request as known
  * by the caller").
  */
-export function callerEntrySpan(evidence: Evidence, tree: TraceTree): Span | undefined {
+function callerEntrySpan(evidence: Evidence, tree: TraceTree): Span | undefined {
   if (!evidence.sentByCaller) return undefined;
   return evidence.spans.find((s) => s.service === entryService && s.kind === 'SERVER' && !tree.parentOf(s));
 }

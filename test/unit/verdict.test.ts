@@ -122,7 +122,7 @@ describe('a request with the sampled flag 00', () => {
     expect(more).toEqual([]);
     expect(missing).toEqual({ service: 'api-gateway', method: 'POST', route: '/orders', status: 201, count: 1 });
     expect(unsampledVerdict(missing!)).toBe(
-      '· not sampled (flag 00): nothing recorded, as W3C Trace Context asks: api-gateway answered POST /orders with HTTP 201 and no span',
+      '○ not sampled (flag 00): nothing recorded, as W3C Trace Context asks: api-gateway answered POST /orders with HTTP 201 and no span',
     );
     expect(untracedRequests(served, traced, new Map([['POST /orders 201', 1]]))).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe('the dependency map draws the broken hop', () => {
     ]);
     const svg = dependencyGraph(map);
     expect(svg).toMatch(/<g class="edge broken" data-hop="order-service → notification-service">/);
-    expect(svg).toContain('✗ broken in 1 trace: propagator-mismatch');
+    expect(svg).toMatch(/✗ broken in 1 trace<\/tspan><tspan [^>]*>propagator-mismatch</);
   });
 
   it('a whole trace has no broken hop', () => {
