@@ -18,6 +18,8 @@ const layers = [
   ['report'],
   ['runtime'],
   ['core'],
+  // The live page's server: it shows what core/ reports and calls the actions core/ offers.
+  ['live'],
   ['commands'],
   ['.'],
 ];
