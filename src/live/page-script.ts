@@ -109,7 +109,7 @@ export const pageScript = String.raw`'use strict';
 
   var events = new EventSource('/events');
   events.onopen = function () {
-    link.textContent = 'live';
+    link.textContent = document.body.dataset.mode === 'view' ? 'connected (read-only)' : 'live';
     link.className = 'link up';
   };
   events.onerror = function () {
