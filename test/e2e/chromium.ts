@@ -53,3 +53,7 @@ export async function launchChromium(allowed: (url: string) => boolean, what: st
     },
   };
 }
+
+/** Back to the top of the page, for a screenshot that starts with its header. */
+export const scrollToTop = (page: Page) =>
+  page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type Browser } from './chromium.js';
+import { launchChromium, scrollToTop, type Browser } from './chromium.js';
 import { chainPortsFree, outDir, polytrace, portFlags, repo } from './run-cli.js';
 
 /** Ports of this test's chain: clear of every other e2e test's, and below Linux's ephemeral range (32768 up). */
@@ -131,15 +131,17 @@ describe('the live page of `polytrace up`, in Chromium', () => {
       join(screenshots, 'switch-time.json'),
       `${JSON.stringify({ scenario: 'propagator-mismatch', clickToDiagnosedTraceMs: took })}\n`,
     );
-    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await scrollToTop(page);
     await page.screenshot({
       path: join(screenshots, 'live-page-split.png'),
       fullPage: true,
       clip: { x: 0, y: 0, width: 1400, height: 1500 },
     });
     // The README's picture is this one, made by this test: copied when asked (it changes the checkout).
-    if (process.env.POLYTRACE_UPDATE_DOCS === '1')
+    if (process.env.POLYTRACE_UPDATE_DOCS === '1') {
+      mkdirSync(join(repo, 'docs'), { recursive: true });
       copyFileSync(join(screenshots, 'live-page-split.png'), join(repo, 'docs/live-page.png'));
+    }
   }, 120_000);
 
   it('back to happy: a whole trace again', async () => {
