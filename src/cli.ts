@@ -10,6 +10,7 @@ import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './co
 import { runtimeChoices } from './commands/options.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
+import { viewCommand } from './commands/view.js';
 import { exitCodes, PolytraceError } from './common/errors.js';
 import { chainBaseKinds } from './topology/base-images.js';
 import { client } from './topology/chain.js';
@@ -58,6 +59,12 @@ function chainFlags(command: Command): Command {
     .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs');
 }
 
+function livePageFlags(command: Command): Command {
+  return command
+    .option('--ui-port <port>', 'port of the live page on 127.0.0.1 (default: any free port)')
+    .option('--open', 'open the live page in a browser, where there is one');
+}
+
 const program = new Command('polytrace')
   .description(
     'Spin up a polyglot trace chain (Go, Java, Python, Node + the OpenTelemetry Collector) and prove that one W3C traceparent links every span.',
@@ -82,16 +89,30 @@ chainFlags(
   process.exitCode = await checkCommand(flags, controller.signal);
 });
 
-chainFlags(
-  program
-    .command('up')
-    .description('start the chain, show one verified trace, then keep running and show every new trace until Ctrl-C')
-    .option(
-      '--conformance',
-      'turn on POST /w3c/test in every service, the test-service endpoint of the W3C Trace Context test suite (loopback URLs only)',
-    ),
+livePageFlags(
+  chainFlags(
+    program
+      .command('up')
+      .description(
+        'start the chain, show one verified trace, then keep running and show every new trace until Ctrl-C; a live page on 127.0.0.1 shows them too, with buttons that send requests and switch scenarios',
+      )
+      .option(
+        '--conformance',
+        'turn on POST /w3c/test in every service, the test-service endpoint of the W3C Trace Context test suite (loopback URLs only)',
+      ),
+  ),
 ).action(async (flags) => {
   process.exitCode = await upCommand(flags, controller.signal);
+});
+
+livePageFlags(
+  program
+    .command('view <run>')
+    .description(
+      'open a past run (its folder, or its spans.jsonl, e.g. from a CI artifact) in the live page, read-only: every trace verified again from the spans, until Ctrl-C',
+    ),
+).action(async (run: string, flags) => {
+  process.exitCode = await viewCommand(run, flags, controller.signal);
 });
 
 chainFlags(

@@ -102,10 +102,12 @@ export function parseChainFlags(
   flags: ChainFlags,
   progress: Progress,
   conformance = false,
-): { chain: ChainOptions; scenario: Scenario } {
+): { chain: ChainOptions; scenario: Scenario; clockSkew?: ClockSkewSetting } {
   const scenario = parseScenario(flags.scenario);
+  const clockSkew = flags.clockSkew ? parseClockSkew(flags.clockSkew) : undefined;
   return {
     scenario,
+    ...(clockSkew ? { clockSkew } : {}),
     chain: {
       runtime: parseRuntime(flags.runtime),
       ports: parsePorts(flags.port),
@@ -113,7 +115,7 @@ export function parseChainFlags(
       outDir: resolve(flags.outDir),
       environment: scenarioEnvironment(scenario, {
         conformance,
-        ...(flags.clockSkew ? { clockSkew: parseClockSkew(flags.clockSkew) } : {}),
+        ...(clockSkew ? { clockSkew } : {}),
       }),
       progress,
     },

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChainOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
+import type { EnvironmentOptions } from '../topology/environment.js';
 import { SpanFile } from '../intake/span-file.js';
 import { createClientTracer, type ClientTracer } from '../traffic/client-tracer.js';
 import { InterruptedError } from '../common/errors.js';
@@ -17,9 +18,12 @@ export interface ChainSession {
   runId: string;
   runDir: string;
   spansPath: string;
+  metricsPath: string;
   chain: StartedChain;
   spans: SpanFile;
   tracer: ClientTracer;
+  /** Restarts one service with another environment (a scenario switch); teardown still stops it. */
+  restart(service: string, environment: EnvironmentOptions): Promise<void>;
 }
 
 /** Runs `use` with a started chain; stops everything afterwards, also on error and on abort. */
@@ -57,9 +61,11 @@ export async function withChain<T>(
       runId,
       runDir,
       spansPath,
+      metricsPath,
       chain,
       spans: new SpanFile(spansPath),
       tracer,
+      restart: (service, environment) => runtime.restart(service, { ...plan, chain: { ...options, environment } }),
     });
   } catch (error) {
     if (signal.aborted) throw new InterruptedError();

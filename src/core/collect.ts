@@ -39,7 +39,7 @@ export interface RunContext {
 }
 
 /** The request ids a span was called with: the captured X-Request-Id header (an array, or a string). */
-function requestIdsOf(span: Span): string[] {
+export function requestIdsOf(span: Span): string[] {
   return requestIdHeader.attributes.flatMap((key) => {
     const value = span.attributes[key];
     return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(String);

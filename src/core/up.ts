@@ -1,84 +1,169 @@
 // `polytrace up`: start the chain, prove it with one verified request, then
-// keep it running and hand every new trace to the caller until Ctrl-C.
-import type { Span } from '../intake/span.js';
-import { client } from '../topology/chain.js';
-import type { Scenario } from '../scenarios/scenario.js';
+// keep it running and hand every new trace to the caller until Ctrl-C. While
+// it runs, the caller may fire more requests and switch scenarios: only the
+// services the new scenario configures differently restart.
+import { AppendedLines } from '../intake/appended-lines.js';
+import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
+import { findScenario, scenarios } from '../scenarios/catalog.js';
+import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
+import { flows } from '../topology/chain.js';
+import { otelSettings, servicesChanged, type ClockSkewSetting } from '../topology/environment.js';
 import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
 import { fireRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
-import { verifyTrace } from '../verify/verify-trace.js';
-import { otelSettings } from '../topology/environment.js';
+import type { UnsampledRequests } from '../verify/unsampled.js';
 import { sleep } from '../common/abort.js';
+import { UsageError } from '../common/errors.js';
 import { withChain } from './chain-session.js';
-import { collectEvidence, isHealthProbe } from './collect.js';
+import { TraceFollower } from './trace-follower.js';
 
 export interface UpOptions {
   /** The chain to run (with `environment.conformance` for the W3C test-service endpoints). */
   chain: ChainOptions;
   scenario: Scenario;
+  /** The user's --clock-skew: kept through every scenario switch. */
+  clockSkew?: ClockSkewSetting;
+}
+
+/** Where a trace came from: a request polytrace fired (the first, or one asked for), or someone else's. */
+export interface TraceOrigin {
+  sentBy: 'polytrace' | 'caller';
+  /** The scenario the chain ran when the request was sent. */
+  scenario: string;
+  /** The request `up` fires to prove the chain works. */
+  first?: boolean;
+}
+
+/** A scenario switch as it goes: which services restart, when they are ready, when it failed. */
+export interface SwitchProgress {
+  phase: 'restarting' | 'ready' | 'failed';
+  scenario: string;
+  /** The services it restarts (none when the scenario changes only the request). */
+  services: string[];
+  /** Since the switch was asked for. */
+  elapsedMs: number;
+  message: string;
+}
+
+/** What `up` offers once the chain is up: the actions of the live page. */
+export interface UpControls {
+  /** Fires one request of the scenario's flow, or one without a token; resolves with its verified trace. */
+  send(kind: 'scenario' | 'no-token'): Promise<TraceResult>;
+  /** Restarts only the services the scenario changes, then fires one request; resolves with its verified trace. */
+  switchScenario(name: string): Promise<TraceResult>;
+  /** The scenario the chain runs now. */
+  scenario(): Scenario;
 }
 
 export interface UpListener {
-  ready(chain: StartedChain, info: { runtime: string; runDir: string; spansFile: string }): void;
-  verified(trace: TraceResult): void;
-  /** A trace that arrived while the chain was up (e.g. from the user's curl). */
-  trace(spans: Span[]): void;
+  ready(chain: StartedChain, info: { runtime: string; runDir: string; spansFile: string }, controls: UpControls): void;
+  /** Every trace, once verified: polytrace's own requests and anyone else's. */
+  trace(trace: TraceResult, origin: TraceOrigin): void;
+  /** Requests the gateway answered without recording a span: their traceparent said not sampled. */
+  unsampled(requests: UnsampledRequests): void;
+  switching(progress: SwitchProgress): void;
 }
 
-/** A trace is shown once nothing new arrived for it for this long. */
-const settleMs = 1_000;
-/** Traces still settling at most; past it the oldest are shown at once. */
-const maxPending = 200;
-/** Trace ids already shown, remembered so their late spans are not shown as a new trace. */
-const maxShown = 1_000;
-
-function remember(shown: Set<string>, traceId: string): void {
-  shown.add(traceId);
-  // A Set iterates in insertion order: the first is the oldest.
-  if (shown.size > maxShown) shown.delete(shown.values().next().value!);
-}
+const pollMs = 250;
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
-  const settings = otelSettings(options.chain.environment);
+  let scenario = options.scenario;
+  let environment = options.chain.environment;
+  let settings = otelSettings(environment);
   try {
     await withChain(options.chain, signal, async (session) => {
-      listener.ready(session.chain, { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath });
-      const request = await fireRequest(
-        session.tracer,
-        session.chain.gatewayUrl,
-        options.scenario.flow,
-        { index: 0, runId: session.runId },
-        signal,
+      const follower = new TraceFollower(
+        { runId: session.runId, otelSettings: () => settings },
+        {
+          callerTrace: (trace) => listener.trace(trace, { sentBy: 'caller', scenario: scenario.name }),
+          unsampled: (requests) => listener.unsampled(requests),
+        },
       );
-      await session.tracer.flush();
-      const [evidence] = await collectEvidence(session.spans, [request], signal, {
-        otelSettings: settings,
-        runId: session.runId,
-      });
-      listener.verified(verifyTrace(evidence!));
+      let fired = 0;
+      /** A switch under way: requests wait for it, a second switch is refused. */
+      let switching: Promise<unknown> | undefined;
 
-      // From here on `up` keeps only the traces still settling, so a chain left up all day holds
-      // a bounded number of spans: each trace is shown once, then dropped.
-      session.spans.forget();
-      const pending = new Map<string, { spans: Span[]; lastSeen: number }>();
-      const shown = new Set([request.traceId]);
-      while (!signal.aborted) {
-        for (const span of await session.spans.poll()) {
-          if (shown.has(span.traceId)) continue;
-          const trace = pending.get(span.traceId) ?? { spans: [], lastSeen: 0 };
-          trace.spans.push(span);
-          trace.lastSeen = Date.now();
-          pending.set(span.traceId, trace);
+      const send = async (kind: 'scenario' | 'no-token', first = false): Promise<TraceResult> => {
+        await switching?.catch(() => {});
+        const sentIn = scenario.name;
+        const flow = kind === 'no-token' ? flows.unauthorized : scenario.flow;
+        const request = await fireRequest(
+          session.tracer,
+          session.chain.gatewayUrl,
+          flow,
+          { index: fired++, runId: session.runId },
+          signal,
+        );
+        // polytrace's own root span goes out now: the verifier waits for it.
+        await session.tracer.flush();
+        const trace = await follower.expect(request);
+        listener.trace(trace, { sentBy: 'polytrace', scenario: sentIn, ...(first ? { first } : {}) });
+        return trace;
+      };
+
+      const switchTo = async (name: string, asked: number): Promise<void> => {
+        const next = findScenario(name);
+        if (!next) {
+          throw new UsageError(`Expected one of ${scenarios.map((s) => s.name).join(', ')}, got "${name}"`);
         }
-        for (const [traceId, trace] of pending) {
-          if (Date.now() - trace.lastSeen < settleMs && pending.size <= maxPending) continue;
-          pending.delete(traceId);
-          remember(shown, traceId);
-          // Health probes and polytrace's own stray spans are not traffic worth showing.
-          if (trace.spans.some((s) => s.service !== client.name && !isHealthProbe(s))) listener.trace(trace.spans);
+        const nextEnvironment = scenarioEnvironment(next, {
+          conformance: environment.conformance,
+          ...(options.clockSkew ? { clockSkew: options.clockSkew } : {}),
+        });
+        const changed = servicesChanged(environment, nextEnvironment);
+        const progress = (phase: SwitchProgress['phase'], message: string) =>
+          listener.switching({ phase, scenario: next.name, services: changed, elapsedMs: Date.now() - asked, message });
+        progress(
+          'restarting',
+          changed.length
+            ? `restarting ${changed.join(' and ')} for ${next.name}…`
+            : `${next.name} changes only the request: nothing to restart`,
+        );
+        try {
+          await Promise.all(changed.map((service) => session.restart(service, nextEnvironment)));
+        } catch (error) {
+          progress('failed', `${next.name}: ${(error as Error).message}`);
+          throw error;
         }
-        await sleep(250, signal);
-      }
+        scenario = next;
+        environment = nextEnvironment;
+        settings = otelSettings(environment);
+        progress('ready', `${next.name} is running${changed.length ? `: ${changed.join(' and ')} restarted` : ''}`);
+      };
+
+      const controls: UpControls = {
+        send: (kind) => send(kind),
+        switchScenario: async (name) => {
+          if (switching) throw new UsageError('a scenario switch is already under way');
+          const asked = Date.now();
+          switching = switchTo(name, asked);
+          try {
+            await switching;
+          } finally {
+            switching = undefined;
+          }
+          return send('scenario');
+        },
+        scenario: () => scenario,
+      };
+
+      listener.ready(
+        session.chain,
+        { runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath },
+        controls,
+      );
+      const metrics = new AppendedLines(session.metricsPath);
+      const following = (async () => {
+        while (!signal.aborted) {
+          // `up` keeps its own: the session's file reader forgets what it read.
+          follower.addSpans(await session.spans.poll());
+          session.spans.forget();
+          follower.addMetrics(parseOtlpMetricLines(await metrics.read()));
+          follower.tick();
+          await sleep(pollMs, signal);
+        }
+      })();
+      await Promise.all([send('scenario', true), following]);
     });
   } catch (error) {
     // Ctrl-C is how `up` is meant to end: not an error.

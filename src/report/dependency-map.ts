@@ -4,6 +4,7 @@
 // shows the calls that really happened: one edge per caller → callee pair.
 import { durationMs, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
+import type { Cause } from '../verify/cause.js';
 import type { TraceResult } from '../verify/result.js';
 
 interface DependencyEdge {
@@ -20,10 +21,58 @@ interface DependencyEdge {
   p95Ms: number;
 }
 
+/** A call whose link was lost: the callee's span is not the child of the caller's, so the trace broke there. */
+interface BrokenEdge {
+  from: string;
+  to: string;
+  /** Traces the verifier diagnosed as broken at this call first. */
+  traces: number;
+  /** The causes named, most frequent first. */
+  causes: Cause[];
+}
+
 export interface DependencyMap {
   /** Every service seen in the traces, polytrace and the topology's order first. */
   services: string[];
   edges: DependencyEdge[];
+  /** Where traces split or lost a hop, from each trace's diagnosis: drawn where no linked edge can be. */
+  broken: BrokenEdge[];
+}
+
+/**
+ * The causes that mean the call between two services lost its link (the trace split there, or the
+ * callee recorded nothing under it): the map draws that hop as broken. A dropped baggage entry or a
+ * nameless service leaves the link whole.
+ */
+const linkCauses: ReadonlySet<Cause> = new Set<Cause>([
+  'propagator-mismatch',
+  'uninstrumented-call',
+  'not-sampled',
+  'not-exported',
+  'not-recorded',
+  'wrong-parent',
+]);
+
+/** Each trace's first break, where it is a lost link between two services, counted per hop. */
+function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
+  const hops = new Map<string, { from: string; to: string; traces: number; causes: Map<Cause, number> }>();
+  for (const { diagnosis } of traces) {
+    if (!diagnosis || !linkCauses.has(diagnosis.cause)) continue;
+    const [from, to] = diagnosis.hop.split(' → ');
+    if (!from || !to) continue;
+    const hop = hops.get(diagnosis.hop) ?? { from, to, traces: 0, causes: new Map() };
+    hop.traces += 1;
+    hop.causes.set(diagnosis.cause, (hop.causes.get(diagnosis.cause) ?? 0) + 1);
+    hops.set(diagnosis.hop, hop);
+  }
+  return [...hops.values()]
+    .map(({ from, to, traces: count, causes }) => ({
+      from,
+      to,
+      traces: count,
+      causes: [...causes].sort((a, b) => b[1] - a[1]).map(([cause]) => cause),
+    }))
+    .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
 }
 
 /**
@@ -103,5 +152,7 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
       p95Ms: percentile(latencies, 95),
     }))
     .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
-  return { services: [...found].sort(compareServices), edges };
+  const broken = brokenEdges(traces);
+  for (const hop of broken) found.add(hop.from).add(hop.to);
+  return { services: [...found].sort(compareServices), edges, broken };
 }

@@ -7,18 +7,15 @@ import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 import { printable, wrap } from './format.js';
 import { renderMetricsBlock } from './metrics-table.js';
+import { markLegend, traceVerdict } from './verdict.js';
 
 export interface TerminalOptions {
   width: number;
   colors: Colors;
 }
 
-export function renderTraceSummary(trace: TraceResult, { colors, width }: TerminalOptions): string {
-  const services = new Set(trace.spans.map((s) => s.service));
-  const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
-  const passed = trace.checks.filter((c) => c.ok).length;
-  const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
-  const facts = `${trace.flow} flow, HTTP ${trace.status ?? '—'}, ${trace.spans.length} spans, ${services.size} services, ${languages.size} languages (${[...languages].join(', ')}); ${passed}/${trace.checks.length} checks passed`;
+/** The failed checks, the first break and the clock warnings of a trace, wrapped to the width. */
+function renderTraceDetails(trace: TraceResult, { colors, width }: TerminalOptions): string[] {
   // Wrapped as plain text first: colour codes would count as columns.
   const failures = trace.checks
     .filter((c) => !c.ok)
@@ -34,9 +31,38 @@ export function renderTraceSummary(trace: TraceResult, { colors, width }: Termin
     const [first, ...rest] = wrap(`⚠ ${printable(c.message)}`, width - 4, 6).split('\n');
     return ['    ' + first!.replace('⚠', colors.yellow('⚠')), ...rest.map((l) => `    ${l}`)].join('\n');
   });
+  return [...failures, ...cause, ...skews];
+}
+
+function renderTraceSummary(trace: TraceResult, options: TerminalOptions): string {
+  const { colors, width } = options;
+  const services = new Set(trace.spans.map((s) => s.service));
+  const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
+  const passed = trace.checks.filter((c) => c.ok).length;
+  const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
+  const facts = `${trace.flow} flow, HTTP ${trace.status ?? '—'}, ${trace.spans.length} spans, ${services.size} services, ${languages.size} languages (${[...languages].join(', ')}); ${passed}/${trace.checks.length} checks passed`;
   const [factsFirst, ...factsRest] = wrap(facts, width - 4, 2).split('\n');
   const summary = [`${head}`, ...[factsFirst!, ...factsRest].map((l) => `  ${colors.dim(l.trim())}`)].join('\n');
-  return [summary, ...failures, ...cause, ...skews].join('\n');
+  return [summary, ...renderTraceDetails(trace, options)].join('\n');
+}
+
+/**
+ * One trace as `up` prints it: a heading, the waterfall, a one-line verdict, what its marks mean,
+ * and, when something failed, which check and where it broke.
+ */
+export function renderUpTrace(trace: TraceResult, heading: string, options: TerminalOptions): string {
+  const { colors, width } = options;
+  const verdict = traceVerdict(trace);
+  const legend = markLegend(trace).flatMap((line) => wrap(printable(line), width - 4, 2).split('\n'));
+  return [
+    colors.bold(heading),
+    renderWaterfall(trace.spans, { ...options, strays: trace.strays }),
+    ...wrap(printable(verdict), width, 2)
+      .split('\n')
+      .map((line) => (trace.ok ? colors.green(line) : colors.red(line))),
+    ...legend.map((line) => colors.dim(`  ${line}`)),
+    ...renderTraceDetails(trace, options),
+  ].join('\n');
 }
 
 export function renderCheckResult(result: RunResult, options: TerminalOptions): string {

@@ -63,4 +63,9 @@ export interface Runtime {
   build(plan: RunPlan): Promise<void>;
   /** Starts the Collector, then the services, and waits until all are healthy. */
   start(plan: RunPlan): Promise<StartedChain>;
+  /**
+   * After start: stops one service and starts it again with the environment `plan.chain` gives it
+   * now (a scenario's settings), on the same port, and waits until it is healthy.
+   */
+  restart(service: string, plan: RunPlan): Promise<void>;
 }

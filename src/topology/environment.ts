@@ -130,3 +130,29 @@ export function serviceEnvironment(
   Object.assign(env, options.appSettings?.[service.name]);
   return withScenarioSettings(service, env, options);
 }
+
+/** An addressing that is the same for both sides of a comparison: only the settings may differ. */
+const comparedAddressing: Addressing = {
+  serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
+  collectorGrpcUrl: 'http://collector',
+  collectorToken: 'token',
+  bindHost: 'host',
+  listenPort: (s) => s.port,
+};
+
+/**
+ * The services whose environment differs between two sets of options (another scenario's
+ * settings, or its clock skew): what must restart to switch from one to the other, and nothing else.
+ */
+export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): string[] {
+  const skewOf = (options: EnvironmentOptions, service: Service) =>
+    options.clockSkew?.service === service.name ? options.clockSkew.seconds : 0;
+  return services
+    .filter(
+      (service) =>
+        JSON.stringify(serviceEnvironment(service, comparedAddressing, from)) !==
+          JSON.stringify(serviceEnvironment(service, comparedAddressing, to)) ||
+        skewOf(from, service) !== skewOf(to, service),
+    )
+    .map((s) => s.name);
+}

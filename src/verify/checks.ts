@@ -1,6 +1,6 @@
 // The propagation checks, one function each. Every failure message names what
 // was expected, what was found and, where it can, the hop and the likely cause.
-import { client, expectedSpans, runIdKeys, services } from '../topology/chain.js';
+import { client, entryService, expectedSpans, runIdKeys, services } from '../topology/chain.js';
 import type { Span } from '../intake/span.js';
 import type { Edge, Service } from '../topology/types.js';
 import type { Check } from './result.js';
@@ -65,7 +65,41 @@ export function checkUniqueSpanIds(conflicts: DedupedSpans['conflicts']): Check 
   return { name: 'unique-span-ids', ok: false, message: `Expected one span per span id, got ${lines.join('; ')}` };
 }
 
+/**
+ * Where a request someone else sent enters the trace: the entry service's SERVER span, either a
+ * root (no traceparent came with the request) or the child of the caller's own span, which the
+ * caller did not export here (W3C Trace Context: the parent-id is "the id of this request as known
+ * by the caller").
+ */
+function callerEntrySpan(evidence: Evidence, tree: TraceTree): Span | undefined {
+  if (!evidence.sentByCaller) return undefined;
+  return evidence.spans.find((s) => s.service === entryService && s.kind === 'SERVER' && !tree.parentOf(s));
+}
+
+function checkCallerRoot(evidence: Evidence, tree: TraceTree): Check {
+  const entry = callerEntrySpan(evidence, tree);
+  const others = [...tree.roots(), ...tree.orphans()].filter((s) => s !== entry);
+  if (entry && others.length === 0) {
+    return {
+      name: 'single-root',
+      ok: true,
+      message: entry.parentSpanId
+        ? `One root: the caller's own span ${entry.parentSpanId}, named as parent by the traceparent it sent; the caller did not export it here, so ${describeSpan(entry)} starts what polytrace sees`
+        : `One root: ${describeSpan(entry)}: the request came without a traceparent, so ${entryService} started the trace`,
+    };
+  }
+  const found = others.map(describeSpan).join(', ');
+  return {
+    name: 'single-root',
+    ok: false,
+    message: entry
+      ? `Expected the trace to start at ${describeSpan(entry)} only, but it also starts at ${found}`
+      : `Expected the trace to start at a SERVER span of ${entryService}, found ${found || 'no span'} instead`,
+  };
+}
+
 export function checkSingleRoot(evidence: Evidence, tree: TraceTree): Check {
+  if (evidence.sentByCaller) return checkCallerRoot(evidence, tree);
   const roots = tree.roots();
   const [root] = roots;
   const expected = client.rootSpan;
@@ -94,7 +128,9 @@ export function checkSingleRoot(evidence: Evidence, tree: TraceTree): Check {
 }
 
 export function checkNoOrphans(evidence: Evidence, tree: TraceTree): Check {
-  const orphans = tree.orphans();
+  // The caller's own span is the one parent that is never here, and need not be.
+  const entry = callerEntrySpan(evidence, tree);
+  const orphans = tree.orphans().filter((s) => s !== entry);
   if (orphans.length === 0) return { name: 'no-orphans', ok: true, message: 'Every parent span is in the trace' };
   const lines = orphans.map(
     (span) =>

@@ -21,6 +21,11 @@ export interface Evidence {
   runId?: string;
   /** The OTEL_* settings each service ran with, by service name: they word a cause, never decide it. */
   otelSettings?: OtelSettings;
+  /**
+   * Set when someone else sent the request (a person's curl during `up`): the trace starts at the
+   * entry service, as a root or under the caller's own span, which only the caller knows.
+   */
+  sentByCaller?: boolean;
 }
 
 export interface Diagnosis {

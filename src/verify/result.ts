@@ -35,6 +35,12 @@ export interface TraceResult {
   strays: Span[];
   /** Clocks that are off polytrace's, measured from the spans. */
   clockSkews: ClockSkew[];
+  /**
+   * Present when polytrace did not send the request (a person's curl during `up`). `parentSpanId`
+   * is the caller's own span, named by the traceparent it sent as the parent of the trace's first
+   * span and never exported here; absent when the caller sent no traceparent.
+   */
+  caller?: { parentSpanId?: string };
 }
 
 /** With `--expect-broken`: whether the scenario's break was found and explained as its cause. */

@@ -1,62 +1,35 @@
-// The HTML report in a real browser: Debian's Chromium, headless, driven by
-// playwright-core (which downloads nothing). The test installs nothing either:
-// .ci/run installs chromium when it is missing.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The HTML report in a real browser: Debian's Chromium, headless (chromium.ts).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
 import { services } from '../../src/topology/chain.js';
 import { checkResult, goodTrace, splitTrace } from '../unit/fixtures/run-result.js';
+import { launchChromium, type Browser } from './chromium.js';
 
-const chromiumPath = '/usr/bin/chromium';
 const artifacts = resolve('.polytrace/artifacts');
 const result = checkResult([goodTrace(), splitTrace()], { ok: false });
 
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-let userDataDir: string;
-const requests: string[] = [];
+let requests: string[];
 let fileUrl: string;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `The HTML report test needs Debian's Chromium at ${chromiumPath}, which is missing: install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`,
-    );
-  }
   mkdirSync(artifacts, { recursive: true });
   const htmlPath = join(artifacts, 'html-report.html');
   writeFileSync(htmlPath, renderHtml(result));
   fileUrl = pathToFileURL(htmlPath).href;
-  userDataDir = mkdtempSync(join(tmpdir(), 'polytrace-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  context.on('request', (request) => requests.push(request.url()));
-  // Anything but the report itself is refused, so a stray fetch cannot leave the machine either.
-  await context.route('**/*', (route) => (route.request().url() === fileUrl ? route.continue() : route.abort()));
-  page = context.pages()[0] ?? (await context.newPage());
+  // Anything but the report itself is refused.
+  browser = await launchChromium((url) => url === fileUrl, 'The HTML report test');
+  ({ page, requests } = browser);
   await page.goto(fileUrl, { waitUntil: 'load' });
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 describe('HTML report in headless Chromium', () => {
@@ -73,7 +46,7 @@ describe('HTML report in headless Chromium', () => {
   });
 
   it('shows every check of every trace, failures with their message', async () => {
-    const tables = page.locator('table.checks');
+    const tables = page.locator('section.trace table.checks');
     await expect(tables.count()).resolves.toBe(2);
     for (const [i, trace] of result.traces.entries()) {
       const rows = tables.nth(i).locator('tbody tr');
@@ -84,10 +57,16 @@ describe('HTML report in headless Chromium', () => {
     await expect(failed.innerText()).resolves.toMatch(/notification-service started a new trace/);
   });
 
-  it('shows the dependency map', async () => {
+  it('shows the dependency map, with the broken hop where the trace split', async () => {
     const section = page.locator('section.dependencies');
     await expect(section.locator('svg.graph').isVisible()).resolves.toBe(true);
-    await expect(section.locator('table.deps tbody tr').count()).resolves.toBe(4);
+    await expect(section.locator('table.deps tbody tr:not(.broken)').count()).resolves.toBe(4);
+    const broken = section.locator('svg.graph g.edge.broken[data-hop="order-service → notification-service"]');
+    await expect(broken.isVisible()).resolves.toBe(true);
+    await expect(broken.textContent()).resolves.toMatch(/✗ broken in 1 trace\s*propagator-mismatch/);
+    await expect(section.locator('table.deps tr.broken').innerText()).resolves.toMatch(
+      /order-service\s+notification-service\s+✗ the link was lost in 1 trace: propagator-mismatch/,
+    );
   });
 
   it("shows a span's attributes when it is clicked, and says so on hover", async () => {

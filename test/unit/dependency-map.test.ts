@@ -134,6 +134,8 @@ describe('dependency table (terminal)', () => {
   });
 
   it('says so when no call was linked', () => {
-    expect(renderDependencyTable({ services: [], edges: [] }, { colors: colorsFor(false) })).toMatch(/no calls/);
+    expect(renderDependencyTable({ services: [], edges: [], broken: [] }, { colors: colorsFor(false) })).toMatch(
+      /no calls/,
+    );
   });
 });

@@ -2,7 +2,14 @@
 // variables for all four languages, metrics on, logs off.
 import { describe, expect, it } from 'vitest';
 import { services } from '../../src/topology/chain.js';
-import { defaultEnvironmentOptions, serviceEnvironment, type Addressing } from '../../src/topology/environment.js';
+import { findScenario } from '../../src/scenarios/catalog.js';
+import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
+import {
+  defaultEnvironmentOptions,
+  serviceEnvironment,
+  servicesChanged,
+  type Addressing,
+} from '../../src/topology/environment.js';
 
 const addressing: Addressing = {
   serviceUrl: (s) => `http://127.0.0.1:${s.port}`,
@@ -32,5 +39,22 @@ describe('serviceEnvironment', () => {
 
   it('exports metrics every second by default, so a short run still has them', () => {
     expect(defaultEnvironmentOptions.metricExportIntervalMs).toBe(1000);
+  });
+});
+
+describe('servicesChanged: what a scenario switch restarts', () => {
+  const env = (name: string) => scenarioEnvironment(findScenario(name)!);
+
+  it.each([
+    ['happy', 'propagator-mismatch', ['notification-service']],
+    ['propagator-mismatch', 'happy', ['notification-service']],
+    ['happy', 'unauthorized', []],
+    ['happy', 'lost-context', ['order-service']],
+    ['happy', 'downstream-error', ['notification-service']],
+    ['happy', 'clock-skew', ['order-service']],
+    ['propagator-mismatch', 'sampling-mismatch', ['order-service', 'notification-service']],
+    ['happy', 'happy', []],
+  ])('%s → %s restarts %j', (from, to, expected) => {
+    expect(servicesChanged(env(from), env(to))).toEqual(expected);
   });
 });

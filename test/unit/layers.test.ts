@@ -19,6 +19,8 @@ const layers = [
   ['report'],
   ['runtime'],
   ['core'],
+  // The live page's server: it shows what core/ reports and calls the actions core/ offers.
+  ['live'],
   ['commands'],
   ['.'],
 ];

@@ -14,6 +14,7 @@ import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../..
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
+import type { Service } from '../../topology/types.js';
 import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
@@ -24,10 +25,31 @@ import { Reaper } from '../reaper/reaper.js';
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
 const stopGraceMs = 10_000;
 
+type StartArgs = [
+  name: string,
+  hostname: string,
+  image: string,
+  ports: PortMapping[],
+  healthUrl: string,
+  timeoutSeconds: number,
+  configure?: (container: ChainContainer) => ChainContainer,
+];
+
+/** What a started chain keeps to stop or replace each of its containers. */
+interface StartedRun {
+  docker: ReturnType<typeof dockerode>;
+  runId: string;
+  networkName: string;
+  logsDir: string;
+  logPaths: Record<string, string>;
+  containers: Map<string, { stop(): Promise<void> }>;
+}
+
 export class DockerRuntime implements Runtime {
   readonly name = 'docker';
   private engine?: Engine;
   private base?: BaseChoice;
+  private run?: StartedRun;
 
   async preflight(plan: RunPlan): Promise<void> {
     this.engine = await connectEngine();
@@ -77,66 +99,15 @@ export class DockerRuntime implements Runtime {
     });
     plan.teardown.add('network', () => engine.network.remove(network));
 
-    const startOne = async (
-      name: string,
-      hostname: string,
-      image: string,
-      ports: PortMapping[],
-      healthUrl: string,
-      timeoutSeconds: number,
-      configure: (container: ChainContainer) => ChainContainer = (c) => c,
-    ) => {
-      const logPath = join(logsDir, `${name}.log`);
-      logPaths[name] = logPath;
-      await writeFile(logPath, '');
-      let containerId: string | undefined;
-      let started: StartedTestContainer | undefined;
-      let logDone: Promise<unknown> = Promise.resolve();
-      plan.teardown.add(name, async () => {
-        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        if (started) await started.stop({ timeout: stopGraceMs });
-        else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
-      });
-      plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
-      const container = configure(
-        new ChainContainer(image)
-          .withName(`polytrace-${runId}-${name}`)
-          .withLabels(runLabels(runId, name))
-          .withNetworkHostname(networkName, hostname)
-          .withLoopbackPorts(ports)
-          .withLogConsumer((stream) => {
-            const file = createWriteStream(logPath, { flags: 'a' });
-            stream.pipe(file);
-            logDone = finished(file).catch(() => {});
-          })
-          .withWaitStrategy(new HealthEndpointWait(healthUrl, plan.signal))
-          .withStartupTimeout(timeoutSeconds * 1000)
-          .onCreated((id) => (containerId = id)),
-      );
-      try {
-        started = await container.start();
-      } catch (error) {
-        plan.signal.throwIfAborted();
-        // The log stream ends once the container is gone; wait a moment so its tail is complete.
-        await Promise.race([logDone, new Promise((resolve) => setTimeout(resolve, 2000))]);
-        const tail = await logTail(logPath);
-        if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
-        if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
-        // Another program took a port between the check and the start (another run, say).
-        const bind = /Bind for 127\.0\.0\.1:(\d+) failed: port is already allocated/.exec((error as Error).message);
-        if (bind) {
-          const busy = Object.entries(plan.chain.ports).filter(([, p]) => p === Number(bind[1]));
-          throw busyPortsError(busy.length > 0 ? busy : [[name, Number(bind[1])]]);
-        }
-        throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
-      }
-      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
-    };
+    const run: StartedRun = { docker, runId, networkName, logsDir, logPaths, containers: new Map() };
+    this.run = run;
 
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
     // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
-    await startOne(
+    await this.startContainer(
+      run,
+      plan,
       collector.name,
       collector.hostname,
       collector.docker.image,
@@ -157,6 +128,31 @@ export class DockerRuntime implements Runtime {
           ]),
     );
 
+    await Promise.all(services.map((service) => this.startService(run, plan, service)));
+
+    return {
+      gatewayUrl: url(port(entryService)),
+      collectorHttpUrl: url(port(`${collector.name}.http`)),
+      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
+      logPaths,
+    };
+  }
+
+  /**
+   * Stops one service's container (SIGTERM, then the grace period: its SDK flushes) and starts a
+   * new one in its place with the environment the plan now gives it: same name, hostname, network
+   * and port, its output appended to the same log.
+   */
+  async restart(serviceName: string, plan: RunPlan): Promise<void> {
+    const service = services.find((s) => s.name === serviceName);
+    const run = this.run;
+    if (!service || !run) throw new Error(`restart(${serviceName}): not a started service of this run`);
+    plan.chain.progress({ step: 'stop', component: service.name, message: `stopping ${service.name} to restart it` });
+    await run.containers.get(service.name)?.stop();
+    await this.startService(run, plan, service);
+  }
+
+  private startService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
     // Inside the network every service listens on its own port, and reaches the others by hostname.
     const addressing: Addressing = {
       serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
@@ -165,31 +161,87 @@ export class DockerRuntime implements Runtime {
       bindHost: '0.0.0.0',
       listenPort: (s) => s.port,
     };
-    await Promise.all(
-      services.map((service) =>
-        startOne(
-          service.name,
-          service.hostname,
-          service.docker.image,
-          [{ container: service.port, host: port(service.name) }],
-          `${url(port(service.name))}${service.healthPath}`,
-          service.startTimeoutSeconds,
-          (c) => {
-            const env = serviceEnvironment(service, addressing, plan.chain.environment);
-            const skew = plan.chain.environment.clockSkew;
-            // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
-            if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, '/usr/local/lib/libfaketime.so.1'));
-            return c.withEnvironment(env);
-          },
-        ),
-      ),
+    const hostPort = plan.chain.ports[service.name]!;
+    return this.startContainer(
+      run,
+      plan,
+      service.name,
+      service.hostname,
+      service.docker.image,
+      [{ container: service.port, host: hostPort }],
+      `http://127.0.0.1:${hostPort}${service.healthPath}`,
+      service.startTimeoutSeconds,
+      (c) => {
+        const env = serviceEnvironment(service, addressing, plan.chain.environment);
+        const skew = plan.chain.environment.clockSkew;
+        // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
+        if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, '/usr/local/lib/libfaketime.so.1'));
+        return c.withEnvironment(env);
+      },
     );
+  }
 
-    return {
-      gatewayUrl: url(port(entryService)),
-      collectorHttpUrl: url(port(`${collector.name}.http`)),
-      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
-      logPaths,
-    };
+  /** Starts one container and waits for its health endpoint; the first start of each name registers its stop. */
+  private async startContainer(
+    run: StartedRun,
+    plan: RunPlan,
+    ...[name, hostname, image, ports, healthUrl, timeoutSeconds, configure = (c) => c]: StartArgs
+  ): Promise<void> {
+    const { docker, runId, networkName, logsDir, logPaths } = run;
+    const logPath = join(logsDir, `${name}.log`);
+    logPaths[name] = logPath;
+    const first = !run.containers.has(name);
+    // A restart appends to the log of the container it replaces.
+    if (first) await writeFile(logPath, '');
+    let containerId: string | undefined;
+    let started: StartedTestContainer | undefined;
+    let logDone: Promise<unknown> = Promise.resolve();
+    run.containers.set(name, {
+      stop: async () => {
+        if (started) await started.stop({ timeout: stopGraceMs });
+        else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
+      },
+    });
+    if (first) {
+      // Whatever container is the component's by then: a restart replaces it.
+      plan.teardown.add(name, async () => {
+        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
+        await run.containers.get(name)?.stop();
+      });
+    }
+    plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
+    const container = configure(
+      new ChainContainer(image)
+        .withName(`polytrace-${runId}-${name}`)
+        .withLabels(runLabels(runId, name))
+        .withNetworkHostname(networkName, hostname)
+        .withLoopbackPorts(ports)
+        .withLogConsumer((stream) => {
+          const file = createWriteStream(logPath, { flags: 'a' });
+          stream.pipe(file);
+          logDone = finished(file).catch(() => {});
+        })
+        .withWaitStrategy(new HealthEndpointWait(healthUrl, plan.signal))
+        .withStartupTimeout(timeoutSeconds * 1000)
+        .onCreated((id) => (containerId = id)),
+    );
+    try {
+      started = await container.start();
+    } catch (error) {
+      plan.signal.throwIfAborted();
+      // The log stream ends once the container is gone; wait a moment so its tail is complete.
+      await Promise.race([logDone, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      const tail = await logTail(logPath);
+      if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
+      if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
+      // Another program took a port between the check and the start (another run, say).
+      const bind = /Bind for 127\.0\.0\.1:(\d+) failed: port is already allocated/.exec((error as Error).message);
+      if (bind) {
+        const busy = Object.entries(plan.chain.ports).filter(([, p]) => p === Number(bind[1]));
+        throw busyPortsError(busy.length > 0 ? busy : [[name, Number(bind[1])]]);
+      }
+      throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
+    }
+    plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
   }
 }

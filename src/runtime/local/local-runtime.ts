@@ -29,9 +29,21 @@ const collectorTarget: BuildTarget = {
 const serviceTarget = (s: Service): BuildTarget => ({ name: s.name, dir: join(repoRoot, s.dir), recipe: s.local });
 export const localTargets: BuildTarget[] = [collectorTarget, ...services.map(serviceTarget)];
 
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+/** What a started chain keeps to stop or restart each of its processes. */
+interface StartedRun {
+  logsDir: string;
+  ledger: string;
+  logPaths: Record<string, string>;
+  /** Each component's process (group leader) now: what `usage` reads and a restart replaces. */
+  processes: Map<string, { pid: number | undefined; stop(): Promise<void> }>;
+}
+
 export class LocalRuntime implements Runtime {
   readonly name = 'local';
   private readonly buildDirs = new Map<string, string>();
+  private run?: StartedRun;
 
   constructor(private readonly cacheRoot = cacheDir()) {}
 
@@ -89,48 +101,13 @@ export class LocalRuntime implements Runtime {
       join(logsDir, 'reaper.log'),
     );
     plan.teardown.add('reaper', () => reaper.stop());
-    const logPaths: Record<string, string> = {};
-    // Each component's process group, by name: what `usage` reads.
-    const groups: Record<string, number> = {};
-    const url = (port: number) => `http://127.0.0.1:${port}`;
+    const run: StartedRun = { logsDir, ledger, logPaths: {}, processes: new Map() };
+    this.run = run;
     const port = (name: string) => plan.chain.ports[name]!;
 
-    const startOne = async (
-      target: BuildTarget,
-      env: Record<string, string>,
-      healthUrl: string,
-      timeoutSeconds: number,
-    ) => {
-      const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
-      const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
-      const logPath = join(logsDir, `${target.name}.log`);
-      logPaths[target.name] = logPath;
-      plan.chain.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
-      const child = await ManagedProcess.start({
-        name: target.name,
-        cmd,
-        args,
-        cwd,
-        env: childEnvironment({ ...target.recipe.env, ...env }),
-        logPath,
-      });
-      const untrack = trackForExit(child);
-      recordProcess(ledger, child.pid);
-      if (child.pid) groups[target.name] = child.pid;
-      plan.teardown.add(target.name, async () => {
-        plan.chain.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
-        await child.stop();
-        untrack();
-      });
-      await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
-      plan.chain.progress({
-        step: 'start',
-        component: target.name,
-        message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
-      });
-    };
-
-    await startOne(
+    await this.launch(
+      run,
+      plan,
       collectorTarget,
       {
         POLYTRACE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port(`${collector.name}.grpc`)}`,
@@ -143,7 +120,35 @@ export class LocalRuntime implements Runtime {
       `${url(port(`${collector.name}.health`))}/`,
       60,
     );
+    await Promise.all(services.map((service) => this.launchService(run, plan, service)));
 
+    return {
+      gatewayUrl: url(port(entryService)),
+      collectorHttpUrl: url(port(`${collector.name}.http`)),
+      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
+      logPaths: run.logPaths,
+      usage: () =>
+        processGroupUsage(
+          Object.fromEntries([...run.processes].flatMap(([name, p]) => (p.pid ? [[name, p.pid] as const] : []))),
+        ),
+    };
+  }
+
+  /**
+   * Stops one service (SIGTERM: its SDK flushes) and starts it again with the environment the plan
+   * now gives it, on the same port, its output appended to the same log.
+   */
+  async restart(serviceName: string, plan: RunPlan): Promise<void> {
+    const service = services.find((s) => s.name === serviceName);
+    const run = this.run;
+    if (!service || !run) throw new Error(`restart(${serviceName}): not a started service of this run`);
+    plan.chain.progress({ step: 'stop', component: service.name, message: `stopping ${service.name} to restart it` });
+    await run.processes.get(service.name)?.stop();
+    await this.launchService(run, plan, service);
+  }
+
+  private async launchService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
+    const port = (name: string) => plan.chain.ports[name]!;
     const addressing: Addressing = {
       serviceUrl: (s) => url(port(s.name)),
       collectorGrpcUrl: url(port(`${collector.name}.grpc`)),
@@ -151,28 +156,64 @@ export class LocalRuntime implements Runtime {
       bindHost: '127.0.0.1',
       listenPort: (s) => port(s.name),
     };
+    const env = serviceEnvironment(service, addressing, plan.chain.environment);
     const skew = plan.chain.environment.clockSkew;
-    const fakeTime = skew ? await fakeTimeLibrary() : undefined;
-    await Promise.all(
-      services.map((service) => {
-        const env = serviceEnvironment(service, addressing, plan.chain.environment);
-        if (skew?.service === service.name && fakeTime) Object.assign(env, clockSkewEnvironment(skew, fakeTime));
-        if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
-        return startOne(
-          serviceTarget(service),
-          env,
-          `${url(port(service.name))}${service.healthPath}`,
-          service.startTimeoutSeconds,
-        );
-      }),
+    if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, await fakeTimeLibrary()));
+    if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
+    await this.launch(
+      run,
+      plan,
+      serviceTarget(service),
+      env,
+      `${url(port(service.name))}${service.healthPath}`,
+      service.startTimeoutSeconds,
     );
+  }
 
-    return {
-      gatewayUrl: url(port(entryService)),
-      collectorHttpUrl: url(port(`${collector.name}.http`)),
-      serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
-      logPaths,
-      usage: () => processGroupUsage(groups),
-    };
+  /** Starts one component and waits until it answers its health URL; the first start of each registers its stop. */
+  private async launch(
+    run: StartedRun,
+    plan: RunPlan,
+    target: BuildTarget,
+    env: Record<string, string>,
+    healthUrl: string,
+    timeoutSeconds: number,
+  ): Promise<void> {
+    const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
+    const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
+    const logPath = join(run.logsDir, `${target.name}.log`);
+    run.logPaths[target.name] = logPath;
+    plan.chain.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
+    const child = await ManagedProcess.start({
+      name: target.name,
+      cmd,
+      args,
+      cwd,
+      env: childEnvironment({ ...target.recipe.env, ...env }),
+      logPath,
+    });
+    const untrack = trackForExit(child);
+    recordProcess(run.ledger, child.pid);
+    const first = !run.processes.has(target.name);
+    run.processes.set(target.name, {
+      pid: child.pid,
+      stop: async () => {
+        await child.stop();
+        untrack();
+      },
+    });
+    if (first) {
+      // Whatever process is the component's by then: a restart replaces it.
+      plan.teardown.add(target.name, async () => {
+        plan.chain.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
+        await run.processes.get(target.name)?.stop();
+      });
+    }
+    await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
+    plan.chain.progress({
+      step: 'start',
+      component: target.name,
+      message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
+    });
   }
 }

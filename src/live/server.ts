@@ -1,0 +1,187 @@
+// The live page's HTTP server: 127.0.0.1 only, the page and its two assets,
+// the event stream, and the actions that change the running chain. Another web
+// page open in the same browser must not be able to trigger those: an action
+// needs the run's token, which only this page carries, and a request from any
+// other origin is refused (its Origin header says where it came from). Every
+// request must also name this server in its Host header, so a hostile DNS name
+// pointed at 127.0.0.1 cannot make the page its own (DNS rebinding).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EnvironmentError } from '../common/errors.js';
+import type { LiveHub } from './hub.js';
+import { pageHtml, pageStyle } from './page.js';
+import { pageScript } from './page-script.js';
+
+/** What the page's buttons do; absent until the chain is up, and in `view`. */
+interface LiveActions {
+  send(kind: 'scenario' | 'no-token'): Promise<unknown>;
+  switchScenario(name: string): Promise<unknown>;
+}
+
+export interface LiveServerOptions {
+  hub: LiveHub;
+  /** 0 picks a free port. */
+  port: number;
+  actions(): LiveActions | undefined;
+  /** Where an action that failed is told (the page shows it too). */
+  onActionError(message: string): void;
+}
+
+export interface LiveServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Requests polytrace fires at once for the page at most; more get 429 until one is verified. */
+const maxSendsInFlight = 4;
+/** The largest action body read. */
+const maxBody = 4096;
+
+/** Headers every answer carries: nothing loads from anywhere but this server, nothing frames it. */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function answer(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { ...securityHeaders, 'content-type': type });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: object) =>
+  answer(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > maxBody) req.destroy(new Error('body too large'));
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+const sameToken = (given: string | string[] | undefined, token: string) =>
+  typeof given === 'string' && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
+
+export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
+  const { hub } = options;
+  const token = randomBytes(24).toString('hex');
+  const live = hub.options.mode === 'live';
+  let origins: string[] = [];
+  let sendsInFlight = 0;
+  let switching = false;
+
+  const act = (what: string, run: () => Promise<unknown>, after: () => void = () => {}) => {
+    run()
+      .catch((error: unknown) => options.onActionError(`${what}: ${(error as Error).message}`))
+      .finally(after);
+  };
+
+  async function action(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!live) return json(res, 403, { error: 'this page shows a past run: it has no actions' });
+    // A browser always names the page a POST comes from; a page elsewhere is not ours.
+    if (!origins.includes(String(req.headers.origin))) {
+      return json(res, 403, {
+        error: `Expected a request from ${origins[0]}, got one from ${req.headers.origin ?? 'nowhere'}`,
+      });
+    }
+    if (!sameToken(req.headers['x-polytrace-token'], token)) {
+      return json(res, 403, { error: "Expected the run's token (the page carries it), got none or another" });
+    }
+    const body = await readBody(req);
+    const actions = options.actions();
+    if (!actions) return json(res, 409, { error: 'the chain is not up yet' });
+    if (path === '/actions/send' || path === '/actions/send-without-token') {
+      if (sendsInFlight >= maxSendsInFlight) {
+        return json(res, 429, { error: `${maxSendsInFlight} requests are still being verified: wait for one` });
+      }
+      sendsInFlight += 1;
+      const kind = path === '/actions/send' ? 'scenario' : 'no-token';
+      act(
+        'send',
+        () => actions.send(kind),
+        () => (sendsInFlight -= 1),
+      );
+      return json(res, 202, { accepted: kind });
+    }
+    if (path === '/actions/scenario') {
+      let name: unknown;
+      try {
+        name = (JSON.parse(body) as { name?: unknown }).name;
+      } catch {
+        name = undefined;
+      }
+      const known = hub.options.scenarios.map((s) => s.name);
+      if (typeof name !== 'string' || !known.includes(name)) {
+        return json(res, 400, { error: `Expected {"name": one of ${known.join(', ')}}, got ${body.slice(0, 80)}` });
+      }
+      if (switching) return json(res, 409, { error: 'a scenario switch is already under way' });
+      switching = true;
+      act(
+        `switch to ${name}`,
+        () => actions.switchScenario(name as string),
+        () => (switching = false),
+      );
+      return json(res, 202, { accepted: name });
+    }
+    return json(res, 404, { error: `no action ${path}` });
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = `http://${req.headers.host ?? ''}`;
+    if (!origins.includes(host)) return answer(res, 421, 'text/plain; charset=utf-8', 'Expected this server by name\n');
+    const path = new URL(req.url ?? '/', host).pathname;
+    if (req.method === 'POST') return action(req, res, path);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET or POST only' });
+    if (path === '/')
+      return answer(res, 200, 'text/html; charset=utf-8', pageHtml(hub.options, live ? token : undefined));
+    if (path === '/page.js') return answer(res, 200, 'text/javascript; charset=utf-8', pageScript);
+    if (path === '/page.css') return answer(res, 200, 'text/css; charset=utf-8', pageStyle);
+    if (path === '/events') return hub.attach(res);
+    const trace = /^\/traces\/(\d+)$/.exec(path);
+    if (trace) {
+      const html = hub.traceHtml(Number(trace[1]));
+      return html
+        ? answer(res, 200, 'text/html; charset=utf-8', html)
+        : json(res, 404, { error: 'no longer kept: only the newest traces are kept whole' });
+    }
+    return json(res, 404, { error: `nothing at ${path}` });
+  }
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: (error as Error).message });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new EnvironmentError(
+              `port ${options.port} (the live page) is already in use on 127.0.0.1: stop what holds it, or choose another with --ui-port`,
+            )
+          : error,
+      ),
+    );
+    server.listen({ port: options.port, host: '127.0.0.1', exclusive: true }, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  return {
+    url: `${origins[0]}/`,
+    close: async () => {
+      hub.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

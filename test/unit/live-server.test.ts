@@ -1,0 +1,194 @@
+// The live page's server on 127.0.0.1: the page and its assets, the event
+// stream, and actions that only the page itself can trigger (its token, its
+// origin, its own host name). No chain: the actions are stand-ins.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveHub } from '../../src/live/hub.js';
+import { startLiveServer, type LiveServer } from '../../src/live/server.js';
+import { scenarios } from '../../src/scenarios/catalog.js';
+import { goodTrace, splitTrace } from './fixtures/run-result.js';
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A request with any headers (Host and Origin included, which fetch would not let us set). */
+function call(url: string, method: string, headers: Record<string, string> = {}, body = ''): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The events of the stream until one `until` accepts (or 5 s); `during` runs once the page caught up. */
+function events(
+  url: string,
+  until: (event: string, data: any) => boolean,
+  during: () => void = () => {},
+): Promise<Array<{ event: string; data: any }>> {
+  return new Promise((resolve, reject) => {
+    const seen: Array<{ event: string; data: any }> = [];
+    const req = httpRequest(`${url}events`, (res) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (!event || !data) continue;
+          seen.push({ event, data: JSON.parse(data) });
+          if (event === 'history') during();
+          if (until(event, seen.at(-1)!.data)) {
+            req.destroy();
+            resolve(seen);
+          }
+        }
+      });
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error(`not the awaited event within 5 s: ${JSON.stringify(seen)}`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the live server of `up`', () => {
+  const calls: string[] = [];
+  const hub = new LiveHub({
+    mode: 'live',
+    title: 'polytrace up',
+    scenarios: scenarios.map(({ name, summary }) => ({ name, summary })),
+    scenario: 'happy',
+  });
+  let server: LiveServer;
+  let token: string;
+  let origin: string;
+
+  beforeAll(async () => {
+    server = await startLiveServer({
+      hub,
+      port: 0,
+      actions: () => ({
+        send: async (kind) => calls.push(`send ${kind}`),
+        switchScenario: async (name) => calls.push(`switch ${name}`),
+      }),
+      onActionError: () => {},
+    });
+    origin = server.url.replace(/\/$/, '');
+    const page = await call(server.url, 'GET');
+    token = /<meta name="polytrace-token" content="([0-9a-f]+)">/.exec(page.body)![1]!;
+  });
+  afterAll(() => server.close());
+
+  const act = (path: string, headers: Record<string, string>, body = '{}') =>
+    call(`${server.url}actions/${path}`, 'POST', { 'content-type': 'application/json', ...headers }, body);
+
+  it('listens on 127.0.0.1 only, and serves the page with a policy that loads nothing from elsewhere', async () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const page = await call(server.url, 'GET');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toMatch(
+      /default-src 'none'; script-src 'self';.* connect-src 'self'/,
+    );
+    expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/);
+    expect(page.body).toMatch(
+      /<button [^>]*data-scenario="propagator-mismatch"[^>]*>propagator mismatch <kbd>2<\/kbd>/,
+    );
+    for (const asset of ['page.js', 'page.css']) expect((await call(`${server.url}${asset}`, 'GET')).status).toBe(200);
+  });
+
+  it('refuses a cross-origin POST, even one that carries the token', async () => {
+    const answer = await act('send', { origin: 'http://evil.example', 'x-polytrace-token': token });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body).error).toMatch(/got one from http:\/\/evil\.example/);
+    expect((await act('scenario', { 'x-polytrace-token': token }, '{"name":"lost-context"}')).status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a POST from the page without the token, or with another', async () => {
+    expect((await act('send', { origin })).status).toBe(403);
+    expect((await act('send', { origin, 'x-polytrace-token': token.replace(/.$/, 'x') })).status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it('answers nothing to a host name other than its own (DNS rebinding)', async () => {
+    const port = new URL(server.url).port;
+    expect((await call(server.url, 'GET', { host: `evil.example:${port}` })).status).toBe(421);
+    const answer = await act('send', {
+      host: `evil.example:${port}`,
+      origin: `http://evil.example:${port}`,
+      'x-polytrace-token': token,
+    });
+    expect(answer.status).toBe(421);
+  });
+
+  it("runs the page's actions: a request, one without a token, a scenario switch; an unknown scenario is refused", async () => {
+    const headers = { origin, 'x-polytrace-token': token };
+    expect((await act('send', headers)).status).toBe(202);
+    expect((await act('send-without-token', headers)).status).toBe(202);
+    expect((await act('scenario', headers, '{"name":"propagator-mismatch"}')).status).toBe(202);
+    expect((await act('scenario', headers, '{"name":"no-such-thing"}')).status).toBe(400);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toEqual(['send scenario', 'send no-token', 'switch propagator-mismatch']);
+  });
+
+  it('pushes each trace as it comes, its HTML rendered by the report, and the map with the broken hop', async () => {
+    const brokenMap = (event: string, data: any) => event === 'map' && String(data.html).includes('data-hop');
+    const seen = await events(server.url, brokenMap, () => {
+      hub.addTrace(goodTrace(), { sentBy: 'polytrace', scenario: 'happy', first: true });
+      hub.addTrace(splitTrace(), { sentBy: 'polytrace', scenario: 'propagator-mismatch' });
+    });
+    expect(seen[0]).toMatchObject({ event: 'state', data: { mode: 'live', scenario: 'happy' } });
+    const traces = seen.filter((e) => e.event === 'trace').map((e) => e.data);
+    expect(traces.map((t) => [t.ok, t.hop ?? null])).toEqual([
+      [true, null],
+      [false, 'order-service → notification-service'],
+    ]);
+    expect(traces[1].html).toMatch(/<section class="trace failed" id="trace-2"/);
+    expect(traces[1].verdict).toMatch(/^✗ broken at order-service → notification-service/);
+    const map = seen.filter((e) => e.event === 'map').at(-1)!.data.html;
+    expect(map).toContain('data-hop="order-service → notification-service"');
+    // A page that opens later gets the same, whole.
+    expect((await call(`${server.url}traces/2`, 'GET')).body).toContain('id="trace-2"');
+  });
+});
+
+describe('the live server of `view`', () => {
+  it('has no actions and no token: a past run is read-only', async () => {
+    const hub = new LiveHub({ mode: 'view', title: 'polytrace view run', scenarios: [] });
+    const server = await startLiveServer({ hub, port: 0, actions: () => undefined, onActionError: () => {} });
+    try {
+      const page = await call(server.url, 'GET');
+      expect(page.body).not.toContain('polytrace-token');
+      expect(page.body).not.toContain('data-action=');
+      const origin = server.url.replace(/\/$/, '');
+      expect((await call(`${server.url}actions/send`, 'POST', { origin })).status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says which flag moves it when its port is taken', async () => {
+    const hub = new LiveHub({ mode: 'view', title: 'polytrace view run', scenarios: [] });
+    const first = await startLiveServer({ hub, port: 0, actions: () => undefined, onActionError: () => {} });
+    try {
+      const port = Number(new URL(first.url).port);
+      await expect(startLiveServer({ hub, port, actions: () => undefined, onActionError: () => {} })).rejects.toThrow(
+        /port \d+ \(the live page\) is already in use on 127\.0\.0\.1: .*--ui-port/,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});
