@@ -10,6 +10,7 @@ const addressing: Addressing = {
   collectorToken: 'secret',
   bindHost: '127.0.0.1',
   listenPort: (s) => s.port,
+  brokerUrl: (b) => `amqp://polytrace:secret@127.0.0.1:${b.ports.amqp}/%2F`,
 };
 
 describe('serviceEnvironment', () => {

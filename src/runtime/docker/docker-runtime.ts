@@ -10,7 +10,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { dockerCacheDir } from '../../common/paths.js';
 import { collector, entryService, services } from '../../topology/chain.js';
-import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { brokerUrl, clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
@@ -164,6 +164,7 @@ export class DockerRuntime implements Runtime {
       collectorToken: plan.otlpToken,
       bindHost: '0.0.0.0',
       listenPort: (s) => s.port,
+      brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
     };
     await Promise.all(
       services.map((service) =>

@@ -4,6 +4,7 @@
 // An answer counts only from the process this run started: where another run
 // or program holds the port, the answer is theirs, and the start has failed.
 import { EnvironmentError } from '../../common/errors.js';
+import { waitForAmqp, type AmqpCredentials } from '../amqp-probe.js';
 import { waitForHealth } from '../health-probe.js';
 import { logTail } from '../../common/log-tail.js';
 import type { ManagedProcess } from './managed-process.js';
@@ -37,6 +38,38 @@ export async function awaitReady(
   if (child.exited || ours === false) {
     throw new EnvironmentError(
       `${name}: 127.0.0.1:${port} answered, but not from the process this run started (${child.exited ? child.describeExit() : 'another process listens there'}): another run or program holds the port; move it with --port`,
+      await logTail(logPath),
+    );
+  }
+}
+
+/**
+ * Waits for a broker the run started to open an AMQP connection with the run's credentials. A
+ * broker of someone else's on the port does not know them, so an open connection is this run's.
+ */
+export async function awaitAmqpReady(
+  child: ManagedProcess,
+  port: number,
+  credentials: AmqpCredentials,
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const { name, logPath } = child.spec;
+  const result = await waitForAmqp({
+    port,
+    credentials,
+    timeoutMs: timeoutSeconds * 1000,
+    signal,
+    stillAlive: () => {
+      if (child.exited) throw new Died(`${name} ${child.describeExit()} before it was ready (log: ${logPath})`);
+    },
+  }).catch(async (error: unknown) => {
+    if (error instanceof Died) throw new EnvironmentError(error.message, await logTail(logPath));
+    throw error;
+  });
+  if (!result.opened) {
+    throw new EnvironmentError(
+      `${name} did not open an AMQP connection on 127.0.0.1:${port} within ${timeoutSeconds}s (last try: ${result.lastError})`,
       await logTail(logPath),
     );
   }
