@@ -4,6 +4,7 @@
 export type Cause =
   | 'propagator-mismatch'
   | 'uninstrumented-call'
+  | 'context-not-injected'
   | 'not-sampled'
   | 'not-exported'
   | 'not-recorded'
