@@ -27,7 +27,7 @@ export async function upCommand(flags: ChainFlags & { conformance?: boolean }, s
     verified(trace) {
       print('');
       print(colors.bold('A first request, fired and verified by polytrace:'));
-      print(renderWaterfall(trace.spans, { width: width(), colors, strays: trace.strays }));
+      print(renderWaterfall(trace.spans, { width: width(), colors, strays: trace.strays, linked: trace.linked ?? [] }));
       print(renderTraceSummary(trace, { colors, width: width() }));
       print('');
       print(colors.bold('Send your own (each new trace shows up below); Ctrl-C stops everything:'));

@@ -10,7 +10,8 @@ import { metricsHtml } from './metrics-table.js';
 import { dependencyMap, type DependencyMap } from './dependency-map.js';
 import { formatMs } from './format.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
-import { isFailed, waterfallRows } from './waterfall.js';
+import { isFailed, linkedHop, waterfallRows } from './waterfall.js';
+import { messageHop, producerOf } from './message-hop.js';
 
 // The terminal's ANSI colours as a dark terminal theme draws them.
 const cssColors: Record<ServiceColorName, string> = {
@@ -94,14 +95,25 @@ ${chip(span.service)}<span class="lang">${escapeHtml(describeService(span.servic
 }
 
 function waterfall(trace: TraceResult): string {
-  const all = [...trace.spans, ...trace.strays];
+  const linked = trace.linked ?? [];
+  const all = [...trace.spans, ...linked, ...trace.strays];
   if (all.length === 0) return '<p class="empty">No spans arrived for this request.</p>';
   // One time axis for the trace and its strays: the split-off part lines up under the call that lost it.
   const axis = axisOf(all);
   const rows = (spans: readonly Span[]) =>
     waterfallRows(spans)
-      .map((r) => spanRow(r.span, r.depth, r.orphan, axis))
+      .map((r) => {
+        // A message crossing a broker inside the trace: a line names the hop above the consumer.
+        const hop = messageHop(r.span, producerOf(r.span, spans));
+        const note = hop ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n` : '';
+        return `${note}${spanRow(r.span, r.depth, r.orphan, axis)}`;
+      })
       .join('\n');
+  const continued = linkedHop(trace.spans, linked);
+  const linkedPart =
+    linked.length === 0
+      ? ''
+      : `<div class="linked">The trace continues by link${continued ? ` (${escapeHtml(continued)})` : ''}, in a trace of its own:</div>\n${rows(linked)}`;
   const strays =
     trace.strays.length === 0
       ? ''
@@ -109,6 +121,7 @@ function waterfall(trace: TraceResult): string {
   return `<div class="waterfall">
 <div class="axis"><span>span</span><span>service</span><span>language</span><span>HTTP</span><span class="ticks"><span>0ms</span><span>${formatMs(axis.total / 1e6)}</span></span><span>duration</span></div>
 ${rows(trace.spans)}
+${linkedPart}
 ${strays}
 </div>`;
 }
@@ -141,7 +154,7 @@ function traceSection(trace: TraceResult, index: number): string {
   const skews = trace.clockSkews.map((c) => `<p class="diagnosis">⚠ ${escapeHtml(c.message)}</p>`).join('\n');
   return `<section class="trace ${trace.ok ? 'ok' : 'failed'}" id="request-${index + 1}">
 <h2><span class="verdict">${trace.ok ? '✓' : '✗'}</span> Request ${index + 1} <code>${escapeHtml(trace.traceId)}</code></h2>
-<p class="facts">${escapeHtml(trace.flow)} flow · HTTP ${trace.status ?? '—'} · ${trace.spans.length} spans${trace.strays.length ? ` + ${trace.strays.length} under other trace IDs` : ''} · ${passed}/${trace.checks.length} checks passed</p>
+<p class="facts">${escapeHtml(trace.flow)} flow · HTTP ${trace.status ?? '—'} · ${trace.spans.length} spans${trace.linked?.length ? ` + ${trace.linked.length} in a trace it continues by link` : ''}${trace.strays.length ? ` + ${trace.strays.length} under other trace IDs` : ''} · ${passed}/${trace.checks.length} checks passed</p>
 ${diagnosis}
 ${skews}
 ${waterfall(trace)}
@@ -185,9 +198,13 @@ function dependencyGraph(map: DependencyMap): string {
       const b = position.get(e.to)!;
       const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2, b.x - 6, b.y + nodeH / 2];
       const mx = (x1 + x2) / 2;
-      const label = `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
-      return `<g class="edge${e.errors > 0 ? ' bad' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
-<text x="${mx}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
+      // A message hop is dashed and labelled below its line: it may run beside a call between the same two services.
+      const label = e.via
+        ? `via ${e.via} · ${e.requests} msg${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`
+        : `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
+      const labelY = (y1 + y2) / 2 + (e.via ? 16 : -6);
+      return `<g class="edge${e.errors > 0 ? ' bad' : ''}${e.via ? ' message' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
+<text x="${mx}" y="${labelY}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
     })
     .join('\n');
   const nodes = map.services
@@ -209,14 +226,14 @@ function dependencySection(map: DependencyMap): string {
   const rows = map.edges
     .map(
       (e) =>
-        `<tr><td>${chip(e.from)}</td><td>${chip(e.to)}</td><td>${e.requests}</td><td class="${e.errors ? 'bad' : ''}">${e.errors}</td><td>${e.rejected}</td><td>${formatMs(e.p50Ms)}</td><td>${formatMs(e.p95Ms)}</td></tr>`,
+        `<tr><td>${chip(e.from)}${e.via ? ` → ${escapeHtml(e.via)} →` : ''}</td><td>${chip(e.to)}</td><td>${e.requests}</td><td class="${e.errors ? 'bad' : ''}">${e.errors}</td><td>${e.rejected}</td><td>${formatMs(e.p50Ms)}</td><td>${formatMs(e.p95Ms)}</td></tr>`,
     )
     .join('\n');
   const table = map.edges.length
     ? `<table class="deps"><thead><tr><th>caller</th><th>callee</th><th>requests</th><th>errors</th><th>4xx</th><th>p50</th><th>p95</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p class="empty">No calls between services were linked.</p>';
   return `<section class="dependencies"><h2>Service dependencies</h2>
-<p class="note">From the traces: a callee's server span whose parent is the caller's span. Errors: status ERROR or HTTP 5xx (a 4xx is the callee saying no, counted apart). Latency: the caller's client span, nearest-rank percentiles.</p>
+<p class="note">From the traces: a callee's server span whose parent is the caller's span. Errors: status ERROR or HTTP 5xx (a 4xx is the callee saying no, counted apart). Latency: the caller's client span, nearest-rank percentiles. A message through a broker (producer → broker → consumer): the consumer's span whose parent, or linked span, is the producer's; latency from publish to consume.</p>
 ${dependencyGraph(map)}
 ${table}
 </section>`;
@@ -265,6 +282,8 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .attrs td{padding:1px 0;word-break:break-all}
 .attrs tr.group th{color:var(--fg);font-weight:600;padding-top:6px}
 .split{margin:8px 0 2px;padding:4px 6px;color:var(--warn);border-top:1px dashed var(--warn)}
+.linked{margin:8px 0 2px;padding:4px 6px;color:var(--dim);border-top:1px dashed var(--line)}
+.hop-line{color:var(--dim);font-size:12px;margin:1px 0}
 .checks,.deps{border-collapse:collapse;width:100%;margin-top:8px}
 .checks th,.checks td,.deps th,.deps td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 .checks th,.deps th{color:var(--dim);font-weight:normal}
@@ -277,6 +296,7 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .graph .svc{fill:var(--c);font-weight:600;font-size:14px}.graph .lng{fill:var(--dim);font-size:12px}
 .graph .edge path{fill:none;stroke:#8b949e;stroke-width:1.6}.graph .edge text{fill:var(--fg);font-size:12px;paint-order:stroke;stroke:var(--panel);stroke-width:5px}
 .graph .edge.bad path{stroke:var(--bad)}.graph .edge.bad text{fill:var(--bad)}
+.graph .edge.message path{stroke-dasharray:6 4}
 .deps td:nth-child(n+3),.deps th:nth-child(n+3){text-align:right}
 `;
 
