@@ -54,7 +54,6 @@ export const broker: Broker = {
   messagingSystem: 'rabbitmq',
   // A fresh node on two busy cores takes about 10 s (Debian's 3.10 here).
   startTimeoutSeconds: 60,
-  local: { packageHint: "install Debian's rabbitmq-server (apt-get install rabbitmq-server)" },
   docker: { image: 'polytrace/rabbitmq:dev', baseImages: { RABBITMQ_IMAGE: 'rabbitmq' } },
 };
 

@@ -164,8 +164,6 @@ export interface Broker {
   /** The `messaging.system` its clients' spans name it by. */
   messagingSystem: string;
   startTimeoutSeconds: number;
-  /** What the local runtime needs on the machine (`doctor` says how to get it). */
-  local: { packageHint: string };
   docker: DockerRecipe;
 }
 
