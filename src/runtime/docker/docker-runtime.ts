@@ -6,18 +6,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
-import type { StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { dockerCacheDir } from '../../common/paths.js';
-import { collector, entryService, services } from '../../topology/chain.js';
+import { broker, collector, entryService, services } from '../../topology/chain.js';
+import { portsInUse } from '../../topology/ports.js';
+import type { Service } from '../../topology/types.js';
 import { brokerUrl, clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
-import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
+import { chooseBaseImages, componentsOfRun, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
-import { ContainerExited, HealthEndpointWait, NotReady } from './readiness.js';
+import { AmqpConnectionWait, ContainerExited, HealthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
 import { Reaper } from '../reaper/reaper.js';
 
@@ -31,8 +33,9 @@ export class DockerRuntime implements Runtime {
 
   async preflight(plan: RunPlan): Promise<void> {
     this.engine = await connectEngine();
-    await assertPortsFree(plan.chain.ports);
-    this.base = await chooseBaseImages(dockerode(this.engine));
+    const brokers = plan.chain.environment.brokers ?? [];
+    await assertPortsFree(portsInUse(plan.chain.ports, brokers, 'docker'));
+    this.base = await chooseBaseImages(dockerode(this.engine), componentsOfRun(brokers));
     plan.chain.progress({
       step: 'build',
       message:
@@ -44,8 +47,10 @@ export class DockerRuntime implements Runtime {
 
   async build(plan: RunPlan): Promise<void> {
     const engine = this.engine ?? (await connectEngine());
-    const base = this.base ?? (await chooseBaseImages(dockerode(engine)));
+    const components = componentsOfRun(plan.chain.environment.brokers ?? []);
+    const base = this.base ?? (await chooseBaseImages(dockerode(engine), components));
     await ensureChainImages(engine, {
+      components,
       base,
       baseImageOverrides: plan.chain.baseImages,
       logDir: join(dockerCacheDir(), 'logs'),
@@ -77,12 +82,18 @@ export class DockerRuntime implements Runtime {
     });
     plan.teardown.add('network', () => engine.network.remove(network));
 
+    /** Where a started component is ready: its health URL (or, for a broker, its AMQP port) and how to wait for it. */
+    const httpReady = (healthUrl: string) => ({
+      where: healthUrl.replace(/\/[^/]*$/, ''),
+      wait: new HealthEndpointWait(healthUrl, plan.signal),
+    });
+
     const startOne = async (
       name: string,
       hostname: string,
       image: string,
       ports: PortMapping[],
-      healthUrl: string,
+      ready: { where: string; wait: WaitStrategy },
       timeoutSeconds: number,
       configure: (container: ChainContainer) => ChainContainer = (c) => c,
     ) => {
@@ -109,7 +120,7 @@ export class DockerRuntime implements Runtime {
             stream.pipe(file);
             logDone = finished(file).catch(() => {});
           })
-          .withWaitStrategy(new HealthEndpointWait(healthUrl, plan.signal))
+          .withWaitStrategy(ready.wait)
           .withStartupTimeout(timeoutSeconds * 1000)
           .onCreated((id) => (containerId = id)),
       );
@@ -130,7 +141,7 @@ export class DockerRuntime implements Runtime {
         }
         throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
       }
-      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
+      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where}` });
     };
 
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
@@ -145,7 +156,7 @@ export class DockerRuntime implements Runtime {
         { container: collector.ports.otlpHttp, host: port(`${collector.name}.http`) },
         { container: collector.ports.health, host: port(`${collector.name}.health`) },
       ],
-      `${url(port(`${collector.name}.health`))}/`,
+      httpReady(`${url(port(`${collector.name}.health`))}/`),
       60,
       (c) =>
         c
@@ -166,14 +177,44 @@ export class DockerRuntime implements Runtime {
       listenPort: (s) => s.port,
       brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
     };
+    // RabbitMQ, for a flow through it: a fresh broker whose one user is the run's (the file is
+    // copied in before it starts, so the password appears in no image and no environment).
+    // It starts beside the services that do not use it; those that do wait for it.
+    const startBroker = async () => {
+      const amqpPort = port(`${broker.name}.amqp`);
+      const credentials = { user: broker.user, password: plan.otlpToken };
+      await startOne(
+        broker.name,
+        broker.hostname,
+        broker.docker.image,
+        [{ container: broker.ports.amqp, host: amqpPort }],
+        { where: `amqp://127.0.0.1:${amqpPort}`, wait: new AmqpConnectionWait(amqpPort, credentials, plan.signal) },
+        broker.startTimeoutSeconds,
+        (c) =>
+          c.withCopyContentToContainer([
+            {
+              content: `default_user = ${broker.user}\ndefault_pass = ${plan.otlpToken}\n`,
+              target: '/etc/rabbitmq/conf.d/90-polytrace-run.conf',
+              // Read by the broker's own user in the container.
+              mode: 0o644,
+            },
+          ]),
+      );
+    };
+    const brokerReady = plan.chain.environment.brokers?.includes(broker.name) ? startBroker() : Promise.resolve();
+    // Marked handled here: a failure still reaches the services that await it.
+    brokerReady.catch(() => {});
+    const usesBroker = (service: Service) => Object.values(service.upstreams ?? {}).includes(broker.name);
+
     await Promise.all(
-      services.map((service) =>
-        startOne(
+      services.map(async (service) => {
+        if (usesBroker(service)) await brokerReady;
+        return startOne(
           service.name,
           service.hostname,
           service.docker.image,
           [{ container: service.port, host: port(service.name) }],
-          `${url(port(service.name))}${service.healthPath}`,
+          httpReady(`${url(port(service.name))}${service.healthPath}`),
           service.startTimeoutSeconds,
           (c) => {
             const env = serviceEnvironment(service, addressing, plan.chain.environment);
@@ -182,8 +223,8 @@ export class DockerRuntime implements Runtime {
             if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, '/usr/local/lib/libfaketime.so.1'));
             return c.withEnvironment(env);
           },
-        ),
-      ),
+        );
+      }),
     );
 
     return {
