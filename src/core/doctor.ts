@@ -1,5 +1,6 @@
 // `polytrace doctor`: is this machine ready? Each toolchain, port and the
 // Docker engine, with how to fix what is not. Returns data; prints nothing.
+import { realpath } from 'node:fs/promises';
 import { execa } from 'execa';
 import { chainBaseKinds, officialImages } from '../topology/base-images.js';
 import { broker, collector, services } from '../topology/chain.js';
@@ -152,9 +153,10 @@ async function rabbitmqItem(ports: PortMap): Promise<DoctorItem> {
     : '';
   return rabbitmqServer().then(
     async (path) => {
-      const version = await execa('dpkg-query', ['-W', '-f=${Version}', 'rabbitmq-server'], { reject: false, timeout: 5000 });
-      const known = version.exitCode === 0 && version.stdout ? ` ${version.stdout}` : '';
-      return { group: 'optional', name: broker.name, ok: busy.length === 0, detail: `${path}${known} (for ${scenarios})${portsNote}` };
+      // The script lives in (or links into) rabbitmq_server-<version>/sbin.
+      const version = /rabbitmq_server-([\w.]+)/.exec(await realpath(path).catch(() => path))?.[1];
+      const known = version ? ` (RabbitMQ ${version})` : '';
+      return { group: 'optional', name: broker.name, ok: busy.length === 0, detail: `${path}${known}, for ${scenarios}${portsNote}` };
     },
     () => ({
       group: 'optional',

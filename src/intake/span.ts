@@ -4,7 +4,7 @@ import type { SpanKind } from '../topology/types.js';
 
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
-export interface SpanLink {
+interface SpanLink {
   traceId: string;
   spanId: string;
 }

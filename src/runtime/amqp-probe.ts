@@ -106,7 +106,7 @@ export interface AmqpCredentials {
 }
 
 /** One AMQP connection opened and closed on 127.0.0.1:port; rejects with the reason when it cannot be. */
-export async function openAmqpConnection(port: number, credentials: AmqpCredentials, timeoutMs = 3000): Promise<void> {
+async function openAmqpConnection(port: number, credentials: AmqpCredentials, timeoutMs = 3000): Promise<void> {
   const socket = connect({ host: '127.0.0.1', port });
   const reader = new FrameReader(socket);
   const timer = setTimeout(() => socket.destroy(new Error(`no AMQP handshake within ${timeoutMs} ms`)), timeoutMs);
