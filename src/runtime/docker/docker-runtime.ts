@@ -82,9 +82,9 @@ export class DockerRuntime implements Runtime {
     });
     plan.teardown.add('network', () => engine.network.remove(network));
 
-    /** Where a started component is ready: its health URL (or, for a broker, its AMQP port) and how to wait for it. */
+    /** How to wait for a started component, and where it is then ready: its health URL (a broker: its AMQP port). */
     const httpReady = (healthUrl: string) => ({
-      where: healthUrl.replace(/\/[^/]*$/, ''),
+      where: () => healthUrl.replace(/\/[^/]*$/, ''),
       wait: new HealthEndpointWait(healthUrl, plan.signal),
     });
 
@@ -93,7 +93,7 @@ export class DockerRuntime implements Runtime {
       hostname: string,
       image: string,
       ports: PortMapping[],
-      ready: { where: string; wait: WaitStrategy },
+      ready: { where: () => string; wait: WaitStrategy },
       timeoutSeconds: number,
       configure: (container: ChainContainer) => ChainContainer = (c) => c,
     ) => {
@@ -141,7 +141,7 @@ export class DockerRuntime implements Runtime {
         }
         throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
       }
-      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where}` });
+      plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where()}` });
     };
 
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
@@ -183,12 +183,16 @@ export class DockerRuntime implements Runtime {
     const startBroker = async () => {
       const amqpPort = port(`${broker.name}.amqp`);
       const credentials = { user: broker.user, password: plan.otlpToken };
+      const started = Date.now();
       await startOne(
         broker.name,
         broker.hostname,
         broker.docker.image,
         [{ container: broker.ports.amqp, host: amqpPort }],
-        { where: `amqp://127.0.0.1:${amqpPort}`, wait: new AmqpConnectionWait(amqpPort, credentials, plan.signal) },
+        {
+          where: () => `amqp://127.0.0.1:${amqpPort} (container started in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+          wait: new AmqpConnectionWait(amqpPort, credentials, plan.signal),
+        },
         broker.startTimeoutSeconds,
         (c) =>
           c.withCopyContentToContainer([
