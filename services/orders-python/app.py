@@ -130,7 +130,7 @@ class OrderEvents:
     def _open(self):
         self._connection = pika.BlockingConnection(self._parameters)
         self._channel = self._connection.channel()
-        # The pika instrumentation (0.57b0 and later, 0.66b1 here) instruments
+        # The pika instrumentation (0.56b0 and later, 0.66b1 here) instruments
         # both a BlockingChannel and the channel of pika's core it publishes
         # through, so each basic_publish would make two nested PRODUCER spans
         # ("double instrumentation", as polytrace's checks call it). Dropping
