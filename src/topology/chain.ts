@@ -292,28 +292,26 @@ const orderCreatedEdge: Edge = {
   broker: broker.name,
 };
 
+const order: Flow = {
+  name: 'order',
+  description: 'POST /orders with a bearer token: every service takes part',
+  method: 'POST',
+  path: '/orders',
+  authorization: 'Bearer polytrace-demo-token',
+  expectedStatus: 201,
+  services: services.map((s) => s.name),
+  absentServices: [],
+  edges: orderEdges,
+};
+
 export const flows: Record<'order' | 'asyncOrder' | 'unauthorized' | 'failedOrder', Flow> = {
-  order: {
-    name: 'order',
-    description: 'POST /orders with a bearer token: every service takes part',
-    method: 'POST',
-    path: '/orders',
-    authorization: 'Bearer polytrace-demo-token',
-    expectedStatus: 201,
-    services: services.map((s) => s.name),
-    absentServices: [],
-    edges: orderEdges,
-  },
+  order,
+  // The same request; the order event crosses the broker too.
   asyncOrder: {
+    ...order,
     name: 'async-order',
     description:
       'POST /orders with a bearer token; order-service also publishes order.created to RabbitMQ, and notification-service consumes it',
-    method: 'POST',
-    path: '/orders',
-    authorization: 'Bearer polytrace-demo-token',
-    expectedStatus: 201,
-    services: services.map((s) => s.name),
-    absentServices: [],
     edges: [...orderEdges, orderCreatedEdge],
   },
   failedOrder: {

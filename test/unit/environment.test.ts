@@ -1,6 +1,8 @@
 // The OTEL_* contract every service gets (services/README.md): the same
 // variables for all four languages, metrics on, logs off.
 import { describe, expect, it } from 'vitest';
+import { findScenario } from '../../src/scenarios/catalog.js';
+import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
 import { services } from '../../src/topology/chain.js';
 import { defaultEnvironmentOptions, serviceEnvironment, type Addressing } from '../../src/topology/environment.js';
 
@@ -33,5 +35,29 @@ describe('serviceEnvironment', () => {
 
   it('exports metrics every second by default, so a short run still has them', () => {
     expect(defaultEnvironmentOptions.metricExportIntervalMs).toBe(1000);
+  });
+});
+
+describe('the broker in the environment', () => {
+  const orders = services.find((s) => s.name === 'order-service')!;
+  const notify = services.find((s) => s.name === 'notification-service')!;
+
+  it('reaches the services (AMQP_URL) only in a run that starts it', () => {
+    const happy = scenarioEnvironment(findScenario('happy')!);
+    expect(happy.brokers).toBeUndefined();
+    expect(serviceEnvironment(orders, addressing, happy).AMQP_URL).toBeUndefined();
+    const async = scenarioEnvironment(findScenario('async')!);
+    expect(async.brokers).toEqual(['rabbitmq']);
+    expect(serviceEnvironment(orders, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
+    expect(serviceEnvironment(notify, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
+  });
+
+  it('--links switches notification-service to consumer spans that link, and nothing else', () => {
+    const linked = scenarioEnvironment(findScenario('async')!, { links: true });
+    expect(serviceEnvironment(notify, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBe('1');
+    expect(serviceEnvironment(orders, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBeUndefined();
+    expect(
+      serviceEnvironment(notify, addressing, scenarioEnvironment(findScenario('async')!)).NOTIFY_LINK_CONSUMER_SPANS,
+    ).toBeUndefined();
   });
 });

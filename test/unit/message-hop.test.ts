@@ -12,7 +12,7 @@ import { renderWaterfall } from '../../src/report/waterfall.js';
 import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
 import { findScenario } from '../../src/scenarios/catalog.js';
 import { expectedSpans, flows, services } from '../../src/topology/chain.js';
-import { otelSettings, serviceEnvironment, type Addressing } from '../../src/topology/environment.js';
+import { otelSettings } from '../../src/topology/environment.js';
 import type { Evidence } from '../../src/verify/checks.js';
 import { verifyTrace } from '../../src/verify/verify-trace.js';
 import { checkResult } from './fixtures/run-result.js';
@@ -210,37 +210,5 @@ describe('the hop in the reports', () => {
     expect(consumer!.links).toEqual([
       { traceId: parts.spans[0]!.traceId, spanId: parts.spans.find((s) => s.kind === 'PRODUCER')!.spanId },
     ]);
-  });
-});
-
-describe('the broker in the environment', () => {
-  const addressing: Addressing = {
-    serviceUrl: (s) => `http://127.0.0.1:${s.port}`,
-    collectorGrpcUrl: 'http://127.0.0.1:4317',
-    collectorToken: 'secret',
-    bindHost: '127.0.0.1',
-    listenPort: (s) => s.port,
-    brokerUrl: (b) => `amqp://polytrace:secret@127.0.0.1:${b.ports.amqp}/%2F`,
-  };
-  const orders = services.find((s) => s.name === 'order-service')!;
-  const notify = services.find((s) => s.name === 'notification-service')!;
-
-  it('reaches the services (AMQP_URL) only in a run that starts it', () => {
-    const happy = scenarioEnvironment(findScenario('happy')!);
-    expect(happy.brokers).toBeUndefined();
-    expect(serviceEnvironment(orders, addressing, happy).AMQP_URL).toBeUndefined();
-    const async = scenarioEnvironment(findScenario('async')!);
-    expect(async.brokers).toEqual(['rabbitmq']);
-    expect(serviceEnvironment(orders, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
-    expect(serviceEnvironment(notify, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
-  });
-
-  it('--links switches notification-service to consumer spans that link, and nothing else', () => {
-    const linked = scenarioEnvironment(findScenario('async')!, { links: true });
-    expect(serviceEnvironment(notify, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBe('1');
-    expect(serviceEnvironment(orders, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBeUndefined();
-    expect(
-      serviceEnvironment(notify, addressing, scenarioEnvironment(findScenario('async')!)).NOTIFY_LINK_CONSUMER_SPANS,
-    ).toBeUndefined();
   });
 });

@@ -19,7 +19,7 @@ import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import { chooseBaseImages, componentsOfRun, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
-import { AmqpConnectionWait, ContainerExited, HealthEndpointWait, NotReady } from './readiness.js';
+import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
 import { Reaper } from '../reaper/reaper.js';
 
@@ -85,7 +85,7 @@ export class DockerRuntime implements Runtime {
     /** How to wait for a started component, and where it is then ready: its health URL (a broker: its AMQP port). */
     const httpReady = (healthUrl: string) => ({
       where: () => healthUrl.replace(/\/[^/]*$/, ''),
-      wait: new HealthEndpointWait(healthUrl, plan.signal),
+      wait: healthEndpointWait(healthUrl, plan.signal),
     });
 
     const startOne = async (
@@ -191,7 +191,7 @@ export class DockerRuntime implements Runtime {
         [{ container: broker.ports.amqp, host: amqpPort }],
         {
           where: () => `amqp://127.0.0.1:${amqpPort} (container started in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
-          wait: new AmqpConnectionWait(amqpPort, credentials, plan.signal),
+          wait: amqpConnectionWait(amqpPort, credentials, plan.signal),
         },
         broker.startTimeoutSeconds,
         (c) =>

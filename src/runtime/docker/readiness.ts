@@ -27,12 +27,30 @@ async function stillRunning(container: Container): Promise<void> {
   }
 }
 
-/** The startup timeout testcontainers hands every wait strategy. */
-abstract class TimedWait implements WaitStrategy {
-  protected timeoutMs = 60_000;
+/** Tries until ready (undefined) or the time is up (why not, in words), calling `stillAlive` between tries. */
+type Probe = (options: {
+  timeoutMs: number;
+  signal: AbortSignal;
+  stillAlive: () => Promise<void>;
+}) => Promise<string | undefined>;
+
+class ProbeWait implements WaitStrategy {
+  private timeoutMs = 60_000;
   private timeoutSet = false;
 
-  abstract waitUntilReady(container: Container): Promise<void>;
+  constructor(
+    private readonly probe: Probe,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  async waitUntilReady(container: Container): Promise<void> {
+    const failure = await this.probe({
+      timeoutMs: this.timeoutMs,
+      signal: this.signal,
+      stillAlive: () => stillRunning(container),
+    });
+    if (failure) throw new NotReady(failure);
+  }
 
   withStartupTimeout(startupTimeoutMs: number): this {
     this.timeoutMs = startupTimeoutMs;
@@ -49,47 +67,19 @@ abstract class TimedWait implements WaitStrategy {
   }
 }
 
-export class HealthEndpointWait extends TimedWait {
-  constructor(
-    private readonly url: string,
-    private readonly signal: AbortSignal,
-  ) {
-    super();
-  }
-
-  async waitUntilReady(container: Container): Promise<void> {
-    const healthy = await waitForHealth({
-      url: this.url,
-      timeoutMs: this.timeoutMs,
-      signal: this.signal,
-      stillAlive: () => stillRunning(container),
-    });
-    if (!healthy) throw new NotReady(`did not answer ${this.url} within ${this.timeoutMs / 1000}s`);
-  }
-}
+/** A service or the Collector is ready when its health endpoint answers 200. */
+export const healthEndpointWait = (url: string, signal: AbortSignal): WaitStrategy =>
+  new ProbeWait(
+    async (options) =>
+      (await waitForHealth({ url, ...options })) ? undefined : `did not answer ${url} within ${options.timeoutMs / 1000}s`,
+    signal,
+  );
 
 /** A broker is ready when an AMQP connection with the run's credentials opens on its published port. */
-export class AmqpConnectionWait extends TimedWait {
-  constructor(
-    private readonly port: number,
-    private readonly credentials: AmqpCredentials,
-    private readonly signal: AbortSignal,
-  ) {
-    super();
-  }
-
-  async waitUntilReady(container: Container): Promise<void> {
-    const result = await waitForAmqp({
-      port: this.port,
-      credentials: this.credentials,
-      timeoutMs: this.timeoutMs,
-      signal: this.signal,
-      stillAlive: () => stillRunning(container),
-    });
-    if (!result.opened) {
-      throw new NotReady(
-        `did not open an AMQP connection on 127.0.0.1:${this.port} within ${this.timeoutMs / 1000}s (last try: ${result.lastError})`,
-      );
-    }
-  }
-}
+export const amqpConnectionWait = (port: number, credentials: AmqpCredentials, signal: AbortSignal): WaitStrategy =>
+  new ProbeWait(async (options) => {
+    const result = await waitForAmqp({ port, credentials, ...options });
+    return result.opened
+      ? undefined
+      : `did not open an AMQP connection on 127.0.0.1:${port} within ${options.timeoutMs / 1000}s (last try: ${result.lastError})`;
+  }, signal);
