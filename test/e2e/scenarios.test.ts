@@ -1,6 +1,6 @@
 // End-to-end: each pitfall of the article, caused for real by one setting of a
 // real service, is found and explained by the verifier (--expect-broken).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rabbitmqServer } from '../../src/runtime/local/rabbitmq-node.js';
@@ -8,7 +8,7 @@ import { isAlive } from '../../src/runtime/local/process-group.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
 import { brokersOf } from '../../src/topology/chain.js';
 import { expectMessageHops, type JsonResult as ChainJson } from './chain-assertions.js';
-import { outDir, polytrace, portFlags } from './run-cli.js';
+import { outDir, polytrace, portFlags, startUntilPartlyUp } from './run-cli.js';
 
 const perRun = 5 * 60_000;
 
@@ -235,6 +235,36 @@ describe.skipIf(Boolean(rabbitmq) && !ci)('the async pitfall through RabbitMQ (l
       expect(plain.stdout.replace(/\s+/g, ' ')).toMatch(
         /first break: order-service → rabbitmq → notification-service \(context-not-injected\)/,
       );
+    },
+    perRun,
+  );
+
+  it(
+    'leaves no broker running when the CLI itself is killed with SIGKILL: the reaper stops its node and its epmd',
+    async () => {
+      const dir = outDir();
+      // Ready lines of order-service or notification-service come after the broker's.
+      const { run } = await startUntilPartlyUp([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'async',
+        ...asyncPorts,
+        '--out-dir',
+        dir,
+      ]);
+      run.kill('SIGKILL');
+      await run;
+      const [runId] = readdirSync(dir);
+      const ledger = join(dir, runId!, 'processes.txt');
+      const groups = readFileSync(ledger, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(' ')[0]));
+      const deadline = Date.now() + 30_000;
+      while (groups.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(groups.filter(isAlive)).toEqual([]);
     },
     perRun,
   );
