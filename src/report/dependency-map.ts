@@ -2,6 +2,7 @@
 // microservices (its "Service Dependencies" section),
 // computed from the traces themselves rather than from the topology, so it
 // shows the calls that really happened: one edge per caller → callee pair.
+import { percentile } from '../common/percentile.js';
 import { durationMs, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { Cause } from '../verify/cause.js';
@@ -73,18 +74,6 @@ function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
       causes: [...causes].sort((a, b) => b[1] - a[1]).map(([cause]) => cause),
     }))
     .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
-}
-
-/**
- * Nearest-rank percentile (the smallest value with at least p% of the values at
- * or below it): always a latency that was really measured, and well defined
- * for the handful of requests a workshop fires. 0 for no values.
- */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
 }
 
 const knownOrder = [client.name, ...services.map((s) => s.name)];

@@ -4,6 +4,7 @@
 // business counter, and (where the SDK can) a histogram's exemplars point
 // back at the traces of the same requests. Checked once per run, from the
 // Collector's metrics file, after every service flushed on shutdown.
+import { percentile } from '../common/percentile.js';
 import type { MetricSeries } from '../intake/otlp-metrics.js';
 import { durationMs, type Span } from '../intake/span.js';
 import { services } from '../topology/chain.js';
@@ -221,11 +222,6 @@ function histogramQuantile(counts: readonly number[], bounds: readonly number[],
   return bounds[bounds.length - 1] ?? null;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 /** p50 and p95 per service and route, from the histograms and from the server spans, side by side. */
 function latencyTable(evidence: MetricsEvidence): LatencyRow[] {
   return [...expectedRequests(evidence).values()].map(({ service, route, count }) => {
@@ -250,7 +246,7 @@ function latencyTable(evidence: MetricsEvidence): LatencyRow[] {
       route,
       requests: count,
       fromMetrics: p50 !== null && p95 !== null ? { p50Ms: p50, p95Ms: p95 } : null,
-      fromSpans: durations.length ? { p50Ms: quantile(durations, 0.5), p95Ms: quantile(durations, 0.95) } : null,
+      fromSpans: durations.length ? { p50Ms: percentile(durations, 50), p95Ms: percentile(durations, 95) } : null,
     };
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../src/intake/span.js';
-import { dependencyMap, percentile } from '../../src/report/dependency-map.js';
+import { percentile } from '../../src/common/percentile.js';
+import { dependencyMap } from '../../src/report/dependency-map.js';
 import { renderDependencyTable } from '../../src/report/dependency-table.js';
 import { colorsFor } from '../../src/report/style.js';
 import type { TraceResult } from '../../src/verify/result.js';
