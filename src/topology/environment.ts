@@ -16,6 +16,8 @@ export interface Addressing {
   bindHost: string;
   /** Port the service listens on (inside its container, or on the host). */
   listenPort(service: Service): number;
+  /** Where libfaketime is for the services, when a clock skew asks for it. */
+  fakeTimeLibrary?: string;
 }
 
 /** OTEL_* variables by service name: what a scenario changes, what each SDK ran with. */
@@ -31,7 +33,7 @@ export interface ClockSkewSetting {
  * clock (CLOCK_REALTIME) by a fixed offset and leaves the monotonic clock alone, so timeouts
  * still work. A static Go binary makes its own system calls and ignores it.
  */
-export function clockSkewEnvironment(skew: ClockSkewSetting, library: string): Record<string, string> {
+function clockSkewEnvironment(skew: ClockSkewSetting, library: string): Record<string, string> {
   return {
     LD_PRELOAD: library,
     FAKETIME: `${skew.seconds >= 0 ? '+' : ''}${skew.seconds}`,
@@ -128,6 +130,10 @@ export function serviceEnvironment(
     if (upstream) env[variable] = addressing.serviceUrl(upstream);
   }
   Object.assign(env, options.appSettings?.[service.name]);
+  const skew = options.clockSkew;
+  if (skew?.service === service.name && addressing.fakeTimeLibrary) {
+    Object.assign(env, clockSkewEnvironment(skew, addressing.fakeTimeLibrary));
+  }
   return withScenarioSettings(service, env, options);
 }
 
@@ -138,6 +144,7 @@ const comparedAddressing: Addressing = {
   collectorToken: 'token',
   bindHost: 'host',
   listenPort: (s) => s.port,
+  fakeTimeLibrary: 'libfaketime.so.1',
 };
 
 /**
@@ -145,14 +152,11 @@ const comparedAddressing: Addressing = {
  * settings, or its clock skew): what must restart to switch from one to the other, and nothing else.
  */
 export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): string[] {
-  const skewOf = (options: EnvironmentOptions, service: Service) =>
-    options.clockSkew?.service === service.name ? options.clockSkew.seconds : 0;
   return services
     .filter(
       (service) =>
         JSON.stringify(serviceEnvironment(service, comparedAddressing, from)) !==
-          JSON.stringify(serviceEnvironment(service, comparedAddressing, to)) ||
-        skewOf(from, service) !== skewOf(to, service),
+        JSON.stringify(serviceEnvironment(service, comparedAddressing, to)),
     )
     .map((s) => s.name);
 }

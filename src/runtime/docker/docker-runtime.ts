@@ -10,7 +10,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { dockerCacheDir } from '../../common/paths.js';
 import { collector, entryService, services } from '../../topology/chain.js';
-import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
@@ -160,6 +160,8 @@ export class DockerRuntime implements Runtime {
       collectorToken: plan.otlpToken,
       bindHost: '0.0.0.0',
       listenPort: (s) => s.port,
+      // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
+      fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
     };
     const hostPort = plan.chain.ports[service.name]!;
     return this.startContainer(
@@ -171,13 +173,7 @@ export class DockerRuntime implements Runtime {
       [{ container: service.port, host: hostPort }],
       `http://127.0.0.1:${hostPort}${service.healthPath}`,
       service.startTimeoutSeconds,
-      (c) => {
-        const env = serviceEnvironment(service, addressing, plan.chain.environment);
-        const skew = plan.chain.environment.clockSkew;
-        // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
-        if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, '/usr/local/lib/libfaketime.so.1'));
-        return c.withEnvironment(env);
-      },
+      (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment)),
     );
   }
 

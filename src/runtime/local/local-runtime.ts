@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { collector, entryService, services } from '../../topology/chain.js';
-import { clockSkewEnvironment, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { fakeTimeLibrary } from './fake-time.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
@@ -155,10 +155,11 @@ export class LocalRuntime implements Runtime {
       collectorToken: plan.otlpToken,
       bindHost: '127.0.0.1',
       listenPort: (s) => port(s.name),
+      ...(plan.chain.environment.clockSkew?.service === service.name
+        ? { fakeTimeLibrary: await fakeTimeLibrary() }
+        : {}),
     };
     const env = serviceEnvironment(service, addressing, plan.chain.environment);
-    const skew = plan.chain.environment.clockSkew;
-    if (skew?.service === service.name) Object.assign(env, clockSkewEnvironment(skew, await fakeTimeLibrary()));
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
     await this.launch(
       run,
