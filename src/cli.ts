@@ -56,6 +56,10 @@ function chainFlags(command: Command): Command {
       '--clock-skew <service=seconds>',
       "set one service's clock off by this many seconds (libfaketime; not the Go gateway), e.g. order-service=2: the verdict must not change",
     )
+    .option(
+      '--links',
+      'with a scenario through RabbitMQ (async): the consumer starts a new trace with a span link to the producer, instead of a child span',
+    )
     .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs');
 }
 

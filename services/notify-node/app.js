@@ -1,6 +1,7 @@
 // notification-service: the last hop of the polytrace chain. The order
 // service calls POST /notify; the incoming traceparent makes our spans part
-// of its trace.
+// of its trace. With AMQP_URL set, it also consumes the order service's
+// order.created messages from RabbitMQ (order-events.js).
 const express = require('express');
 const { metrics, SpanStatusCode, trace, ValueType } = require('@opentelemetry/api');
 // Already loaded by `--require ./instrumentation.js` (before express);
@@ -8,9 +9,13 @@ const { metrics, SpanStatusCode, trace, ValueType } = require('@opentelemetry/ap
 const { sdk } = require('./instrumentation');
 const { handleW3cTest } = require('./w3c-test');
 const { sendEmail } = require('./email-provider');
+const { consumeOrderEvents } = require('./order-events');
 
 const HOST = process.env.HOST || '0.0.0.0';
 const PORT = Number(process.env.PORT || 8083);
+// RabbitMQ, e.g. amqp://user:password@127.0.0.1:5672. Unset (the default), the
+// service talks to no broker.
+const AMQP_URL = process.env.AMQP_URL;
 
 const tracer = trace.getTracer('notification-service');
 
@@ -72,25 +77,47 @@ if (process.env.POLYTRACE_CONFORMANCE === '1') {
   app.post('/w3c/test', handleW3cTest);
 }
 
-const server = app.listen(PORT, HOST, (err) => {
-  if (err) throw err;
-  console.log(`notification-service listening on http://${HOST}:${PORT}`);
-});
+let server;
+let orderEvents;
+
+async function start() {
+  // The consumer first: the service is healthy only once it can take messages.
+  if (AMQP_URL) {
+    orderEvents = await consumeOrderEvents(AMQP_URL);
+    console.log('consuming order.created from RabbitMQ');
+  }
+  server = app.listen(PORT, HOST, (err) => {
+    if (err) throw err;
+    console.log(`notification-service listening on http://${HOST}:${PORT}`);
+  });
+}
 
 // Spans wait in the batch processor; without a flush on exit the last
 // requests' spans would be lost.
 function shutdown(signal) {
   console.log(`${signal} received, shutting down`);
-  // close() stops accepting and calls back once in-flight requests are done.
-  server.close(async () => {
+  const flush = async () => {
+    try {
+      await orderEvents?.close();
+    } catch (err) {
+      console.error(`closing the RabbitMQ connection failed: ${err.message}`);
+    }
     try {
       await sdk.shutdown();
     } catch (err) {
       console.error(`flushing spans failed: ${err.message}`);
     }
     process.exit(0);
-  });
+  };
+  // close() stops accepting and calls back once in-flight requests are done.
+  if (server) server.close(flush);
+  else void flush();
 }
 
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);
+
+start().catch((err) => {
+  console.error(`notification-service could not start: ${err.message}`);
+  process.exit(1);
+});

@@ -11,6 +11,7 @@ const {
   ConsoleSpanExporter,
   SimpleSpanProcessor,
 } = require('@opentelemetry/sdk-trace-base');
+const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const {
   ExpressInstrumentation,
@@ -84,6 +85,13 @@ const sdk = new NodeSDK({
         ExpressLayerType.ROUTER,
       ],
     }),
+    // RabbitMQ (order-events.js): extracts the publisher's trace context from
+    // each message's headers and makes the CONSUMER span, a child of the
+    // publisher's PRODUCER span. NOTIFY_LINK_CONSUMER_SPANS=1 makes it the
+    // root of a new trace with a span link to the publisher's span instead,
+    // as the messaging semantic conventions allow for a consumer that runs
+    // apart from its producer.
+    new AmqplibInstrumentation({ useLinksForConsume: process.env.NOTIFY_LINK_CONSUMER_SPANS === '1' }),
   ],
 });
 

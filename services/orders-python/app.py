@@ -7,8 +7,8 @@ getting-started guide runs its Flask app:
 
 Before this module is imported, the launcher sets up the SDK from the standard
 OTEL_* environment variables (see ../README.md for what polytrace sets) and
-instruments Flask, requests and sqlite3. This file holds only the service and
-its own spans.
+instruments Flask, requests, sqlite3 and pika. This file holds only the service
+and its own spans.
 """
 
 import ipaddress
@@ -18,9 +18,11 @@ import os
 import secrets
 import signal
 import sqlite3
+import threading
 from contextlib import closing
 from urllib.parse import urlparse
 
+import pika
 import requests
 from flask import Flask, jsonify, request
 from waitress import create_server
@@ -35,6 +37,9 @@ NOTIFICATION_SERVICE_URL = os.environ.get(
     "NOTIFICATION_SERVICE_URL", "http://notification-service:8083"
 )
 ORDERS_DB_PATH = os.environ.get("ORDERS_DB_PATH", "orders.db")
+# RabbitMQ, e.g. amqp://user:password@127.0.0.1:5672/%2F. Unset (the default),
+# the service publishes nothing and talks to no broker.
+AMQP_URL = os.environ.get("AMQP_URL")
 CONFORMANCE = os.environ.get("POLYTRACE_CONFORMANCE") == "1"
 
 # The caller's request id. app.py forwards it itself, not through
@@ -93,6 +98,84 @@ class NotificationFailed(Exception):
     """notification-service did not confirm an order: no answer, or not a 2xx status."""
 
 
+# --- Order events (RabbitMQ) -----------------------------------------------
+#
+# After an order is stored, an "order.created" message goes to the queue of
+# that name, which notification-service consumes. HTTP carries the trace
+# context by itself; a message carries it only because the pika
+# instrumentation (applied by the launcher) makes a PRODUCER span for each
+# basic_publish and injects that span's context (traceparent, tracestate,
+# baggage) into the message's headers. Without it (polytrace's
+# queue-context-dropped scenario sets OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=pika),
+# the consumer starts a new trace. ../README.md shows the same injection by
+# hand, for a client no instrumentation covers.
+ORDER_CREATED_QUEUE = "order.created"
+
+
+class OrderEvents:
+    """One connection to RabbitMQ, opened on first use, shared by waitress's worker threads.
+
+    pika's BlockingConnection is not thread-safe, so a lock keeps one publish
+    at a time on it. A connection the broker dropped (say, after a long idle
+    time: nothing here answers its heartbeats between publishes) is reopened
+    once.
+    """
+
+    def __init__(self, url):
+        self._parameters = pika.URLParameters(url)
+        self._lock = threading.Lock()
+        self._connection = None
+        self._channel = None
+
+    def _open(self):
+        self._connection = pika.BlockingConnection(self._parameters)
+        self._channel = self._connection.channel()
+        # The pika instrumentation (0.56b0 and later, 0.66b1 here) instruments
+        # both a BlockingChannel and the channel of pika's core it publishes
+        # through, so each basic_publish would make two nested PRODUCER spans
+        # ("double instrumentation", as polytrace's checks call it). Dropping
+        # the inner channel's wrapper (an attribute on that one object) keeps
+        # the span of the call this code makes, which injects the context.
+        vars(self._channel._impl).pop("basic_publish", None)
+        # Both sides declare the queue (declaring is idempotent), so a message
+        # published before the consumer is up waits in it instead of being
+        # dropped. Durable: RabbitMQ 4 deprecates transient non-exclusive queues.
+        self._channel.queue_declare(queue=ORDER_CREATED_QUEUE, durable=True)
+        # Publisher confirms: basic_publish returns once the broker has the message.
+        self._channel.confirm_delivery()
+
+    def publish_order_created(self, order_id, item_count, request_id):
+        body = json.dumps({"order_id": order_id, "item_count": item_count}).encode()
+        # The request id travels in the message's own headers, put there by
+        # this code, not by OpenTelemetry (as app.py forwards it over HTTP), so
+        # polytrace can tie the consumer's span to the request even when the
+        # trace context did not travel with the message.
+        headers = {REQUEST_ID_HEADER.lower(): request_id} if request_id is not None else {}
+        properties = pika.BasicProperties(content_type="application/json", headers=headers)
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    if self._connection is None or self._connection.is_closed:
+                        self._open()
+                    # The default exchange ("") routes by queue name.
+                    self._channel.basic_publish(
+                        exchange="", routing_key=ORDER_CREATED_QUEUE, body=body, properties=properties
+                    )
+                    return
+                except (pika.exceptions.AMQPConnectionError, pika.exceptions.AMQPChannelError):
+                    self._connection = None
+                    if attempt == 2:
+                        raise
+
+    def close(self):
+        with self._lock:
+            if self._connection is not None and self._connection.is_open:
+                self._connection.close()
+
+
+order_events = OrderEvents(AMQP_URL) if AMQP_URL else None
+
+
 # --- Database --------------------------------------------------------------
 
 
@@ -142,6 +225,8 @@ def create_order():
         order_id = save_order(items)
         span.set_attribute("order.id", order_id)
 
+        if order_events is not None:
+            order_events.publish_order_created(order_id, len(items), request.headers.get(REQUEST_ID_HEADER))
         send_confirmation(order_id, request.headers.get(REQUEST_ID_HEADER))
         orders_created.add(1, {"status": "created"})
 
@@ -287,6 +372,8 @@ def main():
         server.run()
     finally:
         server.close()
+        if order_events is not None:
+            order_events.close()
         shutdown_telemetry()
 
 

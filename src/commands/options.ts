@@ -8,7 +8,7 @@ import type { ChainOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
-import { services } from '../topology/chain.js';
+import { brokersOf, services } from '../topology/chain.js';
 import type { ClockSkewSetting } from '../topology/environment.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
 
@@ -17,6 +17,8 @@ export interface ChainFlags {
   port: string[];
   baseImage: string[];
   clockSkew?: string;
+  /** The consumer starts a new trace with a span link to the producer, instead of a child span. */
+  links?: boolean;
   outDir: string;
   scenario: string;
 }
@@ -105,6 +107,12 @@ export function parseChainFlags(
 ): { chain: ChainOptions; scenario: Scenario; clockSkew?: ClockSkewSetting } {
   const scenario = parseScenario(flags.scenario);
   const clockSkew = flags.clockSkew ? parseClockSkew(flags.clockSkew) : undefined;
+  if (flags.links && brokersOf(scenario.flow).length === 0) {
+    const through = scenarios.filter((s) => brokersOf(s.flow).length > 0).map((s) => s.name);
+    throw new UsageError(
+      `Expected --links with a scenario whose messages pass a broker (${through.join(', ')}), got "${scenario.name}"`,
+    );
+  }
   return {
     scenario,
     ...(clockSkew ? { clockSkew } : {}),
@@ -116,6 +124,7 @@ export function parseChainFlags(
       environment: scenarioEnvironment(scenario, {
         conformance,
         ...(clockSkew ? { clockSkew } : {}),
+        links: Boolean(flags.links),
       }),
       progress,
     },

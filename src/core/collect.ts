@@ -38,7 +38,10 @@ export interface RunContext {
   otelSettings?: OtelSettings;
 }
 
-/** The request ids a span was called with: the captured X-Request-Id header (an array, or a string). */
+/**
+ * The request ids a span was called with: the captured X-Request-Id header of a server span, or the
+ * same id a consumer read from its message's headers (an array, or a string).
+ */
 export function requestIdsOf(span: Span): string[] {
   return requestIdHeader.attributes.flatMap((key) => {
     const value = span.attributes[key];
@@ -46,11 +49,16 @@ export function requestIdsOf(span: Span): string[] {
   });
 }
 
+/** Whether a span links a span of this trace (a consumer that started a new trace from a message). */
+const linksInto = (span: Span, traceId: string) => span.links?.some((link) => link.traceId === traceId) ?? false;
+
 /**
- * Each request's evidence: the spans under the trace id polytrace sent, and the traces that split
- * off from it. A trace split off from a request when one of its spans was called with that
- * request's id: evidence the services carry themselves, so no clock is compared (a service whose
- * clock is seconds off, or a person's own curl during `up`, cannot blur it).
+ * Each request's evidence: the spans under the trace id polytrace sent, the traces that continue
+ * it by a span link, and the traces that split off from it. A trace continues this one when one
+ * of its spans links a span of it; it split off when one of its spans was called (or sent a
+ * message) with the request's id. Both are evidence the services carry themselves, so no clock is
+ * compared (a service whose clock is seconds off, or a person's own curl during `up`, cannot blur
+ * it).
  */
 export function evidenceFor(
   requests: readonly FiredRequest[],
@@ -58,18 +66,22 @@ export function evidenceFor(
   run: RunContext = {},
 ): Evidence[] {
   const fired = new Set(requests.map((r) => r.traceId));
-  const foreign = groupByTrace(spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name));
-  return requests.map((request) => ({
-    flow: request.flow,
-    traceId: request.traceId,
-    spans: spans.filter((s) => s.traceId === request.traceId),
-    strays: [...foreign.values()]
-      .filter((trace) => trace.some((s) => requestIdsOf(s).includes(request.requestId)))
-      .flat(),
-    ...(request.status !== undefined ? { status: request.status } : {}),
-    ...(run.otelSettings ? { otelSettings: run.otelSettings } : {}),
-    ...(run.runId ? { runId: run.runId } : {}),
-  }));
+  const foreign = [...groupByTrace(spans.filter((s) => !fired.has(s.traceId) && s.service !== client.name)).values()];
+  return requests.map((request) => {
+    const continues = (trace: Span[]) => trace.some((s) => linksInto(s, request.traceId));
+    return {
+      flow: request.flow,
+      traceId: request.traceId,
+      spans: spans.filter((s) => s.traceId === request.traceId),
+      linked: foreign.filter(continues).flat(),
+      strays: foreign
+        .filter((trace) => !continues(trace) && trace.some((s) => requestIdsOf(s).includes(request.requestId)))
+        .flat(),
+      ...(request.status !== undefined ? { status: request.status } : {}),
+      ...(run.otelSettings ? { otelSettings: run.otelSettings } : {}),
+      ...(run.runId ? { runId: run.runId } : {}),
+    };
+  });
 }
 
 export async function collectEvidence(

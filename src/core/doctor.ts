@@ -1,11 +1,13 @@
 // `polytrace doctor`: is this machine ready? Each toolchain, port and the
 // Docker engine, with how to fix what is not. Returns data; prints nothing.
+import { realpath } from 'node:fs/promises';
 import { execa } from 'execa';
 import { chainBaseKinds, officialImages } from '../topology/base-images.js';
-import { collector, services } from '../topology/chain.js';
-import { portOwner, type PortMap } from '../topology/ports.js';
+import { broker, collector, services } from '../topology/chain.js';
+import { portOwner, portsInUse, type PortMap } from '../topology/ports.js';
 import { isPortFree } from '../runtime/port-check.js';
 import { fakeTimeLibrary } from '../runtime/local/fake-time.js';
+import { installHint as rabbitmqHint, rabbitmqServer } from '../runtime/local/rabbitmq-node.js';
 import { installHints, which } from '../runtime/toolchains.js';
 
 export interface DoctorItem {
@@ -141,20 +143,46 @@ async function dockerItems(): Promise<DoctorItem[]> {
   ];
 }
 
+/** RabbitMQ for the local runtime's async scenarios, and whether its ports are free. */
+async function rabbitmqItem(ports: PortMap): Promise<DoctorItem> {
+  const scenarios = 'the async and queue-context-dropped scenarios';
+  const own = Object.entries(portsInUse(ports, [broker.name], 'local')).filter(([name]) => name.startsWith(`${broker.name}.`));
+  const busy = (await Promise.all(own.map(async ([name, port]) => ((await isPortFree(port)) ? [] : [`${port} (${portOwner(name)})`])))).flat();
+  const portsNote = busy.length
+    ? `; in use: ${busy.join(', ')} (move with --port ${broker.name}.amqp=…, .dist=…, .epmd=…; check picks free ones itself)`
+    : '';
+  return rabbitmqServer().then(
+    async (path) => {
+      // The script lives in (or links into) rabbitmq_server-<version>/sbin.
+      const version = /rabbitmq_server-([\w.]+)/.exec(await realpath(path).catch(() => path))?.[1];
+      const known = version ? ` (RabbitMQ ${version})` : '';
+      return { group: 'optional', name: broker.name, ok: busy.length === 0, detail: `${path}${known}, for ${scenarios}${portsNote}` };
+    },
+    () => ({
+      group: 'optional',
+      name: broker.name,
+      ok: false,
+      detail: `not installed: only ${scenarios} need it on the local runtime${portsNote}`,
+      fix: rabbitmqHint,
+    }),
+  );
+}
+
 /** What only some scenarios need: said, never blocking. */
-async function optionalItems(): Promise<DoctorItem[]> {
+async function optionalItems(ports: PortMap): Promise<DoctorItem[]> {
   const faketime = await fakeTimeLibrary().then(
     (path) => ({ ok: true, detail: `${path} (for the clock-skew scenario and --clock-skew)` }),
     () => ({ ok: false, detail: 'not installed: only the clock-skew scenario and --clock-skew need it', fix: installHints.faketime }),
   );
-  return [{ group: 'optional', name: 'faketime', ...faketime }];
+  return [{ group: 'optional', name: 'faketime', ...faketime }, await rabbitmqItem(ports)];
 }
 
 export async function doctor(ports: PortMap): Promise<DoctorItem[]> {
   const [toolchains, optional, portList, docker] = await Promise.all([
     toolchainItems(),
-    optionalItems(),
-    portItems(ports),
+    optionalItems(ports),
+    // The broker's ports are said with RabbitMQ: only its scenarios bind them.
+    portItems(portsInUse(ports, [], 'local')),
     dockerItems(),
   ]);
   return [...toolchains, ...optional, ...portList, ...docker, platformItem()];

@@ -110,6 +110,15 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
           conformance: environment.conformance,
           ...(options.clockSkew ? { clockSkew: options.clockSkew } : {}),
         });
+        // A broker is started with the run (and, in docker, its image built before it): a switch
+        // cannot add one.
+        const started = options.chain.environment.brokers ?? [];
+        const missing = (nextEnvironment.brokers ?? []).filter((b) => !started.includes(b));
+        if (missing.length > 0) {
+          throw new UsageError(
+            `${next.name} needs ${missing.join(', ')}, which this run did not start: stop and run polytrace up --scenario ${next.name}`,
+          );
+        }
         const changed = servicesChanged(environment, nextEnvironment);
         const progress = (phase: SwitchProgress['phase'], message: string) =>
           listener.switching({ phase, scenario: next.name, services: changed, elapsedMs: Date.now() - asked, message });

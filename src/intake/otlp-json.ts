@@ -28,6 +28,7 @@ interface OtlpSpan {
   endTimeUnixNano?: string | number;
   attributes?: OtlpKeyValue[];
   events?: Array<{ name?: string; timeUnixNano?: string | number; attributes?: OtlpKeyValue[] }>;
+  links?: Array<{ traceId?: string; spanId?: string; traceState?: string; attributes?: OtlpKeyValue[] }>;
   status?: { code?: number | string; message?: string };
 }
 interface OtlpTracesData {
@@ -86,6 +87,14 @@ function spansFromTracesData(data: OtlpTracesData): Span[] {
           startTimeUnixNano: String(span.startTimeUnixNano ?? '0'),
           endTimeUnixNano: String(span.endTimeUnixNano ?? '0'),
           events: (span.events ?? []).map((e) => ({ name: e.name ?? '', attributes: attributeMap(e.attributes) })),
+          ...(span.links?.length
+            ? {
+                links: span.links.map((l) => ({
+                  traceId: (l.traceId ?? '').toLowerCase(),
+                  spanId: (l.spanId ?? '').toLowerCase(),
+                })),
+              }
+            : {}),
           attributes: attributeMap(span.attributes),
           resource,
           status: {

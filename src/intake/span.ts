@@ -4,6 +4,11 @@ import type { SpanKind } from '../topology/types.js';
 
 export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
+interface SpanLink {
+  traceId: string;
+  spanId: string;
+}
+
 export interface Span {
   traceId: string;
   spanId: string;
@@ -23,6 +28,11 @@ export interface Span {
   attributes: Record<string, AttributeValue>;
   /** Span events, e.g. the `exception` event a recorded error adds. */
   events: Array<{ name: string; attributes: Record<string, AttributeValue> }>;
+  /**
+   * Span links: the spans, often of other traces, this one follows from (a message consumer that
+   * starts a new trace links the producer's span). Absent when the span has none.
+   */
+  links?: SpanLink[];
   resource: Record<string, AttributeValue>;
   status: { code: 'UNSET' | 'OK' | 'ERROR'; message?: string };
 }

@@ -7,11 +7,18 @@ import { durationMs, type Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { Cause } from '../verify/cause.js';
 import type { TraceResult } from '../verify/result.js';
+import { producerOf } from './message-hop.js';
 
 interface DependencyEdge {
   from: string;
   to: string;
-  /** Server spans of the callee whose parent is a span of the caller. */
+  /**
+   * The broker a message went through (`messaging.system`), for a message hop: a CONSUMER span
+   * whose parent, or linked span, is a PRODUCER span of the sender. Its latency is from publish to
+   * consume (time in the queue included), its errors the CONSUMER spans with status ERROR.
+   */
+  via?: string;
+  /** Server spans of the callee whose parent is a span of the caller (for a message hop: consumer spans). */
   requests: number;
   /** Callee server spans with status ERROR or an HTTP status of 500 or more. */
   errors: number;
@@ -107,40 +114,64 @@ function isRejected(server: Span): boolean {
  * to another service. Latency is the parent's (the caller's client span): what
  * the call cost the caller, network and queueing included. Strays count too
  * (a split trace still shows who called whom below the split); a call whose
- * link was lost has no caller to draw, which the checks report.
+ * link was lost has no caller to draw, which the checks report. A message
+ * through a broker is an edge too (see `via`), followed by parent or by span
+ * link into a trace that continues this one.
  */
 export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
   const seen = new Set<string>();
-  const calls = new Map<string, { from: string; to: string; servers: Span[]; latencies: number[] }>();
+  const calls = new Map<string, { from: string; to: string; via?: string; servers: Span[]; latencies: number[] }>();
   const found = new Set<string>();
+  const add = (from: Span, to: Span, latencyMs: number, via?: string) => {
+    const edgeKey = `${from.service}\u0000${via ?? ''}\u0000${to.service}`;
+    const call = calls.get(edgeKey) ?? {
+      from: from.service,
+      to: to.service,
+      ...(via ? { via } : {}),
+      servers: [],
+      latencies: [],
+    };
+    call.servers.push(to);
+    call.latencies.push(latencyMs);
+    calls.set(edgeKey, call);
+  };
   for (const trace of traces) {
-    const spans = [...trace.spans, ...trace.strays];
+    const spans = [...trace.spans, ...(trace.linked ?? []), ...trace.strays];
     const byId = new Map(spans.map((s) => [`${s.traceId}/${s.spanId}`, s]));
     for (const span of spans) {
       found.add(span.service);
-      if (span.kind !== 'SERVER' || !span.parentSpanId) continue;
       const key = `${span.traceId}/${span.spanId}`;
+      if (seen.has(key)) continue;
+      if (span.kind === 'CONSUMER') {
+        // A message: from its producer, as parent or by span link, through the broker its clients name.
+        const producer = producerOf(span, spans);
+        if (!producer || producer.kind !== 'PRODUCER' || producer.service === span.service) continue;
+        seen.add(key);
+        const via = String(span.attributes['messaging.system'] ?? producer.attributes['messaging.system'] ?? 'broker');
+        add(producer, span, Number(BigInt(span.startTimeUnixNano) - BigInt(producer.startTimeUnixNano)) / 1e6, via);
+        continue;
+      }
+      if (span.kind !== 'SERVER' || !span.parentSpanId) continue;
       const parent = byId.get(`${span.traceId}/${span.parentSpanId}`);
-      if (!parent || parent.service === span.service || seen.has(key)) continue;
+      if (!parent || parent.service === span.service) continue;
       seen.add(key);
-      const edgeKey = `${parent.service}\u0000${span.service}`;
-      const call = calls.get(edgeKey) ?? { from: parent.service, to: span.service, servers: [], latencies: [] };
-      call.servers.push(span);
-      call.latencies.push(durationMs(parent));
-      calls.set(edgeKey, call);
+      add(parent, span, durationMs(parent));
     }
   }
   const edges = [...calls.values()]
-    .map(({ from, to, servers, latencies }) => ({
+    .map(({ from, to, via, servers, latencies }) => ({
       from,
       to,
+      ...(via ? { via } : {}),
       requests: servers.length,
       errors: servers.filter(isError).length,
       rejected: servers.filter(isRejected).length,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
     }))
-    .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
+    .sort(
+      (a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to) || Number(Boolean(a.via)) - Number(Boolean(b.via)),
+    );
   const broken = brokenEdges(traces);
   for (const hop of broken) found.add(hop.from).add(hop.to);
   return { services: [...found].sort(compareServices), edges, broken };

@@ -44,9 +44,13 @@ export function dependencyGraph(map: DependencyMap): string {
       const b = position.get(e.to)!;
       const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2, b.x - 6, b.y + nodeH / 2];
       const mx = (x1 + x2) / 2;
-      const label = `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
-      return `<g class="edge${e.errors > 0 ? ' bad' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
-<text x="${mx}" y="${(y1 + y2) / 2 - 6}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
+      // A message hop is dashed and labelled below its line: it may run beside a call between the same two services.
+      const label = e.via
+        ? `via ${e.via} · ${e.requests} msg${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`
+        : `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
+      const labelY = (y1 + y2) / 2 + (e.via ? 16 : -6);
+      return `<g class="edge${e.errors > 0 ? ' bad' : ''}${e.via ? ' message' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
+<text x="${mx}" y="${labelY}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
     })
     .join('\n');
   const linked = new Set(map.edges.map((e) => `${e.from}\u0000${e.to}`));
@@ -87,7 +91,7 @@ export function dependencyTable(map: DependencyMap): string {
   const rows = map.edges
     .map(
       (e) =>
-        `<tr><td>${chip(e.from)}</td><td>${chip(e.to)}</td><td>${e.requests}</td><td class="${e.errors ? 'bad' : ''}">${e.errors}</td><td>${e.rejected}</td><td>${formatMs(e.p50Ms)}</td><td>${formatMs(e.p95Ms)}</td></tr>`,
+        `<tr><td>${chip(e.from)}${e.via ? ` → ${escapeHtml(e.via)} →` : ''}</td><td>${chip(e.to)}</td><td>${e.requests}</td><td class="${e.errors ? 'bad' : ''}">${e.errors}</td><td>${e.rejected}</td><td>${formatMs(e.p50Ms)}</td><td>${formatMs(e.p95Ms)}</td></tr>`,
     )
     .join('\n');
   const broken = map.broken
@@ -103,7 +107,7 @@ export function dependencyTable(map: DependencyMap): string {
 
 export function dependencySection(map: DependencyMap): string {
   return `<section class="dependencies"><h2>Service dependencies</h2>
-<p class="note">From the traces: a callee's server span whose parent is the caller's span. Errors: status ERROR or HTTP 5xx (a 4xx is the callee saying no, counted apart). Latency: the caller's client span, nearest-rank percentiles. A dashed red arrow: a call whose link was lost, so the trace broke there.</p>
+<p class="note">From the traces: a callee's server span whose parent is the caller's span. Errors: status ERROR or HTTP 5xx (a 4xx is the callee saying no, counted apart). Latency: the caller's client span, nearest-rank percentiles. A message through a broker (producer → broker → consumer, a dashed grey arrow): the consumer's span whose parent, or linked span, is the producer's; latency from publish to consume. A dashed red arrow: a call whose link was lost, so the trace broke there.</p>
 ${dependencyGraph(map)}
 ${dependencyTable(map)}
 </section>`;

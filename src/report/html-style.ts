@@ -33,6 +33,8 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .attrs td{padding:1px 0;word-break:break-all}
 .attrs tr.group th{color:var(--fg);font-weight:600;padding-top:6px}
 .split{margin:8px 0 2px;padding:4px 6px;color:var(--warn);border-top:1px dashed var(--warn)}
+.linked{margin:8px 0 2px;padding:4px 6px;color:var(--dim);border-top:1px dashed var(--line)}
+.hop-line{color:var(--dim);font-size:12px;margin:1px 0}
 .checks,.deps{border-collapse:collapse;width:100%;margin-top:8px}
 .checks th,.checks td,.deps th,.deps td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 .checks th,.deps th{color:var(--dim);font-weight:normal}
@@ -45,6 +47,7 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .graph .svc{fill:var(--c);font-weight:600;font-size:14px}.graph .lng{fill:var(--dim);font-size:12px}
 .graph .edge path{fill:none;stroke:#8b949e;stroke-width:1.6}.graph .edge text{fill:var(--fg);font-size:12px;paint-order:stroke;stroke:var(--panel);stroke-width:5px}
 .graph .edge.bad path{stroke:var(--bad)}.graph .edge.bad text{fill:var(--bad)}
+.graph .edge.message path{stroke-dasharray:6 4}
 .graph .edge.broken path{stroke:var(--bad);stroke-width:2.4;stroke-dasharray:8 6}.graph .edge.broken text{fill:var(--bad);font-weight:600}
 .deps tr.broken td{color:var(--bad)}.deps tr.broken td[colspan]{text-align:left}
 .verdict-line{font-weight:600;margin:6px 0}.marks{margin:4px 0;padding-left:1.2em;color:var(--dim)}

@@ -8,7 +8,8 @@ import type { TraceResult } from '../verify/result.js';
 import { formatMs } from './format.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
 import { markLegend, traceVerdict } from './verdict.js';
-import { isFailed, waterfallRows } from './waterfall.js';
+import { isFailed, linkedHop, waterfallRows } from './waterfall.js';
+import { messageHop, producerOf } from './message-hop.js';
 
 // Each terminal colour name drawn from Okabe and Ito's palette ("Color Universal Design"), whose
 // colours stay apart for people with any common colour-vision deficiency, on a dark background:
@@ -95,14 +96,25 @@ ${chip(span.service)}<span class="lang">${escapeHtml(describeService(span.servic
 }
 
 function waterfall(trace: TraceResult): string {
-  const all = [...trace.spans, ...trace.strays];
+  const linked = trace.linked ?? [];
+  const all = [...trace.spans, ...linked, ...trace.strays];
   if (all.length === 0) return '<p class="empty">No spans arrived for this request.</p>';
   // One time axis for the trace and its strays: the split-off part lines up under the call that lost it.
   const axis = axisOf(all);
   const rows = (spans: readonly Span[]) =>
     waterfallRows(spans)
-      .map((r) => spanRow(r.span, r.depth, r.orphan, axis))
+      .map((r) => {
+        // A message crossing a broker inside the trace: a line names the hop above the consumer.
+        const hop = messageHop(r.span, producerOf(r.span, spans));
+        const note = hop ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n` : '';
+        return `${note}${spanRow(r.span, r.depth, r.orphan, axis)}`;
+      })
       .join('\n');
+  const continued = linkedHop(trace.spans, linked);
+  const linkedPart =
+    linked.length === 0
+      ? ''
+      : `<div class="linked">The trace continues by link${continued ? ` (${escapeHtml(continued)})` : ''}, in a trace of its own:</div>\n${rows(linked)}`;
   const strays =
     trace.strays.length === 0
       ? ''
@@ -110,6 +122,7 @@ function waterfall(trace: TraceResult): string {
   return `<div class="waterfall">
 <div class="axis"><span>span</span><span>service</span><span>language</span><span>HTTP</span><span class="ticks"><span>0ms</span><span>${formatMs(axis.total / 1e6)}</span></span><span>duration</span></div>
 ${rows(trace.spans)}
+${linkedPart}
 ${strays}
 </div>`;
 }
@@ -151,7 +164,7 @@ export function traceSectionHtml(trace: TraceResult, heading: string, id: string
   const skews = trace.clockSkews.map((c) => `<p class="diagnosis">⚠ ${escapeHtml(c.message)}</p>`).join('\n');
   return `<section class="trace ${trace.ok ? 'ok' : 'failed'}" id="${escapeHtml(id)}" data-trace-id="${escapeHtml(trace.traceId)}">
 <h2><span class="verdict">${trace.ok ? '✓' : '✗'}</span> ${heading} <code>${escapeHtml(trace.traceId)}</code></h2>
-<p class="facts">${escapeHtml(trace.flow)} flow · HTTP ${trace.status ?? '—'} · ${trace.spans.length} spans${trace.strays.length ? ` + ${trace.strays.length} under other trace IDs` : ''} · ${passed}/${trace.checks.length} checks passed</p>
+<p class="facts">${escapeHtml(trace.flow)} flow · HTTP ${trace.status ?? '—'} · ${trace.spans.length} spans${trace.linked?.length ? ` + ${trace.linked.length} in a trace it continues by link` : ''}${trace.strays.length ? ` + ${trace.strays.length} under other trace IDs` : ''} · ${passed}/${trace.checks.length} checks passed</p>
 ${verdictHtml(trace)}
 ${diagnosis}
 ${skews}

@@ -17,6 +17,7 @@ const spanJson = (s: Span) => ({
   endTimeUnixNano: s.endTimeUnixNano,
   status: s.status,
   attributes: s.attributes,
+  ...(s.links?.length ? { links: s.links } : {}),
 });
 
 function checkResultJson(result: RunResult) {
@@ -40,6 +41,7 @@ function checkResultJson(result: RunResult) {
       clockSkews: t.clockSkews,
       spans: t.spans.map(spanJson),
       strays: t.strays.map(spanJson),
+      linked: (t.linked ?? []).map(spanJson),
     })),
   };
 }

@@ -27,7 +27,7 @@ export function renderMarkdownSummary(result: RunResult): string {
     '| ---: | --- | --- | ---: | ---: | --- |',
     ...result.traces.map((t, i) => {
       const passed = t.checks.filter((c) => c.ok).length;
-      const strays = t.strays.length ? ` (+${t.strays.length} split off)` : '';
+      const strays = `${t.linked?.length ? ` (+${t.linked.length} linked)` : ''}${t.strays.length ? ` (+${t.strays.length} split off)` : ''}`;
       return `| ${i + 1} | \`${t.traceId}\` | ${cell(t.flow)} | ${t.status ?? '—'} | ${t.spans.length}${strays} | ${t.ok ? '✅' : '❌'} ${passed}/${t.checks.length} |`;
     }),
   ];

@@ -40,7 +40,8 @@ function renderTraceSummary(trace: TraceResult, options: TerminalOptions): strin
   const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
   const passed = trace.checks.filter((c) => c.ok).length;
   const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
-  const facts = `${trace.flow} flow, HTTP ${trace.status ?? '—'}, ${trace.spans.length} spans, ${services.size} services, ${languages.size} languages (${[...languages].join(', ')}); ${passed}/${trace.checks.length} checks passed`;
+  const linked = trace.linked?.length ? ` (+${trace.linked.length} in a trace it continues by link)` : '';
+  const facts = `${trace.flow} flow, HTTP ${trace.status ?? '—'}, ${trace.spans.length} spans${linked}, ${services.size} services, ${languages.size} languages (${[...languages].join(', ')}); ${passed}/${trace.checks.length} checks passed`;
   const [factsFirst, ...factsRest] = wrap(facts, width - 4, 2).split('\n');
   const summary = [`${head}`, ...[factsFirst!, ...factsRest].map((l) => `  ${colors.dim(l.trim())}`)].join('\n');
   return [summary, ...renderTraceDetails(trace, options)].join('\n');
@@ -56,7 +57,7 @@ export function renderUpTrace(trace: TraceResult, heading: string, options: Term
   const legend = markLegend(trace).flatMap((line) => wrap(printable(line), width - 4, 2).split('\n'));
   return [
     colors.bold(heading),
-    renderWaterfall(trace.spans, { ...options, strays: trace.strays }),
+    renderWaterfall(trace.spans, { ...options, strays: trace.strays, linked: trace.linked ?? [] }),
     ...wrap(printable(verdict), width, 2)
       .split('\n')
       .map((line) => (trace.ok ? colors.green(line) : colors.red(line))),
@@ -70,7 +71,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
   const blocks = result.traces.map((trace, i) =>
     [
       colors.bold(`Request ${i + 1}`),
-      renderWaterfall(trace.spans, { ...options, strays: trace.strays }),
+      renderWaterfall(trace.spans, { ...options, strays: trace.strays, linked: trace.linked ?? [] }),
       renderTraceSummary(trace, options),
     ].join('\n'),
   );
@@ -84,7 +85,9 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
           : colors.red(`✗ --expect-broken: ${result.expectation.message}`),
       ].join('\n')
     : result.ok
-      ? colors.green(`✓ ${counted}: one traceparent linked every span; the metrics agree`)
+      ? colors.green(
+          `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree`,
+        )
       : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
   const footer = [
     verdict,

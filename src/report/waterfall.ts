@@ -4,6 +4,7 @@
 import { durationMs, traceExtent, type Span } from '../intake/span.js';
 import { TraceTree } from '../verify/trace-tree.js';
 import { formatMs, printable } from './format.js';
+import { messageHop, producerOf } from './message-hop.js';
 import { serviceColor, type Colors } from './style.js';
 
 export interface WaterfallOptions {
@@ -11,6 +12,8 @@ export interface WaterfallOptions {
   colors: Colors;
   /** Spans of the same request under other trace IDs: drawn below a rule, on the same time axis. */
   strays?: readonly Span[];
+  /** Spans of traces that continue this one by a span link (a consumer's own trace): below a rule too. */
+  linked?: readonly Span[];
 }
 
 interface Row {
@@ -50,10 +53,37 @@ function statusMark(span: Span): string {
   return code === undefined ? '' : String(code);
 }
 
-export function renderWaterfall(traceSpans: readonly Span[], { width, colors, strays = [] }: WaterfallOptions): string {
-  const spans = [...traceSpans, ...strays];
+/** The hop a linked trace continues, e.g. `order-service → rabbitmq → notification-service`, for its rule. */
+export function linkedHop(traceSpans: readonly Span[], linked: readonly Span[]): string | undefined {
+  const spans = [...traceSpans, ...linked];
+  for (const span of linked) {
+    const hop = span.links?.length ? messageHop(span, producerOf(span, spans)) : undefined;
+    if (hop) return hop;
+  }
+  return undefined;
+}
+
+type Line = Row | { rule: string } | { hop: string; depth: number };
+
+export function renderWaterfall(
+  traceSpans: readonly Span[],
+  { width, colors, strays = [], linked = [] }: WaterfallOptions,
+): string {
+  const spans = [...traceSpans, ...linked, ...strays];
   if (spans.length === 0) return colors.dim('  (no spans)');
-  const rows = [...waterfallRows(traceSpans), ...(strays.length ? [undefined, ...waterfallRows(strays)] : [])];
+  const hopsOf = (part: readonly Span[]): Line[] =>
+    waterfallRows(part).flatMap((row) => {
+      // A message crossing a broker inside the trace: a line names the hop above the consumer.
+      const hop = messageHop(row.span, producerOf(row.span, part));
+      return hop ? [{ hop, depth: row.depth }, row] : [row];
+    });
+  const continued = linkedHop(traceSpans, linked);
+  const linkedRule = `  ┄┄ continues by link${continued ? `: ${continued}` : ''}, in a trace of its own ┄┄`;
+  const rows: Line[] = [
+    ...hopsOf(traceSpans),
+    ...(linked.length ? [{ rule: linkedRule }, ...hopsOf(linked)] : []),
+    ...(strays.length ? [{ rule: '  ┄┄ under other trace IDs: the trace split here ┄┄' }, ...waterfallRows(strays)] : []),
+  ];
   const { start, end } = traceExtent(spans);
   const total = Number(end - start) || 1;
 
@@ -76,9 +106,13 @@ export function renderWaterfall(traceSpans: readonly Span[], { width, colors, st
   );
 
   // The split-off part lines up under the call that lost it: a room sees where the trace broke.
-  const rule = colors.yellow(ellipsis('  ┄┄ under other trace IDs: the trace split here ┄┄', width - 1).trimEnd());
+  // A linked part lines up under the message it continues; it is not a break.
   const lines = rows.map((row) => {
-    if (!row) return rule;
+    if ('rule' in row) {
+      const text = ellipsis(row.rule, width - 1).trimEnd();
+      return row.rule.includes('link') ? colors.dim(text) : colors.yellow(text);
+    }
+    if ('hop' in row) return colors.dim(ellipsis(`  ${indent.repeat(Math.min(row.depth, 9))}⇣ ${row.hop}`, width - 1).trimEnd());
     const { span, depth, orphan } = row;
     const color = serviceColor(colors, span.service);
     const failed = isFailed(span);

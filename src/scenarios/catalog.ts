@@ -69,6 +69,20 @@ export const scenarios: Scenario[] = [
     clockSkew: { service: 'order-service', seconds: 2 },
   },
   {
+    name: 'async',
+    summary:
+      'order-service also publishes order.created to RabbitMQ; notification-service consumes it: one trace through the broker (--links: a new trace, linked)',
+    flow: flows.asyncOrder,
+  },
+  {
+    name: 'queue-context-dropped',
+    summary:
+      "order-service's publisher is not instrumented (pika): the message carries no trace context, and notification-service's consumer starts a new trace",
+    flow: flows.asyncOrder,
+    otelSettings: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'pika' } },
+    breaks: { hop: 'order-service → rabbitmq → notification-service', cause: 'context-not-injected' },
+  },
+  {
     name: 'baggage-dropped',
     summary: "order-service propagates only the traceparent: the run's baggage stops at api-gateway → order-service",
     flow: flows.order,

@@ -6,6 +6,7 @@ import {
   type EnvironmentOptions,
   type OtelSettings,
 } from '../topology/environment.js';
+import { brokersOf, consumerLinks } from '../topology/chain.js';
 import type { Flow } from '../topology/types.js';
 import type { Cause } from '../verify/cause.js';
 
@@ -29,15 +30,20 @@ export interface Scenario {
 /** The environment the chain runs with in this scenario. */
 export function scenarioEnvironment(
   scenario: Scenario,
-  extra: { conformance?: boolean; clockSkew?: ClockSkewSetting } = {},
+  extra: { conformance?: boolean; clockSkew?: ClockSkewSetting; links?: boolean } = {},
 ): EnvironmentOptions {
   const clockSkew = extra.clockSkew ?? scenario.clockSkew;
+  const brokers = brokersOf(scenario.flow);
+  const appSettings = extra.links
+    ? { ...scenario.appSettings, [consumerLinks.service]: { ...scenario.appSettings?.[consumerLinks.service], ...consumerLinks.settings } }
+    : scenario.appSettings;
   return {
     ...defaultEnvironmentOptions,
     conformance: Boolean(extra.conformance),
     ...(scenario.otelSettings ? { otelSettings: scenario.otelSettings } : {}),
-    ...(scenario.appSettings ? { appSettings: scenario.appSettings } : {}),
+    ...(appSettings ? { appSettings } : {}),
     ...(clockSkew ? { clockSkew } : {}),
+    ...(brokers.length > 0 ? { brokers } : {}),
   };
 }
 

@@ -11,12 +11,13 @@
 // (see the README, "Pinning the base images").
 import type { BaseImageKind, ChainBaseKind } from './types.js';
 
-export const chainBaseKinds: ChainBaseKind[] = ['golang', 'maven', 'jre', 'python', 'node', 'distroless-static'];
+export const chainBaseKinds: ChainBaseKind[] = ['golang', 'maven', 'jre', 'python', 'node', 'distroless-static', 'rabbitmq'];
 
 /**
  * The official image each kind defaults to. Node: 24 is the Active LTS line (supported to
  * April 2028); distroless static for Debian 13, since Debian 12's reached its end of life in
- * September 2026.
+ * September 2026. RabbitMQ: 4.3, the newest minor series (the community supports only the
+ * newest), without the management plugin, which the chain does not use.
  */
 export const officialImages: Record<BaseImageKind, string> = {
   debian: 'debian:bookworm-slim',
@@ -26,6 +27,7 @@ export const officialImages: Record<BaseImageKind, string> = {
   python: 'python:3.11-slim-bookworm',
   node: 'node:24-bookworm-slim',
   'distroless-static': 'gcr.io/distroless/static-debian13:nonroot',
+  rabbitmq: 'rabbitmq:4.3',
 };
 
 /**
@@ -41,6 +43,7 @@ export const standInImages: Record<BaseImageKind, string> = {
   python: 'polytrace-base/python:bookworm',
   node: 'polytrace-base/node:bookworm',
   'distroless-static': 'polytrace-base/distroless-static:bookworm',
+  rabbitmq: 'polytrace-base/rabbitmq:bookworm',
 };
 
 /** A user's choice of base image per kind (`--base-image golang=…@sha256:…`), over the defaults. */

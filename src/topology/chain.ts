@@ -3,7 +3,7 @@
 // how each is built and started, the calls between them and the spans each
 // must produce. Runtimes, the verifier, renderers and `doctor` read this file;
 // nothing else repeats these facts.
-import type { Client, Collector, Flow, Service } from './types.js';
+import type { Broker, Client, Collector, Edge, Flow, Service } from './types.js';
 
 export const client: Client = {
   name: 'polytrace',
@@ -33,8 +33,29 @@ export const requestIdHeader = {
     'http.request.header.x-request-id',
     // Python's instrumentation (opentelemetry-util-http) writes every "-" of a header name as "_".
     'http.request.header.x_request_id',
+    // A message carries it in its own headers (put there by the publisher's code), and the
+    // consumer records it on its CONSUMER span, named like a captured HTTP header.
+    'messaging.message.header.x-request-id',
   ],
 } as const;
+
+/**
+ * RabbitMQ, between order-service and notification-service in the async flow: order-service
+ * publishes `order.created` after it stores an order, notification-service consumes it. Both
+ * read its URL from AMQP_URL (their `upstreams`), which a run sets only when it starts the broker.
+ */
+export const broker: Broker = {
+  name: 'rabbitmq',
+  dir: 'docker/rabbitmq',
+  hostname: 'rabbitmq',
+  scheme: 'amqp',
+  user: 'polytrace',
+  ports: { amqp: 5672, dist: 25672, epmd: 4369 },
+  messagingSystem: 'rabbitmq',
+  // A fresh node on two busy cores takes about 10 s (Debian's 3.10 here).
+  startTimeoutSeconds: 60,
+  docker: { image: 'polytrace/rabbitmq:dev', baseImages: { RABBITMQ_IMAGE: 'rabbitmq' } },
+};
 
 export const services: Service[] = [
   {
@@ -133,7 +154,7 @@ export const services: Service[] = [
     healthPath: '/healthz',
     startTimeoutSeconds: 30,
     dataFileVariable: 'ORDERS_DB_PATH',
-    upstreams: { NOTIFICATION_SERVICE_URL: 'notification-service' },
+    upstreams: { NOTIFICATION_SERVICE_URL: 'notification-service', AMQP_URL: broker.name },
     local: {
       toolchains: ['python3'],
       inputs: ['requirements.txt', '*.py'],
@@ -142,18 +163,29 @@ export const services: Service[] = [
         { cmd: '{build}/venv/bin/pip', args: ['install', '--quiet', '-r', 'requirements.txt'] },
       ],
       outputs: ['{build}/venv/bin/python', '{build}/venv/bin/opentelemetry-instrument'],
-      // The launcher sets up the SDK from OTEL_* and instruments Flask, requests and sqlite3, then
+      // The launcher sets up the SDK from OTEL_* and instruments Flask, requests, sqlite3 and pika, then
       // execs the venv's python (named by path: the venv is not on PATH) in its place, so SIGTERM
       // reaches app.py. Its Dockerfile starts it the same way and sets the same variable.
       start: { cmd: '{build}/venv/bin/opentelemetry-instrument', args: ['{build}/venv/bin/python', 'app.py'] },
       env: { PYTHONUNBUFFERED: '1', OTEL_PYTHON_FLASK_EXCLUDED_URLS: 'healthz' },
     },
     docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
-    counter: { name: 'orders.created', byFlow: { order: { status: 'created' }, 'failed-order': { status: 'failed' } } },
+    counter: {
+      name: 'orders.created',
+      byFlow: { order: { status: 'created' }, 'async-order': { status: 'created' }, 'failed-order': { status: 'failed' } },
+    },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
       { name: 'order.process', kind: 'INTERNAL', parent: 'POST /orders', attributes: ['order.item_count', 'order.id'] },
       { name: 'db.insert_order', kind: 'INTERNAL', parent: 'order.process', attributes: ['db.system'] },
+      // The pika instrumentation's span for the publish to the queue `order.created`.
+      {
+        name: 'order.created send',
+        kind: 'PRODUCER',
+        parent: 'order.process',
+        attributes: ['messaging.system', 'messaging.destination'],
+        broker: broker.name,
+      },
       { name: 'notification.send', kind: 'INTERNAL', parent: 'order.process' },
     ],
     // OTEL_SDK_DISABLED makes the SDK's tracers and meters no-ops, but the launcher still applies
@@ -170,6 +202,7 @@ export const services: Service[] = [
     hostname: 'notification-service',
     healthPath: '/healthz',
     startTimeoutSeconds: 30,
+    upstreams: { AMQP_URL: broker.name },
     local: {
       toolchains: ['node', 'npm'],
       inputs: ['package.json', 'package-lock.json', '*.js'],
@@ -181,7 +214,14 @@ export const services: Service[] = [
       start: { cmd: 'node', args: ['--require', '{src}/instrumentation.js', '{src}/app.js'] },
     },
     docker: { image: 'polytrace/notification-service:dev', baseImages: { NODE_IMAGE: 'node' } },
-    counter: { name: 'notifications.sent', byFlow: { order: { channel: 'email', result: 'sent' }, 'failed-order': { channel: 'email', result: 'failed' } } },
+    counter: {
+      name: 'notifications.sent',
+      byFlow: {
+        order: { channel: 'email', result: 'sent' },
+        'async-order': { channel: 'email', result: 'sent' },
+        'failed-order': { channel: 'email', result: 'failed' },
+      },
+    },
     spans: [
       {
         name: 'POST /notify',
@@ -189,6 +229,20 @@ export const services: Service[] = [
         attributes: ['http.request.method', 'http.route', 'notification.type', 'notification.order_id'],
       },
       { name: 'email.send', kind: 'INTERNAL', parent: 'POST /notify', attributes: ['email.template'] },
+      // The amqplib instrumentation's span for each delivery from the queue `order.created`.
+      {
+        name: 'order.created process',
+        kind: 'CONSUMER',
+        attributes: ['messaging.system', 'messaging.message.header.x-request-id'],
+        broker: broker.name,
+      },
+      {
+        name: 'receipt.record',
+        kind: 'INTERNAL',
+        parent: 'order.created process',
+        attributes: ['receipt.order_id'],
+        broker: broker.name,
+      },
     ],
     // NodeSDK starts nothing; instrumentation.js makes its instrumentations disabled, for
     // sdk.start() to enable, so none patches http or express either.
@@ -240,17 +294,36 @@ const orderEdges = [
   { from: 'order-service', to: 'notification-service', route: 'POST /notify', via: 'notification.send' },
 ];
 
-export const flows: Record<'order' | 'unauthorized' | 'failedOrder', Flow> = {
-  order: {
-    name: 'order',
-    description: 'POST /orders with a bearer token: every service takes part',
-    method: 'POST',
-    path: '/orders',
-    authorization: 'Bearer polytrace-demo-token',
-    expectedStatus: 201,
-    services: services.map((s) => s.name),
-    absentServices: [],
-    edges: orderEdges,
+/** The `order.created` message: order-service's PRODUCER span, notification-service's CONSUMER span. */
+const orderCreatedEdge: Edge = {
+  from: 'order-service',
+  to: 'notification-service',
+  route: 'order.created process',
+  via: 'order.created send',
+  broker: broker.name,
+};
+
+const order: Flow = {
+  name: 'order',
+  description: 'POST /orders with a bearer token: every service takes part',
+  method: 'POST',
+  path: '/orders',
+  authorization: 'Bearer polytrace-demo-token',
+  expectedStatus: 201,
+  services: services.map((s) => s.name),
+  absentServices: [],
+  edges: orderEdges,
+};
+
+export const flows: Record<'order' | 'asyncOrder' | 'unauthorized' | 'failedOrder', Flow> = {
+  order,
+  // The same request; the order event crosses the broker too.
+  asyncOrder: {
+    ...order,
+    name: 'async-order',
+    description:
+      'POST /orders with a bearer token; order-service also publishes order.created to RabbitMQ, and notification-service consumes it',
+    edges: [...orderEdges, orderCreatedEdge],
   },
   failedOrder: {
     name: 'failed-order',
@@ -287,9 +360,31 @@ export const flows: Record<'order' | 'unauthorized' | 'failedOrder', Flow> = {
   },
 };
 
-/** The spans a flow expects from one service: on the 401 path the gateway never reaches orders.create. */
+/**
+ * The spans a flow expects from one service: on the 401 path the gateway never reaches
+ * orders.create, and only a flow through a broker has the spans of its message hop.
+ */
 export function expectedSpans(service: Service, flow: Flow) {
   const reached = new Set(flow.edges.map((e) => e.via).filter(Boolean));
   const allVias = new Set(flows.order.edges.map((e) => e.via).filter(Boolean));
-  return service.spans.filter((span) => !allVias.has(span.name) || reached.has(span.name));
+  const brokers = new Set(brokersOf(flow));
+  return service.spans.filter(
+    (span) => (!allVias.has(span.name) || reached.has(span.name)) && (!span.broker || brokers.has(span.broker)),
+  );
+}
+
+/**
+ * `--links`: the consumer starts each message's work as the root of a new trace with a span link
+ * to the producer's span, instead of as its child (both are allowed by the messaging semantic
+ * conventions). notification-service reads the switch and hands it to its amqplib
+ * instrumentation (`useLinksForConsume`).
+ */
+export const consumerLinks = {
+  service: 'notification-service',
+  settings: { NOTIFY_LINK_CONSUMER_SPANS: '1' },
+} as const;
+
+/** The brokers a flow's messages pass: a run starts them, and only them. */
+export function brokersOf(flow: Flow): string[] {
+  return [...new Set(flow.edges.flatMap((e) => (e.broker ? [e.broker] : [])))];
 }

@@ -2,8 +2,8 @@
 // all four languages (services/README.md lists the contract), plus the wiring
 // that points each service at the others. Both runtimes call this; only the
 // addresses differ (127.0.0.1 ports locally, container hostnames in Docker).
-import type { Service } from './types.js';
-import { services } from './chain.js';
+import type { Broker, Service } from './types.js';
+import { broker, services } from './chain.js';
 
 export interface Addressing {
   /** Base URL at which the other services reach a service, e.g. http://127.0.0.1:8081. */
@@ -18,6 +18,8 @@ export interface Addressing {
   listenPort(service: Service): number;
   /** Where libfaketime is for the services, when a clock skew asks for it. */
   fakeTimeLibrary?: string;
+  /** URL at which the services reach a broker the run started, with the run's credentials. */
+  brokerUrl(broker: Broker): string;
 }
 
 /** OTEL_* variables by service name: what a scenario changes, what each SDK ran with. */
@@ -56,6 +58,8 @@ export interface EnvironmentOptions {
   appSettings?: Record<string, Record<string, string>>;
   /** One service's clock set off by this many seconds, through libfaketime (see `clockSkewEnvironment`). */
   clockSkew?: ClockSkewSetting;
+  /** The brokers the run starts (its flow's messages pass them): only they reach the services' environment. */
+  brokers?: string[];
 }
 
 export const defaultEnvironmentOptions: EnvironmentOptions = {
@@ -104,6 +108,11 @@ function withScenarioSettings(
   );
 }
 
+/** A broker's URL with the run's credentials, e.g. amqp://polytrace:<secret>@127.0.0.1:5672/%2F (vhost "/"). */
+export function brokerUrl(target: Broker, host: string, port: number, secret: string): string {
+  return `${target.scheme}://${target.user}:${encodeURIComponent(secret)}@${host}:${port}/%2F`;
+}
+
 /** What each service's SDK is told in a run (scenario included): the verifier words its causes with it. */
 export function otelSettings(options: EnvironmentOptions = defaultEnvironmentOptions): OtelSettings {
   return Object.fromEntries(
@@ -128,6 +137,8 @@ export function serviceEnvironment(
   for (const [variable, target] of Object.entries(service.upstreams ?? {})) {
     const upstream = services.find((s) => s.name === target);
     if (upstream) env[variable] = addressing.serviceUrl(upstream);
+    // A broker only when the run started it: without the variable a service talks to no broker.
+    if (target === broker.name && options.brokers?.includes(target)) env[variable] = addressing.brokerUrl(broker);
   }
   Object.assign(env, options.appSettings?.[service.name]);
   const skew = options.clockSkew;
@@ -145,6 +156,7 @@ const comparedAddressing: Addressing = {
   bindHost: 'host',
   listenPort: (s) => s.port,
   fakeTimeLibrary: 'libfaketime.so.1',
+  brokerUrl: (b) => `${b.scheme}://${b.hostname}:${b.ports.amqp}`,
 };
 
 /**

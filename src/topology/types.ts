@@ -41,7 +41,7 @@ export interface LocalRecipe {
 export type BaseImageKind = 'debian' | ChainBaseKind;
 
 /** The base images a chain Dockerfile names. */
-export type ChainBaseKind = 'golang' | 'maven' | 'jre' | 'python' | 'node' | 'distroless-static';
+export type ChainBaseKind = 'golang' | 'maven' | 'jre' | 'python' | 'node' | 'distroless-static' | 'rabbitmq';
 
 /** How the docker runtime builds a component's image from its Dockerfile (the context is the component's `dir`). */
 export interface DockerRecipe {
@@ -61,6 +61,8 @@ interface ExpectedSpan {
   parent?: string;
   /** Attribute keys that must be present (values vary per request). */
   attributes?: string[];
+  /** Made only in flows whose messages pass this broker (the spans of a message hop). */
+  broker?: string;
 }
 
 export interface Service {
@@ -98,14 +100,20 @@ export interface Service {
   telemetryOff: Record<string, string>;
 }
 
-/** A call from one service to another, as seen in a trace. */
+/**
+ * A call from one service to another, as seen in a trace: a CLIENT span in the caller parenting
+ * the SERVER span in the callee, or, through a broker, a PRODUCER span parenting (or linked from)
+ * the CONSUMER span.
+ */
 export interface Edge {
   from: string;
   to: string;
-  /** `METHOD /route` of the callee's server span. */
+  /** `METHOD /route` of the callee's server span; through a broker, the name of its CONSUMER span. */
   route: string;
-  /** The caller's span that wraps the client call (the article's span names). */
+  /** The caller's span that wraps the client call (the article's span names), or the PRODUCER span. */
   via?: string;
+  /** The broker a message takes from `from` to `to` (see `Broker`): a message hop, not a call. */
+  broker?: string;
 }
 
 /** A kind of request polytrace fires, and what its trace must contain. */
@@ -141,6 +149,28 @@ export interface Collector {
     /** Where its metrics file exporter writes; the run's metrics file is mounted there. */
     metricsFile: string;
   };
+}
+
+/**
+ * A message broker between two services ("Common Pitfalls": async queues). It makes no spans of
+ * its own; a run starts it only when its flow sends messages through it.
+ */
+export interface Broker {
+  name: string;
+  /** Folder of its image's Dockerfile (the docker runtime), relative to the repository root. */
+  dir: string;
+  /** Container hostname, and the host of its URL inside the docker network. */
+  hostname: string;
+  /** Its URL scheme, e.g. `amqp`. */
+  scheme: string;
+  /** The user each run creates on its fresh broker; the password is the run's secret. */
+  user: string;
+  /** The AMQP port; the local runtime also runs the Erlang distribution port and epmd, on loopback. */
+  ports: { amqp: number; dist: number; epmd: number };
+  /** The `messaging.system` its clients' spans name it by. */
+  messagingSystem: string;
+  startTimeoutSeconds: number;
+  docker: DockerRecipe;
 }
 
 /** The CLI's own identity: it makes the root span of every trace. */

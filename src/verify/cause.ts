@@ -4,6 +4,7 @@
 export type Cause =
   | 'propagator-mismatch'
   | 'uninstrumented-call'
+  | 'context-not-injected'
   | 'not-sampled'
   | 'not-exported'
   | 'not-recorded'
@@ -19,6 +20,7 @@ export type Cause =
 export const causeTitles: Record<Cause, string> = {
   'propagator-mismatch': 'propagator mismatch: the callee did not read the context, the trace split',
   'uninstrumented-call': 'the call carried no context: the trace split',
+  'context-not-injected': 'context not injected into the message headers: the consumer started a new trace',
   'not-sampled': 'the callee sampled the trace out',
   'not-exported': 'the callee did not export its spans',
   'not-recorded': 'the callee recorded nothing',

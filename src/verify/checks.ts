@@ -9,13 +9,14 @@ import {
   describeSpan,
   diagnoseEdge,
   explainStrayTraces,
+  followMessage,
   hopName,
   missingServiceName,
   serviceOf,
   type Evidence,
 } from './diagnose.js';
 import type { DedupedSpans } from './span-ids.js';
-import type { TraceTree } from './trace-tree.js';
+import { groupByTrace, TraceTree } from './trace-tree.js';
 
 export type { Evidence } from './diagnose.js';
 
@@ -32,12 +33,25 @@ export function checkResponseStatus(evidence: Evidence): Check {
   };
 }
 
+/** The traces that continue this one by a span link, in words: "trace 1a2b3c4d… (notification-service "x" links it)". */
+function linkedTraces(evidence: Evidence): string {
+  return [...groupByTrace(evidence.linked ?? [])]
+    .map(([traceId, spans]) => {
+      const linking = spans.find((s) => s.links?.some((l) => l.traceId === evidence.traceId));
+      return `trace ${traceId.slice(0, 8)}…${linking ? ` (${describeSpan(linking)} links it)` : ''}`;
+    })
+    .join(', ');
+}
+
 export function checkOneTraceId(evidence: Evidence): Check {
   if (evidence.strays.length === 0) {
+    const linked = evidence.linked?.length
+      ? `; the trace continues by link in ${linkedTraces(evidence)}, as a message consumer may start its own trace`
+      : '';
     return {
       name: 'one-trace-id',
       ok: true,
-      message: `All ${evidence.spans.length} spans share trace ${evidence.traceId}`,
+      message: `All ${evidence.spans.length} spans share trace ${evidence.traceId}${linked}`,
     };
   }
   const explanations = explainStrayTraces(evidence);
@@ -178,6 +192,19 @@ export function checkEdge(evidence: Evidence, tree: TraceTree, edge: Edge): Chec
   const name = `edge ${hop}`;
   const diagnosis = diagnoseEdge(evidence, tree, edge);
   if (diagnosis) return { name, ok: false, hop, message: `${hop}: ${diagnosis.message}` };
+  const message = edge.broker ? followMessage(evidence, tree, edge) : undefined;
+  if (message && !('cause' in message)) {
+    const { producer, consumer } = message;
+    return {
+      name,
+      ok: true,
+      hop,
+      message:
+        message.by === 'parent'
+          ? `${hop}: the PRODUCER span "${producer.name}" of ${edge.from} is the parent of the CONSUMER span "${consumer.name}" of ${edge.to}: the context crossed the broker in the message headers`
+          : `${hop}: the trace continues by link: the CONSUMER span "${consumer.name}" of ${edge.to} starts trace ${consumer.traceId.slice(0, 8)}… with a span link to the PRODUCER span "${producer.name}" of ${edge.from}`,
+    };
+  }
   return {
     name,
     ok: true,
@@ -225,9 +252,12 @@ function checkServiceSpans(evidence: Evidence, tree: TraceTree, service: Service
 }
 
 export function checkExpectedSpans(evidence: Evidence, tree: TraceTree): Check {
+  // A trace that continues by link holds the rest of the request's spans (the consumer's).
+  const linked = evidence.linked?.length ? new TraceTree([...tree.spans, ...evidence.linked]) : tree;
+  const whole = { ...evidence, spans: [...linked.spans] };
   const problems = evidence.flow.services.flatMap((name) => {
     const service = services.find((s) => s.name === name);
-    return service ? checkServiceSpans(evidence, tree, service) : [];
+    return service ? checkServiceSpans(whole, linked, service) : [];
   });
   if (problems.length > 0) return { name: 'expected-spans', ok: false, message: problems.join('; ') };
   return { name: 'expected-spans', ok: true, message: 'The expected span names and attributes are all there' };

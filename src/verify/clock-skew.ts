@@ -22,7 +22,8 @@ const ms = (nanos: string) => Number(BigInt(nanos) / 1000n) / 1000;
 function clockOffsets(spans: readonly Span[], flow: Flow): Map<string, number> {
   const tree = new TraceTree(spans);
   const offsets = new Map<string, number>([[client.name, 0]]);
-  for (const edge of flow.edges) {
+  // A message waits in its broker for as long as it waits: only calls measure a clock.
+  for (const edge of flow.edges.filter((e) => !e.broker)) {
     const base = offsets.get(edge.from);
     if (base === undefined) continue;
     const server = spans.find(
@@ -44,6 +45,7 @@ function clockOffsets(spans: readonly Span[], flow: Flow): Map<string, number> {
 export function clockSkews(spans: readonly Span[], flow: Flow): ClockSkew[] {
   const offsets = clockOffsets(spans, flow);
   return flow.edges.flatMap((edge) => {
+    if (edge.broker) return [];
     const offset = offsets.get(edge.to);
     const callerOffset = offsets.get(edge.from) ?? 0;
     if (

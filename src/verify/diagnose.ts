@@ -16,6 +16,11 @@ export interface Evidence {
   spans: Span[];
   /** Spans of the chain seen during the request under other trace IDs. */
   strays: Span[];
+  /**
+   * Spans of traces that continue this one by a span link (a message's consumer may start a new
+   * trace that links the producer's span, as the messaging conventions allow): not split off.
+   */
+  linked?: Span[];
   status?: number;
   /** The run's id, which polytrace sent as tracestate and baggage: every span must carry it. */
   runId?: string;
@@ -35,7 +40,9 @@ export interface Diagnosis {
   message: string;
 }
 
-export const hopName = (edge: Pick<Edge, 'from' | 'to'>) => `${edge.from} → ${edge.to}`;
+/** `caller → callee`, or `producer → broker → consumer` for a message. */
+export const hopName = (edge: Pick<Edge, 'from' | 'to' | 'broker'>) =>
+  edge.broker ? `${edge.from} → ${edge.broker} → ${edge.to}` : `${edge.from} → ${edge.to}`;
 export const describeSpan = (span: Span) => `${span.service} "${span.name}" (${span.kind})`;
 
 /**
@@ -152,6 +159,82 @@ function notRecorded(evidence: Evidence, tree: TraceTree, edge: Edge): Diagnosis
   };
 }
 
+/** How a message hop holds together: the CONSUMER span is the PRODUCER span's child, or links it from a new trace. */
+export interface MessageHop {
+  by: 'parent' | 'link';
+  producer: Span;
+  consumer: Span;
+}
+
+const producerSpans = (spans: readonly Span[], edge: Edge) =>
+  spans.filter((s) => serviceOf(s) === edge.from && s.kind === 'PRODUCER' && (!edge.via || s.name === edge.via));
+const consumerSpans = (spans: readonly Span[], edge: Edge) =>
+  spans.filter((s) => serviceOf(s) === edge.to && s.kind === 'CONSUMER' && s.name === edge.route);
+
+/**
+ * A message through a broker ("Common Pitfalls": async queues): the context crosses only if the
+ * producer injected it into the message's headers and the consumer extracted it. The consumer's
+ * CONSUMER span is then the child of the producer's PRODUCER span, or, where the consumer starts a
+ * trace of its own, linked to it. Either holds the trace together; anything else is a Diagnosis.
+ */
+export function followMessage(evidence: Evidence, tree: TraceTree, edge: Edge): MessageHop | Diagnosis {
+  const hop = hopName(edge);
+  const at = (cause: Cause, message: string): Diagnosis => ({ hop, cause, message });
+  const producers = producerSpans(tree.spans, edge);
+  const published = `${edge.from}'s PRODUCER span "${edge.via ?? 'send'}"`;
+  const [consumer] = consumerSpans(tree.spans, edge);
+  if (consumer) {
+    const parent = tree.parentOf(consumer);
+    if (parent && producers.includes(parent)) return { by: 'parent', producer: parent, consumer };
+    if (!parent) {
+      return at(
+        'not-exported',
+        `the CONSUMER span "${consumer.name}" in ${edge.to} names parent ${consumer.parentSpanId || '(none)'}, which is not in the trace: ${published} was not exported`,
+      );
+    }
+    return at('wrong-parent', `expected the parent of ${describeSpan(consumer)} to be ${published}, got ${describeSpan(parent)}`);
+  }
+  const [linked] = consumerSpans(evidence.linked ?? [], edge);
+  if (linked) {
+    const targets = (linked.links ?? []).filter((l) => l.traceId === evidence.traceId).map((l) => l.spanId);
+    const producer = producers.find((p) => targets.includes(p.spanId));
+    if (producer) return { by: 'link', producer, consumer: linked };
+    return at(
+      'wrong-parent',
+      `${describeSpan(linked)} starts a new trace with a span link into this trace, but not to ${published}`,
+    );
+  }
+  const [stray] = consumerSpans(evidence.strays, edge);
+  if (stray) {
+    if (producers.length === 0) return at('context-not-injected', notInjected(evidence, edge, stray));
+    return at(
+      'propagator-mismatch',
+      `${edge.to} started a new trace at "${stray.name}" although ${published} injected its context into the message headers: ` +
+        `${edge.to} did not extract it (different propagators, or something on the way strips the headers)`,
+    );
+  }
+  if (producers.length > 0) {
+    return at(
+      'not-recorded',
+      `${edge.from} published (${published} is there) but ${edge.to} recorded no CONSUMER span "${edge.route}": the message was not consumed, or the consumer did not export its spans`,
+    );
+  }
+  return at(
+    'not-called',
+    `expected ${published} and ${edge.to}'s CONSUMER span "${edge.route}", found neither: ${edge.from} published nothing that reached ${edge.to}`,
+  );
+}
+
+function notInjected(evidence: Evidence, edge: Edge, consumer: Span): string {
+  const disabled = evidence.otelSettings?.[edge.from]?.OTEL_PYTHON_DISABLED_INSTRUMENTATIONS;
+  const setting = disabled ? ` (OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=${disabled})` : '';
+  return (
+    `${edge.to} started a new trace at "${consumer.name}": context not injected into the message headers ` +
+    `(${edge.from} published without a PRODUCER span: its publishing client is not instrumented${setting}, ` +
+    `or, where no instrumentation exists, the context must be injected by hand)`
+  );
+}
+
 /** Why one call of the flow is not a CLIENT span in the caller parenting the SERVER span in the callee; undefined when it is. */
 export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): Diagnosis | undefined {
   const hop = hopName(edge);
@@ -159,8 +242,12 @@ export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): D
   if (edge.from !== client.name && !tree.spans.some((s) => serviceOf(s) === edge.from)) {
     return at(
       'upstream-broken',
-      `${edge.from} is not in this trace, so its call to ${edge.to} cannot be checked (see the hop into ${edge.from})`,
+      `${edge.from} is not in this trace, so its ${edge.broker ? 'message' : 'call'} to ${edge.to} cannot be checked (see the hop into ${edge.from})`,
     );
+  }
+  if (edge.broker) {
+    const followed = followMessage(evidence, tree, edge);
+    return 'cause' in followed ? followed : undefined;
   }
   const [server] = serverSpansFor(tree.spans, edge);
   const clients = callerClientSpans(tree, edge);
@@ -259,7 +346,10 @@ export function explainStrayTraces(evidence: Evidence): Array<{ hop?: string; me
     const entry = entrySpan(spans);
     if (!entry) return [];
     const where = `${entry.service} started a new trace ${traceId.slice(0, 8)}… at "${entry.name}"`;
-    const edge = evidence.flow.edges.find((e) => e.to === serviceOf(entry));
+    // A CONSUMER span entered through a message, any other through a call.
+    const edge = evidence.flow.edges.find(
+      (e) => e.to === serviceOf(entry) && Boolean(e.broker) === (entry.kind === 'CONSUMER'),
+    );
     const diagnosis = edge && diagnoseEdge(evidence, tree, edge);
     if (!edge || !diagnosis) return [{ message: `Expected every span under trace ${evidence.traceId}, but ${where}.` }];
     return [{ hop: diagnosis.hop, message: `${diagnosis.hop}: ${diagnosis.message}.` }];

@@ -44,7 +44,7 @@ export interface MetricsEvidence {
 }
 
 /** The route a service serves in a flow, as `METHOD /path`: the call into it. */
-const routeIn = (flow: Flow, service: string) => flow.edges.find((e) => e.to === service)?.route;
+const routeIn = (flow: Flow, service: string) => flow.edges.find((e) => e.to === service && !e.broker)?.route;
 
 const matches = (attributes: Record<string, unknown>, wanted: Record<string, string>) =>
   Object.entries(wanted).every(([key, value]) => attributes[key] === value);

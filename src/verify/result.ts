@@ -33,6 +33,8 @@ export interface TraceResult {
   spans: Span[];
   /** Spans of the chain seen during this request under other trace IDs (a broken propagation). */
   strays: Span[];
+  /** Spans of traces that continue this one by a span link (a message consumer's own trace); absent when none. */
+  linked?: Span[];
   /** Clocks that are off polytrace's, measured from the spans. */
   clockSkews: ClockSkew[];
   /**

@@ -27,7 +27,9 @@ function deduped(evidence: Evidence): {
   conflicts: ReturnType<typeof dedupeBySpanId>['conflicts'];
 } {
   const { spans, conflicts } = dedupeBySpanId(evidence.spans);
-  return { evidence: { ...evidence, spans, strays: dedupeBySpanId(evidence.strays).spans }, conflicts };
+  const strays = dedupeBySpanId(evidence.strays).spans;
+  const linked = dedupeBySpanId(evidence.linked ?? []).spans;
+  return { evidence: { ...evidence, spans, strays, ...(linked.length ? { linked } : {}) }, conflicts };
 }
 
 export function verifyTrace(received: Evidence): TraceResult {
@@ -57,6 +59,7 @@ export function verifyTrace(received: Evidence): TraceResult {
     checks,
     spans: evidence.spans,
     strays: evidence.strays,
+    ...(evidence.linked?.length ? { linked: evidence.linked } : {}),
     clockSkews: clockSkews(evidence.spans, evidence.flow),
   };
 }

@@ -102,3 +102,68 @@ export function expectInterrupted(result: { exitCode?: number; all: string }): v
   expect(result.all).toMatch(/interrupted: everything polytrace started has been stopped/);
   expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
 }
+
+interface RawMessageSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  service: string;
+  links: Array<{ traceId: string; spanId: string }>;
+}
+
+/** The PRODUCER and CONSUMER spans in the Collector's raw OTLP JSON (kinds 4 and 5), without polytrace's parser. */
+function rawMessageSpans(path: string): { producers: RawMessageSpan[]; consumers: RawMessageSpan[] } {
+  const found = { producers: [] as RawMessageSpan[], consumers: [] as RawMessageSpan[] };
+  for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+    for (const rs of JSON.parse(line).resourceSpans ?? []) {
+      const service = rs.resource?.attributes?.find((a: { key: string }) => a.key === 'service.name')?.value
+        ?.stringValue;
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const span of ss.spans ?? []) {
+          const kind = span.kind;
+          const entry = {
+            traceId: span.traceId,
+            spanId: span.spanId,
+            parentSpanId: span.parentSpanId ?? '',
+            name: span.name,
+            service,
+            links: (span.links ?? []).map((l: { traceId: string; spanId: string }) => ({
+              traceId: l.traceId,
+              spanId: l.spanId,
+            })),
+          };
+          if (kind === 4 || kind === 'SPAN_KIND_PRODUCER') found.producers.push(entry);
+          if (kind === 5 || kind === 'SPAN_KIND_CONSUMER') found.consumers.push(entry);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Each request's order.created message, read from the raw spans: order-service's PRODUCER span in
+ * the request's trace, and notification-service's CONSUMER span its child (`parent`) or the root of
+ * a trace of its own with a span link to it (`link`).
+ */
+export function expectMessageHops(json: JsonResult, by: 'parent' | 'link'): void {
+  const { producers, consumers } = rawMessageSpans(json.spansFile);
+  for (const { traceId } of json.traces) {
+    const mine = producers.filter((p) => p.traceId === traceId);
+    expect(mine.map((p) => `${p.service} ${p.name}`)).toEqual(['order-service order.created send']);
+    const producer = mine[0]!;
+    const consumer = consumers.find((c) =>
+      by === 'parent'
+        ? c.parentSpanId === producer.spanId
+        : c.links.some((l) => l.traceId === traceId && l.spanId === producer.spanId),
+    );
+    expect(consumer, `a CONSUMER span ${by === 'parent' ? 'under' : 'linking'} ${producer.spanId}`).toBeDefined();
+    expect(`${consumer!.service} ${consumer!.name}`).toBe('notification-service order.created process');
+    if (by === 'parent') expect(consumer!.traceId).toBe(traceId);
+    else {
+      expect(consumer!.traceId).not.toBe(traceId);
+      expect(consumer!.parentSpanId).toBe('');
+    }
+  }
+}

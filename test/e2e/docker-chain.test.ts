@@ -14,9 +14,19 @@ import {
   checkJson,
   expectConnectedOrderTraces,
   expectInterrupted,
+  expectMessageHops,
   expectUnauthorizedTrace,
 } from './chain-assertions.js';
-import { chainPortsFree, cli, movedPorts, outDir, polytrace, repo, startUntilPartlyUp } from './run-cli.js';
+import {
+  chainPortsFree,
+  cli,
+  movedPorts,
+  outDir,
+  polytrace,
+  portFlags as flagsFor,
+  repo,
+  startUntilPartlyUp,
+} from './run-cli.js';
 
 // Moved ports: this test must not clash with a local chain or a person's run on the defaults.
 const ports = movedPorts;
@@ -147,6 +157,50 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
       );
     },
     warmRun,
+  );
+
+  it(
+    'async: an order event through a RabbitMQ container, the consumer the child of the producer (and, with --links, a linked trace); nothing left',
+    async () => {
+      // Ports of their own; the broker's AMQP port is picked free by check itself.
+      const asyncPorts = {
+        'api-gateway': 54180,
+        'auth-service': 54181,
+        'order-service': 54182,
+        'notification-service': 54183,
+        'otel-collector.grpc': 54417,
+        'otel-collector.http': 54418,
+        'otel-collector.health': 54233,
+      };
+      const { json, stderr } = await checkJson([
+        '--runtime',
+        'docker',
+        '--scenario',
+        'async',
+        '--requests',
+        '2',
+        ...flagsFor(asyncPorts),
+      ]);
+      expect(stderr).toMatch(/rabbitmq is ready on amqp:\/\/127\.0\.0\.1:\d+/);
+      expect(json.traces.every((t) => t.ok)).toBe(true);
+      expectMessageHops(json, 'parent');
+      expect(await leftovers(basename(dirname(json.spansFile)))).toEqual([]);
+
+      const linked = await checkJson([
+        '--runtime',
+        'docker',
+        '--scenario',
+        'async',
+        '--links',
+        '--requests',
+        '1',
+        ...flagsFor(asyncPorts),
+      ]);
+      expect(linked.json.traces[0]!.checks.map((c) => c.message).join('\n')).toMatch(/the trace continues by link/);
+      expectMessageHops(linked.json, 'link');
+      expect(Object.values(await chainPortsFree(asyncPorts)).every(Boolean)).toBe(true);
+    },
+    coldBuild,
   );
 
   it(

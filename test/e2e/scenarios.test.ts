@@ -1,8 +1,14 @@
 // End-to-end: each pitfall of the article, caused for real by one setting of a
 // real service, is found and explained by the verifier (--expect-broken).
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rabbitmqServer } from '../../src/runtime/local/rabbitmq-node.js';
+import { isAlive } from '../../src/runtime/local/process-group.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
-import { outDir, polytrace } from './run-cli.js';
+import { brokersOf } from '../../src/topology/chain.js';
+import { expectMessageHops, type JsonResult as ChainJson } from './chain-assertions.js';
+import { outDir, polytrace, portFlags, startUntilPartlyUp } from './run-cli.js';
 
 const perRun = 5 * 60_000;
 
@@ -17,7 +23,8 @@ interface JsonResult {
 }
 
 describe('scenarios on the real chain (local runtime)', () => {
-  it.each(scenarios.filter((s) => s.breaks).map((s) => [s.name, s.breaks!] as const))(
+  // The scenarios through RabbitMQ have their own block below (they need Debian's rabbitmq-server).
+  it.each(scenarios.filter((s) => s.breaks && brokersOf(s.flow).length === 0).map((s) => [s.name, s.breaks!] as const))(
     '%s: the break is found at its hop, as its cause',
     async (name, breaks) => {
       const result = await localCheck(['--scenario', name, '--expect-broken', '--json']);
@@ -111,4 +118,162 @@ describe('scenarios on the real chain (local runtime)', () => {
     },
     perRun,
   );
+});
+
+// The async pitfall ("Common Pitfalls": async queues), through a real RabbitMQ node of the run's own.
+const rabbitmq = await rabbitmqServer().then(
+  () => undefined,
+  (error: Error) => error.message,
+);
+const ci = process.env.CI === 'true';
+if (rabbitmq && !ci) {
+  const line = '!'.repeat(100);
+  console.warn(`\n${line}\n!! SKIPPED: the async scenarios on the local runtime. ${rabbitmq}\n${line}\n`);
+}
+
+/** Ports of their own for these runs (the broker's are picked free by check itself). */
+const asyncPorts = portFlags({
+  'api-gateway': 54080,
+  'auth-service': 54081,
+  'order-service': 54082,
+  'notification-service': 54083,
+  'otel-collector.grpc': 54317,
+  'otel-collector.http': 54318,
+  'otel-collector.health': 54133,
+});
+
+/** Every process group the run's ledger names has ended: the broker's node and its epmd included. */
+function expectLedgerStopped(spansFile: string): void {
+  const ledger = readFileSync(join(dirname(spansFile), 'processes.txt'), 'utf8');
+  const groups = ledger
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Number(l.split(' ')[0]));
+  expect(groups.length).toBeGreaterThanOrEqual(7);
+  expect(groups.filter(isAlive)).toEqual([]);
+}
+
+describe.skipIf(Boolean(rabbitmq) && !ci)('the async pitfall through RabbitMQ (local runtime)', () => {
+  beforeAll(() => {
+    // Under CI a missing broker fails every test here: .ci/run installs it.
+    if (rabbitmq) expect.fail(`Expected Debian's rabbitmq-server (.ci/run installs it), got: ${rabbitmq}`);
+  });
+
+  it(
+    'async: the CONSUMER span of notification-service is the child of the PRODUCER span of order-service, exit 0',
+    async () => {
+      const result = await localCheck(['--scenario', 'async', '--requests', '2', '--json', ...asyncPorts]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/rabbitmq is ready on amqp:\/\/127\.0\.0\.1:\d+ \(node started in [\d.]+s\)/);
+      const json = JSON.parse(result.stdout) as ChainJson;
+      for (const trace of json.traces) {
+        expect(trace.ok).toBe(true);
+        expect(
+          trace.checks.find((c) => c.name === 'edge order-service → rabbitmq → notification-service')?.message,
+        ).toMatch(
+          /the PRODUCER span "order.created send" of order-service is the parent of the CONSUMER span "order.created process" of notification-service/,
+        );
+      }
+      expectMessageHops(json, 'parent');
+      expectLedgerStopped(json.spansFile);
+    },
+    perRun,
+  );
+
+  it(
+    '--links: the consumer starts a new trace with a span link to the producer, and the verdict says the trace continues by link',
+    async () => {
+      const result = await localCheck(['--scenario', 'async', '--links', '--requests', '1', ...asyncPorts]);
+      expect(result.exitCode, result.all).toBe(0);
+      const text = result.stdout.replace(/\s+/g, ' ');
+      expect(text).toMatch(
+        /┄┄ continues by link: order-service → rabbitmq → notification-service, in a trace of its own ┄┄/,
+      );
+      expect(text).toMatch(
+        /✓ 1\/1 traces verified: one traceparent linked every span \(across the broker by span link\)/,
+      );
+      const json = await localCheck(['--scenario', 'async', '--links', '--requests', '1', '--json', ...asyncPorts]);
+      expect(json.exitCode, json.stderr).toBe(0);
+      const parsed = JSON.parse(json.stdout) as ChainJson;
+      expect(
+        parsed.traces[0]!.checks.find((c) => c.name === 'edge order-service → rabbitmq → notification-service')
+          ?.message,
+      ).toMatch(
+        /the trace continues by link: the CONSUMER span "order.created process" of notification-service starts trace [0-9a-f]{8}… with a span link to the PRODUCER span "order.created send" of order-service/,
+      );
+      expectMessageHops(parsed, 'link');
+    },
+    perRun,
+  );
+
+  it(
+    'queue-context-dropped --expect-broken: the hop and "context not injected into the message headers", exit 0',
+    async () => {
+      const result = await localCheck([
+        '--scenario',
+        'queue-context-dropped',
+        '--expect-broken',
+        '--requests',
+        '2',
+        '--json',
+        ...asyncPorts,
+      ]);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const json = JSON.parse(result.stdout) as JsonResult;
+      expect(json.expectation?.met).toBe(true);
+      for (const trace of json.traces) {
+        expect(trace.ok).toBe(false);
+        expect(trace.diagnosis).toMatchObject({
+          hop: 'order-service → rabbitmq → notification-service',
+          cause: 'context-not-injected',
+        });
+        expect(trace.diagnosis!.message).toMatch(/context not injected into the message headers/);
+      }
+      // Without --expect-broken the same break is a failed check: exit 1.
+      const plain = await localCheck(['--scenario', 'queue-context-dropped', '--requests', '1', ...asyncPorts]);
+      expect(plain.exitCode, plain.all).toBe(1);
+      expect(plain.stdout.replace(/\s+/g, ' ')).toMatch(
+        /first break: order-service → rabbitmq → notification-service \(context-not-injected\)/,
+      );
+    },
+    perRun,
+  );
+
+  it(
+    'leaves no broker running when the CLI itself is killed with SIGKILL: the reaper stops its node and its epmd',
+    async () => {
+      const dir = outDir();
+      // Ready lines of order-service or notification-service come after the broker's.
+      const { run } = await startUntilPartlyUp([
+        'check',
+        '--runtime',
+        'local',
+        '--scenario',
+        'async',
+        ...asyncPorts,
+        '--out-dir',
+        dir,
+      ]);
+      run.kill('SIGKILL');
+      await run;
+      const [runId] = readdirSync(dir);
+      const ledger = join(dir, runId!, 'processes.txt');
+      const groups = readFileSync(ledger, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(' ')[0]));
+      const deadline = Date.now() + 30_000;
+      while (groups.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(groups.filter(isAlive)).toEqual([]);
+    },
+    perRun,
+  );
+
+  it('--links with a scenario that has no broker is a usage error (exit 2)', async () => {
+    const result = await localCheck(['--scenario', 'happy', '--links', ...asyncPorts]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /Expected --links with a scenario whose messages pass a broker \(async, queue-context-dropped\), got "happy"/,
+    );
+  });
 });

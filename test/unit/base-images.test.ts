@@ -28,7 +28,7 @@ const readmes = [
 // Any mention of an official repository with a tag, e.g. `golang:1.26.8-bookworm` or `node:20-bookworm-slim`
 // (and not a module such as `node:http`).
 const officialMention =
-  /(?<![\w/.-])(?:golang|python|maven|eclipse-temurin|node|debian|gcr\.io\/distroless\/[a-z0-9-]+):(?=[\w.-]*\d|bookworm|trixie|latest|slim|lts|nonroot)[\w.-]*\w/g;
+  /(?<![\w/.-])(?:golang|python|maven|eclipse-temurin|node|debian|rabbitmq|gcr\.io\/distroless\/[a-z0-9-]+):(?=[\w.-]*\d|bookworm|trixie|latest|slim|lts|nonroot)[\w.-]*\w/g;
 
 describe('base images', () => {
   it.each(chainComponents.map((c) => [c.name, c] as const))(

@@ -1,9 +1,9 @@
 // The OTEL_* contract every service gets (services/README.md): the same
 // variables for all four languages, metrics on, logs off.
 import { describe, expect, it } from 'vitest';
-import { services } from '../../src/topology/chain.js';
 import { findScenario } from '../../src/scenarios/catalog.js';
 import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
+import { services } from '../../src/topology/chain.js';
 import {
   defaultEnvironmentOptions,
   serviceEnvironment,
@@ -17,6 +17,7 @@ const addressing: Addressing = {
   collectorToken: 'secret',
   bindHost: '127.0.0.1',
   listenPort: (s) => s.port,
+  brokerUrl: (b) => `amqp://polytrace:secret@127.0.0.1:${b.ports.amqp}/%2F`,
 };
 
 describe('serviceEnvironment', () => {
@@ -53,8 +54,33 @@ describe('servicesChanged: what a scenario switch restarts', () => {
     ['happy', 'downstream-error', ['notification-service']],
     ['happy', 'clock-skew', ['order-service']],
     ['propagator-mismatch', 'sampling-mismatch', ['order-service', 'notification-service']],
+    ['happy', 'async', ['order-service', 'notification-service']],
     ['happy', 'happy', []],
   ])('%s → %s restarts %j', (from, to, expected) => {
     expect(servicesChanged(env(from), env(to))).toEqual(expected);
+  });
+});
+
+describe('the broker in the environment', () => {
+  const orders = services.find((s) => s.name === 'order-service')!;
+  const notify = services.find((s) => s.name === 'notification-service')!;
+
+  it('reaches the services (AMQP_URL) only in a run that starts it', () => {
+    const happy = scenarioEnvironment(findScenario('happy')!);
+    expect(happy.brokers).toBeUndefined();
+    expect(serviceEnvironment(orders, addressing, happy).AMQP_URL).toBeUndefined();
+    const async = scenarioEnvironment(findScenario('async')!);
+    expect(async.brokers).toEqual(['rabbitmq']);
+    expect(serviceEnvironment(orders, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
+    expect(serviceEnvironment(notify, addressing, async).AMQP_URL).toBe('amqp://polytrace:secret@127.0.0.1:5672/%2F');
+  });
+
+  it('--links switches notification-service to consumer spans that link, and nothing else', () => {
+    const linked = scenarioEnvironment(findScenario('async')!, { links: true });
+    expect(serviceEnvironment(notify, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBe('1');
+    expect(serviceEnvironment(orders, addressing, linked).NOTIFY_LINK_CONSUMER_SPANS).toBeUndefined();
+    expect(
+      serviceEnvironment(notify, addressing, scenarioEnvironment(findScenario('async')!)).NOTIFY_LINK_CONSUMER_SPANS,
+    ).toBeUndefined();
   });
 });

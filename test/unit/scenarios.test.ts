@@ -8,7 +8,7 @@ import type { Span } from '../../src/intake/span.js';
 import { findScenario, scenarios } from '../../src/scenarios/catalog.js';
 import type { Evidence } from '../../src/verify/checks.js';
 import { verifyTrace } from '../../src/verify/verify-trace.js';
-import { evidence, orderTrace, splitAt } from './fixtures/synthetic-trace.js';
+import { asyncOrderTrace, evidence, orderTrace, splitAt } from './fixtures/synthetic-trace.js';
 
 const scenario = (name: string) => findScenario(name)!;
 const settingsOf = (name: string) => otelSettings(scenarioEnvironment(scenario(name)));
@@ -42,6 +42,11 @@ const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
     ),
     strays: [],
   }),
+  // pika is not instrumented: no PRODUCER span, no context in the message; the consumer starts a new trace.
+  'queue-context-dropped': () => {
+    const { spans, strays } = asyncOrderTrace({ uninstrumentedPublisher: true });
+    return { spans, strays };
+  },
   // Without OTEL_SERVICE_NAME the Python SDK reports unknown_service:python.
   'missing-service-name': () => ({
     spans: orderTrace().map((s) => (s.service === 'order-service' ? { ...s, service: 'unknown_service:python' } : s)),
@@ -53,7 +58,7 @@ const shapes: Record<string, () => { spans: Span[]; strays: Span[] }> = {
 const broken = scenarios.filter((s) => s.breaks && s.breaks.cause !== 'semconv-mismatch');
 
 describe('scenarios', () => {
-  it('lists ten: six break something on purpose, one fails downstream, one skews a clock', () => {
+  it('lists twelve: seven break something on purpose, one fails downstream, one skews a clock, one goes through a broker', () => {
     expect(scenarios.map((s) => s.name)).toEqual([
       'happy',
       'unauthorized',
@@ -64,6 +69,8 @@ describe('scenarios', () => {
       'downstream-error',
       'semconv-mismatch',
       'clock-skew',
+      'async',
+      'queue-context-dropped',
       'baggage-dropped',
     ]);
     expect(Object.keys(shapes).sort()).toEqual(broken.map((s) => s.name).sort());
@@ -71,7 +78,8 @@ describe('scenarios', () => {
 
   it.each(broken.map((s) => s.name))('%s is diagnosed at its hop, as its cause', (name) => {
     const { spans, strays } = shapes[name]!();
-    const result = verifyTrace(evidence(spans, { strays, otelSettings: settingsOf(name) } satisfies Partial<Evidence>));
+    const { flow } = scenario(name);
+    const result = verifyTrace(evidence(spans, { flow, strays, otelSettings: settingsOf(name) } satisfies Partial<Evidence>));
     expect(result.ok).toBe(false);
     expect(result.diagnosis).toMatchObject(scenario(name).breaks!);
   });
@@ -100,7 +108,8 @@ describe('scenarios', () => {
 
   it.each(broken.map((s) => s.name))('%s: the spans alone decide the cause, with the settings withheld', (name) => {
     const { spans, strays } = shapes[name]!();
-    expect(verifyTrace(evidence(spans, { strays })).diagnosis).toMatchObject(scenario(name).breaks!);
+    const { flow } = scenario(name);
+    expect(verifyTrace(evidence(spans, { flow, strays })).diagnosis).toMatchObject(scenario(name).breaks!);
   });
 
   it('a service that traced the request but did not export: the services after it still did', () => {
@@ -133,7 +142,7 @@ describe('scenarios', () => {
 describe('--expect-broken', () => {
   const run = (name: string) => {
     const { spans, strays } = shapes[name]!();
-    return verifyTrace(evidence(spans, { strays, otelSettings: settingsOf(name) }));
+    return verifyTrace(evidence(spans, { flow: scenario(name).flow, strays, otelSettings: settingsOf(name) }));
   };
 
   it('passes when every broken trace shows the expected cause at the expected hop', () => {

@@ -2,7 +2,7 @@
 // answer, and can the chain's images be had without a registry (built
 // already, polytrace's base images prepared, or the official ones present)?
 import { officialImages, standInImages } from '../../topology/base-images.js';
-import { chainComponents, imageId } from './chain-images.js';
+import { componentsOfRun, imageId } from './chain-images.js';
 import { connectEngine, dockerode, type Dockerode } from './engine.js';
 
 export interface DockerAvailability {
@@ -26,8 +26,10 @@ export async function dockerAvailability(): Promise<DockerAvailability> {
   } catch (error) {
     return { engine: { ok: false, detail: (error as Error).message } };
   }
-  const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
-  const images = (await allPresent(docker, chainComponents.map((c) => c.docker.image)))
+  // What a run without a broker needs: the broker's image is had when a run asks for it.
+  const components = componentsOfRun([]);
+  const needed = [...new Set(components.flatMap((c) => Object.values(c.docker.baseImages)))];
+  const images = (await allPresent(docker, components.map((c) => c.docker.image)))
     ? 'chain images'
     : (await allPresent(docker, needed.map((kind) => standInImages[kind])))
       ? 'local base images'

@@ -1,4 +1,4 @@
-// The chain's images (the Collector and the four services), built from their
+// The chain's images (the Collector, the four services and the broker), built from their
 // Dockerfiles with fixed tags. An image whose label says it was built from the
 // same inputs is used as it is, so a warm run builds nothing and an image
 // loaded with `images load` on a machine without network is never rebuilt.
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../common/paths.js';
 import type { Progress } from '../../common/progress.js';
 import { officialImages, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
-import { collector, services } from '../../topology/chain.js';
+import { broker, collector, services } from '../../topology/chain.js';
 import type { BaseImageKind, DockerRecipe } from '../../topology/types.js';
 import { hashFiles } from '../../common/hash-files.js';
 import { contextFiles } from './build-context.js';
@@ -21,11 +21,22 @@ export interface ChainComponent {
   docker: DockerRecipe;
 }
 
-export const chainComponents: ChainComponent[] = [collector, ...services].map((c) => ({
+const component = (c: { name: string; dir: string; docker: DockerRecipe }): ChainComponent => ({
   name: c.name,
   contextDir: join(repoRoot, c.dir),
   docker: c.docker,
-}));
+});
+
+/** What every run starts: the Collector and the services. */
+const coreComponents: ChainComponent[] = [collector, ...services].map(component);
+
+/** Every image of the chain, the broker's included: what `images prepare` builds and `images save` keeps. */
+export const chainComponents: ChainComponent[] = [...coreComponents, component(broker)];
+
+/** The images one run needs: the broker's only when its flow goes through it. */
+export function componentsOfRun(brokers: readonly string[]): ChainComponent[] {
+  return chainComponents.filter((c) => coreComponents.includes(c) || brokers.includes(c.name));
+}
 
 /** The image's ID, or undefined when the engine does not have it. */
 export async function imageId(docker: Dockerode, image: string): Promise<string | undefined> {
@@ -44,9 +55,12 @@ async function imageLabels(docker: Dockerode, image: string): Promise<Record<str
   }
 }
 
-/** The stand-in base images the chain needs, and which of them this engine has (with their IDs). */
-export async function localBaseImages(docker: Dockerode): Promise<{ needed: BaseImageKind[]; present: Map<BaseImageKind, string> }> {
-  const needed = [...new Set(chainComponents.flatMap((c) => Object.values(c.docker.baseImages)))];
+/** The stand-in base images these components need, and which of them this engine has (with their IDs). */
+export async function localBaseImages(
+  docker: Dockerode,
+  components: readonly ChainComponent[] = chainComponents,
+): Promise<{ needed: BaseImageKind[]; present: Map<BaseImageKind, string> }> {
+  const needed = [...new Set(components.flatMap((c) => Object.values(c.docker.baseImages)))];
   const present = new Map<BaseImageKind, string>();
   for (const kind of needed) {
     const id = await imageId(docker, standInImages[kind]);
@@ -58,8 +72,11 @@ export async function localBaseImages(docker: Dockerode): Promise<{ needed: Base
 /** polytrace's stand-ins when all of them are here, else the Dockerfiles' defaults (the official images). */
 export type BaseChoice = { kind: 'stand-ins' } | { kind: 'official' };
 
-export async function chooseBaseImages(docker: Dockerode): Promise<BaseChoice> {
-  const { needed, present } = await localBaseImages(docker);
+export async function chooseBaseImages(
+  docker: Dockerode,
+  components: readonly ChainComponent[] = chainComponents,
+): Promise<BaseChoice> {
+  const { needed, present } = await localBaseImages(docker, components);
   return needed.every((kind) => present.has(kind)) ? { kind: 'stand-ins' } : { kind: 'official' };
 }
 
@@ -84,6 +101,8 @@ export function resolveBaseImages(
 }
 
 export interface EnsureOptions {
+  /** The images to have (every one of the chain's, unless a run needs fewer). */
+  components?: readonly ChainComponent[];
   base: BaseChoice;
   baseImageOverrides: BaseImageOverrides;
   logDir: string;
@@ -98,14 +117,15 @@ export interface EnsureOptions {
  */
 export async function ensureChainImages(engine: Engine, options: EnsureOptions): Promise<void> {
   const docker = dockerode(engine);
-  const bases = chainComponents.flatMap((c) => Object.values(resolveBaseImages(c, options.base, options.baseImageOverrides).images));
+  const components = options.components ?? chainComponents;
+  const bases = components.flatMap((c) => Object.values(resolveBaseImages(c, options.base, options.baseImageOverrides).images));
   await pullMissing(docker, [...new Set(bases)], options.progress, options.signal);
   // The first failure cancels the other builds, so the error is shown now, not after them.
   const failed = new AbortController();
   const signal = AbortSignal.any([options.signal, failed.signal]);
   let first: unknown;
   await Promise.allSettled(
-    chainComponents.map((component) =>
+    components.map((component) =>
       ensureImage(docker, component, { ...options, signal }).catch((error: unknown) => {
         first ??= error;
         failed.abort();

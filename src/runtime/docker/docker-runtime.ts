@@ -6,19 +6,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
-import type { StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { dockerCacheDir } from '../../common/paths.js';
-import { collector, entryService, services } from '../../topology/chain.js';
-import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { broker, collector, entryService, services } from '../../topology/chain.js';
+import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { portsInUse } from '../../topology/ports.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import type { Service } from '../../topology/types.js';
-import { chooseBaseImages, ensureChainImages, type BaseChoice } from './chain-images.js';
+import { chooseBaseImages, componentsOfRun, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
-import { ContainerExited, HealthEndpointWait, NotReady } from './readiness.js';
+import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
 import { Reaper } from '../reaper/reaper.js';
 
@@ -30,10 +31,21 @@ type StartArgs = [
   hostname: string,
   image: string,
   ports: PortMapping[],
-  healthUrl: string,
+  ready: Readiness,
   timeoutSeconds: number,
   configure?: (container: ChainContainer) => ChainContainer,
 ];
+
+/** How to wait for a started container, and where it is then ready (said in the progress line). */
+interface Readiness {
+  wait: WaitStrategy;
+  where(): string;
+}
+
+/** Ready when its health URL answers 200; ready "on" that URL's origin. */
+function httpReady(healthUrl: string, signal: AbortSignal): Readiness {
+  return { wait: healthEndpointWait(healthUrl, signal), where: () => healthUrl.replace(/\/[^/]*$/, '') };
+}
 
 /** What a started chain keeps to stop or replace each of its containers. */
 interface StartedRun {
@@ -43,6 +55,8 @@ interface StartedRun {
   logsDir: string;
   logPaths: Record<string, string>;
   containers: Map<string, { stop(): Promise<void> }>;
+  /** The broker's start, once a run (or a scenario switched to) needs it; services that use it wait for it. */
+  brokerReady?: Promise<void>;
 }
 
 export class DockerRuntime implements Runtime {
@@ -53,8 +67,9 @@ export class DockerRuntime implements Runtime {
 
   async preflight(plan: RunPlan): Promise<void> {
     this.engine = await connectEngine();
-    await assertPortsFree(plan.chain.ports);
-    this.base = await chooseBaseImages(dockerode(this.engine));
+    const brokers = plan.chain.environment.brokers ?? [];
+    await assertPortsFree(portsInUse(plan.chain.ports, brokers, 'docker'));
+    this.base = await chooseBaseImages(dockerode(this.engine), componentsOfRun(brokers));
     plan.chain.progress({
       step: 'build',
       message:
@@ -66,8 +81,10 @@ export class DockerRuntime implements Runtime {
 
   async build(plan: RunPlan): Promise<void> {
     const engine = this.engine ?? (await connectEngine());
-    const base = this.base ?? (await chooseBaseImages(dockerode(engine)));
+    const components = componentsOfRun(plan.chain.environment.brokers ?? []);
+    const base = this.base ?? (await chooseBaseImages(dockerode(engine), components));
     await ensureChainImages(engine, {
+      components,
       base,
       baseImageOverrides: plan.chain.baseImages,
       logDir: join(dockerCacheDir(), 'logs'),
@@ -105,7 +122,7 @@ export class DockerRuntime implements Runtime {
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
     // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
-    await this.startContainer(
+    const collectorReady = this.startContainer(
       run,
       plan,
       collector.name,
@@ -116,7 +133,7 @@ export class DockerRuntime implements Runtime {
         { container: collector.ports.otlpHttp, host: port(`${collector.name}.http`) },
         { container: collector.ports.health, host: port(`${collector.name}.health`) },
       ],
-      `${url(port(`${collector.name}.health`))}/`,
+      httpReady(`${url(port(`${collector.name}.health`))}/`, plan.signal),
       60,
       (c) =>
         c
@@ -128,6 +145,10 @@ export class DockerRuntime implements Runtime {
           ]),
     );
 
+    // The broker needs nothing of the Collector: it starts beside it. Marked handled here; a failure
+    // still reaches the services that wait for it.
+    if (plan.chain.environment.brokers?.includes(broker.name)) this.startBroker(run, plan).catch(() => {});
+    await collectorReady;
     await Promise.all(services.map((service) => this.startService(run, plan, service)));
 
     return {
@@ -152,7 +173,43 @@ export class DockerRuntime implements Runtime {
     await this.startService(run, plan, service);
   }
 
-  private startService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
+  /**
+   * RabbitMQ, for a flow through it: a fresh broker whose one user is the run's (the file is
+   * copied in before it starts, so the password appears in no image and no environment). Started
+   * once per run, when the first service that uses it starts.
+   */
+  private startBroker(run: StartedRun, plan: RunPlan): Promise<void> {
+    run.brokerReady ??= (async () => {
+      const amqpPort = plan.chain.ports[`${broker.name}.amqp`]!;
+      const credentials = { user: broker.user, password: plan.otlpToken };
+      const started = Date.now();
+      await this.startContainer(
+        run,
+        plan,
+        broker.name,
+        broker.hostname,
+        broker.docker.image,
+        [{ container: broker.ports.amqp, host: amqpPort }],
+        {
+          wait: amqpConnectionWait(amqpPort, credentials, plan.signal),
+          where: () => `amqp://127.0.0.1:${amqpPort} (container started in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+        },
+        broker.startTimeoutSeconds,
+        (c) =>
+          c.withCopyContentToContainer([
+            {
+              content: `default_user = ${broker.user}\ndefault_pass = ${plan.otlpToken}\n`,
+              target: '/etc/rabbitmq/conf.d/90-polytrace-run.conf',
+              // Read by the broker's own user in the container.
+              mode: 0o644,
+            },
+          ]),
+      );
+    })();
+    return run.brokerReady;
+  }
+
+  private async startService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
     // Inside the network every service listens on its own port, and reaches the others by hostname.
     const addressing: Addressing = {
       serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
@@ -162,26 +219,29 @@ export class DockerRuntime implements Runtime {
       listenPort: (s) => s.port,
       // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
       fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
+      brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
     };
+    const usesBroker = Object.values(service.upstreams ?? {}).includes(broker.name);
+    if (usesBroker && plan.chain.environment.brokers?.includes(broker.name)) await this.startBroker(run, plan);
     const hostPort = plan.chain.ports[service.name]!;
-    return this.startContainer(
+    await this.startContainer(
       run,
       plan,
       service.name,
       service.hostname,
       service.docker.image,
       [{ container: service.port, host: hostPort }],
-      `http://127.0.0.1:${hostPort}${service.healthPath}`,
+      httpReady(`http://127.0.0.1:${hostPort}${service.healthPath}`, plan.signal),
       service.startTimeoutSeconds,
       (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment)),
     );
   }
 
-  /** Starts one container and waits for its health endpoint; the first start of each name registers its stop. */
+  /** Starts one container and waits until it is ready; the first start of each name registers its stop. */
   private async startContainer(
     run: StartedRun,
     plan: RunPlan,
-    ...[name, hostname, image, ports, healthUrl, timeoutSeconds, configure = (c) => c]: StartArgs
+    ...[name, hostname, image, ports, ready, timeoutSeconds, configure = (c) => c]: StartArgs
   ): Promise<void> {
     const { docker, runId, networkName, logsDir, logPaths } = run;
     const logPath = join(logsDir, `${name}.log`);
@@ -217,7 +277,7 @@ export class DockerRuntime implements Runtime {
           stream.pipe(file);
           logDone = finished(file).catch(() => {});
         })
-        .withWaitStrategy(new HealthEndpointWait(healthUrl, plan.signal))
+        .withWaitStrategy(ready.wait)
         .withStartupTimeout(timeoutSeconds * 1000)
         .onCreated((id) => (containerId = id)),
     );
@@ -238,6 +298,6 @@ export class DockerRuntime implements Runtime {
       }
       throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
     }
-    plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}` });
+    plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where()}` });
   }
 }

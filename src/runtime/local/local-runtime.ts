@@ -1,12 +1,14 @@
 // The local runtime: the Collector and the four services as processes on
 // 127.0.0.1, built with the machine's own toolchains (Go, JDK + Maven,
-// Python, Node) and cached between runs.
+// Python, Node) and cached between runs; RabbitMQ, for the flows that need
+// it, from the machine's own package.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
-import { collector, entryService, services } from '../../topology/chain.js';
-import { serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { broker, collector, entryService, services } from '../../topology/chain.js';
+import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
+import { portsInUse } from '../../topology/ports.js';
 import { fakeTimeLibrary } from './fake-time.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
@@ -14,11 +16,12 @@ import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
 import { installHints, missingToolchains } from '../toolchains.js';
 import { buildComponent, buildDirFor, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
-import { ManagedProcess } from './managed-process.js';
-import { awaitReady } from './readiness.js';
+import { ManagedProcess, type ProcessSpec } from './managed-process.js';
+import { awaitAmqpReady, awaitReady } from './readiness.js';
 import { trackForExit } from './exit-guard.js';
 import { recordProcess } from './process-ledger.js';
 import { processGroupUsage } from './process-usage.js';
+import { rabbitmqNode, rabbitmqServer } from './rabbitmq-node.js';
 import { Reaper } from '../reaper/reaper.js';
 
 const collectorTarget: BuildTarget = {
@@ -38,6 +41,8 @@ interface StartedRun {
   logPaths: Record<string, string>;
   /** Each component's process (group leader) now: what `usage` reads and a restart replaces. */
   processes: Map<string, { pid: number | undefined; stop(): Promise<void> }>;
+  /** The broker's start, once a run (or a scenario switched to) needs it; services that use it wait for it. */
+  brokerReady?: Promise<void>;
 }
 
 export class LocalRuntime implements Runtime {
@@ -55,7 +60,10 @@ export class LocalRuntime implements Runtime {
         `the local runtime needs ${missing.join(', ')} on PATH: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
       );
     }
-    await assertPortsFree(plan.chain.ports);
+    const brokers = plan.chain.environment.brokers ?? [];
+    // Said before anything is built: RabbitMQ is the one component the machine may lack.
+    if (brokers.includes(broker.name)) await rabbitmqServer();
+    await assertPortsFree(portsInUse(plan.chain.ports, brokers, 'local'));
   }
 
   async build(plan: RunPlan): Promise<void> {
@@ -105,6 +113,9 @@ export class LocalRuntime implements Runtime {
     this.run = run;
     const port = (name: string) => plan.chain.ports[name]!;
 
+    // The broker needs nothing of the Collector: it starts beside it. Marked handled here; a failure
+    // still reaches the services that wait for it.
+    if (plan.chain.environment.brokers?.includes(broker.name)) this.startBroker(run, plan).catch(() => {});
     await this.launch(
       run,
       plan,
@@ -147,6 +158,39 @@ export class LocalRuntime implements Runtime {
     await this.launchService(run, plan, service);
   }
 
+  /**
+   * The run's own RabbitMQ node (epmd, then the server), started once per run when the first
+   * service that uses it needs it. Registered before the services, so teardown stops it after
+   * them: they close their connections first.
+   */
+  private startBroker(run: StartedRun, plan: RunPlan): Promise<void> {
+    run.brokerReady ??= (async () => {
+      const port = (name: string) => plan.chain.ports[name]!;
+      const ports = { amqp: port(`${broker.name}.amqp`), dist: port(`${broker.name}.dist`), epmd: port(`${broker.name}.epmd`) };
+      const node = await rabbitmqNode({
+        broker,
+        runId: basename(plan.runDir),
+        runDir: plan.runDir,
+        ports,
+        password: plan.otlpToken,
+        baseEnv: childEnvironment(),
+        logsDir: run.logsDir,
+      });
+      const epmd = await this.launchProcess(run, plan, node.epmd);
+      // epmd binds its port at once; the node's own start checks that it answers.
+      if (epmd.exited) throw new EnvironmentError(`${node.epmd.name} ${epmd.describeExit()} (log: ${node.epmd.logPath})`);
+      const started = Date.now();
+      const server = await this.launchProcess(run, plan, node.server);
+      await awaitAmqpReady(server, ports.amqp, { user: broker.user, password: plan.otlpToken }, broker.startTimeoutSeconds, plan.signal);
+      plan.chain.progress({
+        step: 'start',
+        component: broker.name,
+        message: `${broker.name} is ready on amqp://127.0.0.1:${ports.amqp} (node started in ${((Date.now() - started) / 1000).toFixed(1)}s)`,
+      });
+    })();
+    return run.brokerReady;
+  }
+
   private async launchService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
     const port = (name: string) => plan.chain.ports[name]!;
     const addressing: Addressing = {
@@ -158,9 +202,12 @@ export class LocalRuntime implements Runtime {
       ...(plan.chain.environment.clockSkew?.service === service.name
         ? { fakeTimeLibrary: await fakeTimeLibrary() }
         : {}),
+      brokerUrl: (b) => brokerUrl(b, '127.0.0.1', port(`${b.name}.amqp`), plan.otlpToken),
     };
     const env = serviceEnvironment(service, addressing, plan.chain.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
+    const usesBroker = Object.values(service.upstreams ?? {}).includes(broker.name);
+    if (usesBroker && plan.chain.environment.brokers?.includes(broker.name)) await this.startBroker(run, plan);
     await this.launch(
       run,
       plan,
@@ -171,7 +218,7 @@ export class LocalRuntime implements Runtime {
     );
   }
 
-  /** Starts one component and waits until it answers its health URL; the first start of each registers its stop. */
+  /** Starts one component and waits until it answers its health URL. */
   private async launch(
     run: StartedRun,
     plan: RunPlan,
@@ -182,21 +229,31 @@ export class LocalRuntime implements Runtime {
   ): Promise<void> {
     const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
     const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
-    const logPath = join(run.logsDir, `${target.name}.log`);
-    run.logPaths[target.name] = logPath;
-    plan.chain.progress({ step: 'start', component: target.name, message: `starting ${target.name}…` });
-    const child = await ManagedProcess.start({
+    const child = await this.launchProcess(run, plan, {
       name: target.name,
       cmd,
       args,
       cwd,
       env: childEnvironment({ ...target.recipe.env, ...env }),
-      logPath,
+      logPath: join(run.logsDir, `${target.name}.log`),
     });
+    await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
+    plan.chain.progress({
+      step: 'start',
+      component: target.name,
+      message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
+    });
+  }
+
+  /** Starts one process in its own group, in the ledger; the first start of each name registers its stop. */
+  private async launchProcess(run: StartedRun, plan: RunPlan, spec: ProcessSpec): Promise<ManagedProcess> {
+    run.logPaths[spec.name] = spec.logPath;
+    plan.chain.progress({ step: 'start', component: spec.name, message: `starting ${spec.name}…` });
+    const child = await ManagedProcess.start(spec);
     const untrack = trackForExit(child);
     recordProcess(run.ledger, child.pid);
-    const first = !run.processes.has(target.name);
-    run.processes.set(target.name, {
+    const first = !run.processes.has(spec.name);
+    run.processes.set(spec.name, {
       pid: child.pid,
       stop: async () => {
         await child.stop();
@@ -205,16 +262,11 @@ export class LocalRuntime implements Runtime {
     });
     if (first) {
       // Whatever process is the component's by then: a restart replaces it.
-      plan.teardown.add(target.name, async () => {
-        plan.chain.progress({ step: 'stop', component: target.name, message: `stopping ${target.name}` });
-        await run.processes.get(target.name)?.stop();
+      plan.teardown.add(spec.name, async () => {
+        plan.chain.progress({ step: 'stop', component: spec.name, message: `stopping ${spec.name}` });
+        await run.processes.get(spec.name)?.stop();
       });
     }
-    await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
-    plan.chain.progress({
-      step: 'start',
-      component: target.name,
-      message: `${target.name} is ready on ${healthUrl.replace(/\/[^/]*$/, '')}`,
-    });
+    return child;
   }
 }

@@ -180,6 +180,9 @@ const node: Stager = async (dir, signal) => {
 
 const distrolessStatic: Stager = async () => ({ toolchain: 'no toolchain: CA bundle, users, time zones' });
 
+/** Nothing from this machine: the Dockerfile installs Debian's own rabbitmq-server package. */
+const rabbitmq: Stager = async () => ({ toolchain: "Debian's rabbitmq-server package (apt)" });
+
 export const stagers: Record<Exclude<BaseImageKind, 'debian'>, Stager> = {
   golang,
   maven,
@@ -187,4 +190,5 @@ export const stagers: Record<Exclude<BaseImageKind, 'debian'>, Stager> = {
   python,
   node,
   'distroless-static': distrolessStatic,
+  rabbitmq,
 };
