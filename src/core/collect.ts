@@ -7,20 +7,14 @@ import type { OtelSettings } from '../topology/environment.js';
 import type { FiredRequest } from '../traffic/fire-requests.js';
 import type { Evidence } from '../verify/checks.js';
 import { groupByTrace } from '../verify/trace-tree.js';
-import { looksComplete } from '../verify/verify-trace.js';
+import { evidenceSettled, settleTiming } from '../verify/verify-trace.js';
 import { sleep } from '../common/abort.js';
 
-export interface CollectOptions {
-  /** Give up waiting this long after the last request answered. */
-  deadlineMs: number;
-  /** Once everything expected is there, wait this long with nothing new (late spans of the same trace). */
-  quietMs: number;
-  /** When the traces are still incomplete, nothing new for this long means nothing more is coming. */
-  idleMs: number;
-  pollMs: number;
-}
-
-const defaultCollectOptions: CollectOptions = { deadlineMs: 30_000, quietMs: 750, idleMs: 6_000, pollMs: 200 };
+/**
+ * How often the Collector's file is read while a verdict waits: often, since each read of a file
+ * that did not grow costs next to nothing, and the verdict comes the first read after the spans.
+ */
+const pollMs = 20;
 
 const healthPaths = [...new Set(services.map((s) => s.healthPath))];
 
@@ -84,12 +78,12 @@ export function evidenceFor(
   });
 }
 
+/** Waits until every request's evidence is settled (verify-trace.ts says when), then returns it. */
 export async function collectEvidence(
   file: SpanFile,
   requests: readonly FiredRequest[],
   signal: AbortSignal,
   run: RunContext = {},
-  options: CollectOptions = defaultCollectOptions,
 ): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();
@@ -97,8 +91,8 @@ export async function collectEvidence(
     if ((await file.poll()).length > 0) lastNew = Date.now();
     const evidence = evidenceFor(requests, file.all(), run);
     const quiet = Date.now() - lastNew;
-    if (evidence.every(looksComplete) && quiet >= options.quietMs) return evidence;
-    if (quiet >= options.idleMs || Date.now() - started >= options.deadlineMs) return evidence;
-    await sleep(options.pollMs, signal);
+    if (evidence.every((e) => evidenceSettled(e, quiet))) return evidence;
+    if (Date.now() - started >= settleTiming.deadlineMs) return evidence;
+    await sleep(pollMs, signal);
   }
 }

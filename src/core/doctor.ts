@@ -146,8 +146,14 @@ async function dockerItems(): Promise<DoctorItem[]> {
 /** RabbitMQ for the local runtime's async scenarios, and whether its ports are free. */
 async function rabbitmqItem(ports: PortMap): Promise<DoctorItem> {
   const scenarios = 'the async and queue-context-dropped scenarios';
-  const own = Object.entries(portsInUse(ports, [broker.name], 'local')).filter(([name]) => name.startsWith(`${broker.name}.`));
-  const busy = (await Promise.all(own.map(async ([name, port]) => ((await isPortFree(port)) ? [] : [`${port} (${portOwner(name)})`])))).flat();
+  const own = Object.entries(portsInUse(ports, [broker.name], 'local')).filter(([name]) =>
+    name.startsWith(`${broker.name}.`),
+  );
+  const busy = (
+    await Promise.all(
+      own.map(async ([name, port]) => ((await isPortFree(port)) ? [] : [`${port} (${portOwner(name)})`])),
+    )
+  ).flat();
   const portsNote = busy.length
     ? `; in use: ${busy.join(', ')} (move with --port ${broker.name}.amqp=…, .dist=…, .epmd=…; check picks free ones itself)`
     : '';
@@ -156,7 +162,12 @@ async function rabbitmqItem(ports: PortMap): Promise<DoctorItem> {
       // The script lives in (or links into) rabbitmq_server-<version>/sbin.
       const version = /rabbitmq_server-([\w.]+)/.exec(await realpath(path).catch(() => path))?.[1];
       const known = version ? ` (RabbitMQ ${version})` : '';
-      return { group: 'optional', name: broker.name, ok: busy.length === 0, detail: `${path}${known}, for ${scenarios}${portsNote}` };
+      return {
+        group: 'optional',
+        name: broker.name,
+        ok: busy.length === 0,
+        detail: `${path}${known}, for ${scenarios}${portsNote}`,
+      };
     },
     () => ({
       group: 'optional',
@@ -172,7 +183,11 @@ async function rabbitmqItem(ports: PortMap): Promise<DoctorItem> {
 async function optionalItems(ports: PortMap): Promise<DoctorItem[]> {
   const faketime = await fakeTimeLibrary().then(
     (path) => ({ ok: true, detail: `${path} (for the clock-skew scenario and --clock-skew)` }),
-    () => ({ ok: false, detail: 'not installed: only the clock-skew scenario and --clock-skew need it', fix: installHints.faketime }),
+    () => ({
+      ok: false,
+      detail: 'not installed: only the clock-skew scenario and --clock-skew need it',
+      fix: installHints.faketime,
+    }),
   );
   return [{ group: 'optional', name: 'faketime', ...faketime }, await rabbitmqItem(ports)];
 }

@@ -11,7 +11,6 @@ import type { OtelSettings } from '../topology/environment.js';
 import type { FiredRequest } from '../traffic/fire-requests.js';
 import { verifyCallerTrace } from '../verify/caller-trace.js';
 import type { Evidence } from '../verify/checks.js';
-import { serviceOf } from '../verify/diagnose.js';
 import type { TraceResult } from '../verify/result.js';
 import {
   servedRequests,
@@ -21,17 +20,11 @@ import {
   type RequestCounts,
   type UnsampledRequests,
 } from '../verify/unsampled.js';
-import { looksComplete, verifyTrace } from '../verify/verify-trace.js';
+import { evidenceSettled, settleTiming, verifyTrace } from '../verify/verify-trace.js';
 import { evidenceFor, isHealthProbe, requestIdsOf } from './collect.js';
 
-/** How long to wait, in ms (the same as `check`'s collection, plus what only `up` needs). */
+/** How long to wait, in ms, besides when a request's evidence is settled (the same as `check`'s). */
 const timing = {
-  /** Everything expected arrived (in the trace or split off): wait this long with nothing new. */
-  quietMs: 750,
-  /** Still incomplete: nothing new for this long means nothing more is coming. */
-  idleMs: 6_000,
-  /** Give up this long after the answer. */
-  deadlineMs: 30_000,
   /** Someone else's trace is shown once nothing new arrived for it for this long. */
   settleMs: 1_000,
   /** The gateway's metric counted a request with no span for this long: it was not sampled. */
@@ -61,12 +54,6 @@ interface Expected {
 function remember(set: Set<string>, value: string, max: number): void {
   set.add(value);
   if (set.size > max) set.delete(set.values().next().value!);
-}
-
-/** Every service of the flow has sent spans, in the trace or in one that split off: nothing more is due. */
-function heardFromEveryService(evidence: Evidence): boolean {
-  const heard = new Set([...evidence.spans, ...evidence.strays].map(serviceOf));
-  return evidence.flow.services.every((s) => heard.has(s));
 }
 
 export interface FollowerEvents {
@@ -135,10 +122,7 @@ export class TraceFollower {
       });
       const lastSeen = Math.max(request.endedAt, ...traceIds.map((id) => this.pending.get(id)?.lastSeen ?? 0));
       const quiet = now - lastSeen;
-      const ready =
-        ((looksComplete(evidence!) || heardFromEveryService(evidence!)) && quiet >= timing.quietMs) ||
-        quiet >= timing.idleMs ||
-        now - request.endedAt >= timing.deadlineMs;
+      const ready = evidenceSettled(evidence!, quiet) || now - request.endedAt >= settleTiming.deadlineMs;
       if (!ready) continue;
       this.expected.delete(requestId);
       for (const id of traceIds) this.finish(id, false);

@@ -6,7 +6,7 @@
 // AMQP 0-9-1 specification's frame and method layout (section 4.2 and the
 // connection class), so the CLI needs no AMQP client library.
 import { connect, type Socket } from 'node:net';
-import { sleep } from '../common/abort.js';
+import { backoff } from '../common/abort.js';
 
 const protocolHeader = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]); // "AMQP" 0-9-1
 const frameEnd = 0xce;
@@ -159,6 +159,7 @@ export async function waitForAmqp({
   stillAlive,
 }: WaitForAmqpOptions): Promise<{ opened: true } | { opened: false; lastError: string }> {
   const deadline = Date.now() + timeoutMs;
+  const pause = backoff();
   let lastError = 'no try was made';
   while (Date.now() < deadline) {
     signal.throwIfAborted();
@@ -170,7 +171,7 @@ export async function waitForAmqp({
       signal.throwIfAborted();
       lastError = (error as Error).message;
     }
-    await sleep(250, signal);
+    await pause(signal);
   }
   return { opened: false, lastError };
 }

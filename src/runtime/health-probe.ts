@@ -1,5 +1,5 @@
 // Readiness by HTTP: a component is ready when its health URL answers 200.
-import { sleep } from '../common/abort.js';
+import { backoff } from '../common/abort.js';
 
 export interface WaitForHealthOptions {
   url: string;
@@ -11,6 +11,7 @@ export interface WaitForHealthOptions {
 
 export async function waitForHealth({ url, timeoutMs, signal, stillAlive }: WaitForHealthOptions): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const pause = backoff();
   while (Date.now() < deadline) {
     signal.throwIfAborted();
     await stillAlive?.();
@@ -21,7 +22,7 @@ export async function waitForHealth({ url, timeoutMs, signal, stillAlive }: Wait
     } catch {
       signal.throwIfAborted();
     }
-    await sleep(250, signal);
+    await pause(signal);
   }
   return false;
 }

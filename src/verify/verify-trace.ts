@@ -20,6 +20,8 @@ import type { Cause } from './cause.js';
 import type { Diagnosis } from './diagnose.js';
 import type { Check, TraceResult } from './result.js';
 import { TraceTree } from './trace-tree.js';
+import { serviceOf } from './diagnose.js';
+import { expectedSpans, services } from '../topology/chain.js';
 
 /** The evidence with each span once: an exporter's identical re-send is not a second span. */
 function deduped(evidence: Evidence): {
@@ -64,8 +66,8 @@ export function verifyTrace(received: Evidence): TraceResult {
   };
 }
 
-/** True when every span the flow expects has arrived: the point to stop waiting (after a quiet period). */
-export function looksComplete(received: Evidence): boolean {
+/** True when the trace is whole: every span the flow expects has arrived, each where it belongs. */
+function looksComplete(received: Evidence): boolean {
   const { evidence } = deduped(received);
   const tree = new TraceTree(evidence.spans);
   return (
@@ -85,3 +87,37 @@ function carriedValueLost(checks: readonly Check[]): Diagnosis | undefined {
 }
 
 const optional = (check: Check | undefined): Check[] => (check ? [check] : []);
+
+/**
+ * True when every span the flow expects has arrived somewhere: in the trace, in a trace that
+ * continues it by link, or in one that split off from it. A broken trace is then all there is to
+ * see: nothing is left to attribute to a split-off trace.
+ */
+export function allArrived(evidence: Evidence): boolean {
+  const all = [...evidence.spans, ...(evidence.linked ?? []), ...evidence.strays];
+  return evidence.flow.services.every((name) => {
+    const service = services.find((s) => s.name === name);
+    return (
+      !service ||
+      expectedSpans(service, evidence.flow).every((expected) =>
+        all.some((s) => serviceOf(s) === name && s.name === expected.name && s.kind === expected.kind),
+      )
+    );
+  });
+}
+
+/** How long a request's evidence may still grow once its answer is in. */
+export const settleTiming = {
+  /** Something expected is still missing (a span never sent, or a stray yet to come): nothing new for this long ends the wait. */
+  strayQuietMs: 1_500,
+  /** The wait ends this long after the answer, whatever is missing. */
+  deadlineMs: 30_000,
+};
+
+/**
+ * Whether the evidence is final: at once when the trace is whole or everything expected has
+ * arrived (split or not), without a quiet period; otherwise after `strayQuietMs` with nothing new.
+ */
+export function evidenceSettled(evidence: Evidence, quietMs: number): boolean {
+  return looksComplete(evidence) || allArrived(evidence) || quietMs >= settleTiming.strayQuietMs;
+}

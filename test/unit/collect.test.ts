@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evidenceFor } from '../../src/core/collect.js';
 import { flows } from '../../src/topology/chain.js';
+import { allArrived, evidenceSettled, settleTiming } from '../../src/verify/verify-trace.js';
 import { orderTrace, splitAt, TraceBuilder } from './fixtures/synthetic-trace.js';
 
 const requestId = 'run-1-1';
@@ -43,5 +44,35 @@ describe('evidenceFor', () => {
     const curl = orderTrace();
     const [evidence] = evidenceFor([request], [...spans, ...probe.spans, ...curl]);
     expect(evidence!.strays).toEqual([]);
+  });
+});
+
+describe('evidenceSettled: when the verdict may come', () => {
+  const spans = called(orderTrace());
+  const request = { flow: flows.order, traceId: spans[0]!.traceId, requestId, status: 201, startedAt: 0, endedAt: 0 };
+  const evidenceOf = (received: typeof spans) => evidenceFor([request], received)[0]!;
+
+  it('at once when the trace is whole: no quiet period', () => {
+    expect(evidenceSettled(evidenceOf(spans), 0)).toBe(true);
+  });
+
+  it('at once when the trace split but every expected span has arrived, the split-off part too', () => {
+    const { kept, strays } = splitAt(spans, 'notification-service');
+    const split = evidenceOf([...kept, ...strays]);
+    expect(allArrived(split)).toBe(true);
+    expect(evidenceSettled(split, 0)).toBe(true);
+  });
+
+  it('not while a service is still missing, until nothing new came for the strays bound', () => {
+    const { kept } = splitAt(spans, 'notification-service');
+    const missing = evidenceOf(kept);
+    expect(allArrived(missing)).toBe(false);
+    expect(evidenceSettled(missing, settleTiming.strayQuietMs - 1)).toBe(false);
+    expect(evidenceSettled(missing, settleTiming.strayQuietMs)).toBe(true);
+  });
+
+  it('not while a span of a service that answered is missing (one export still on its way)', () => {
+    const partial = spans.filter((s) => s.name !== 'email.send');
+    expect(evidenceSettled(evidenceOf(partial), 100)).toBe(false);
   });
 });

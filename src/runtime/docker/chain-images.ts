@@ -3,6 +3,7 @@
 // same inputs is used as it is, so a warm run builds nothing and an image
 // loaded with `images load` on a machine without network is never rebuilt.
 import { join } from 'node:path';
+import { allOrFirstError } from '../../common/abort.js';
 import { repoRoot } from '../../common/paths.js';
 import type { Progress } from '../../common/progress.js';
 import { officialImages, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
@@ -121,18 +122,10 @@ export async function ensureChainImages(engine: Engine, options: EnsureOptions):
   const bases = components.flatMap((c) => Object.values(resolveBaseImages(c, options.base, options.baseImageOverrides).images));
   await pullMissing(docker, [...new Set(bases)], options.progress, options.signal);
   // The first failure cancels the other builds, so the error is shown now, not after them.
-  const failed = new AbortController();
-  const signal = AbortSignal.any([options.signal, failed.signal]);
-  let first: unknown;
-  await Promise.allSettled(
-    components.map((component) =>
-      ensureImage(docker, component, { ...options, signal }).catch((error: unknown) => {
-        first ??= error;
-        failed.abort();
-      }),
-    ),
+  await allOrFirstError(
+    options.signal,
+    components.map((component) => (signal) => ensureImage(docker, component, { ...options, signal })),
   );
-  if (first !== undefined) throw first;
 }
 
 async function ensureImage(docker: Dockerode, component: ChainComponent, options: EnsureOptions): Promise<void> {

@@ -8,6 +8,7 @@ import { finished } from 'node:stream/promises';
 import { basename, join } from 'node:path';
 import type { StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
+import { allOrFirstError } from '../../common/abort.js';
 import { dockerCacheDir } from '../../common/paths.js';
 import { broker, collector, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
@@ -122,9 +123,18 @@ export class DockerRuntime implements Runtime {
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
     // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
-    const collectorReady = this.startContainer(
+    // Stopped in this order, whatever order they started in: the services together (each SDK
+    // flushes on SIGTERM), then the broker, then the Collector once its senders are gone.
+    const withBroker = plan.chain.environment.brokers?.includes(broker.name) ?? false;
+    plan.teardown.add(collector.name, () => this.stopContainers(run, plan, [collector.name]));
+    if (withBroker) plan.teardown.add(broker.name, () => this.stopContainers(run, plan, [broker.name]));
+    plan.teardown.add('services', () => this.stopContainers(run, plan, services.map((s) => s.name)));
+
+    // Everything is created and started at once: a service needs the Collector only when it first
+    // exports, after its first request, and waits only for the broker it connects to at start.
+    const startCollector = (signal: AbortSignal) => this.startContainer(
       run,
-      plan,
+      { ...plan, signal },
       collector.name,
       collector.hostname,
       collector.docker.image,
@@ -133,7 +143,7 @@ export class DockerRuntime implements Runtime {
         { container: collector.ports.otlpHttp, host: port(`${collector.name}.http`) },
         { container: collector.ports.health, host: port(`${collector.name}.health`) },
       ],
-      httpReady(`${url(port(`${collector.name}.health`))}/`, plan.signal),
+      httpReady(`${url(port(`${collector.name}.health`))}/`, signal),
       60,
       (c) =>
         c
@@ -145,11 +155,11 @@ export class DockerRuntime implements Runtime {
           ]),
     );
 
-    // The broker needs nothing of the Collector: it starts beside it. Marked handled here; a failure
-    // still reaches the services that wait for it.
-    if (plan.chain.environment.brokers?.includes(broker.name)) this.startBroker(run, plan).catch(() => {});
-    await collectorReady;
-    await Promise.all(services.map((service) => this.startService(run, plan, service)));
+    await allOrFirstError(plan.signal, [
+      startCollector,
+      ...(withBroker ? [(signal: AbortSignal) => this.startBroker(run, { ...plan, signal })] : []),
+      ...services.map((service) => (signal: AbortSignal) => this.startService(run, { ...plan, signal }, service)),
+    ]);
 
     return {
       gatewayUrl: url(port(entryService)),
@@ -237,7 +247,19 @@ export class DockerRuntime implements Runtime {
     );
   }
 
-  /** Starts one container and waits until it is ready; the first start of each name registers its stop. */
+  /** Stops the named containers as they are now (a restart replaces one), side by side. */
+  private async stopContainers(run: StartedRun, plan: RunPlan, names: readonly string[]): Promise<void> {
+    await Promise.all(
+      names.map(async (name) => {
+        const container = run.containers.get(name);
+        if (!container) return;
+        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
+        await container.stop();
+      }),
+    );
+  }
+
+  /** Starts one container, where teardown (or a restart) finds it, and waits until it is ready. */
   private async startContainer(
     run: StartedRun,
     plan: RunPlan,
@@ -246,9 +268,8 @@ export class DockerRuntime implements Runtime {
     const { docker, runId, networkName, logsDir, logPaths } = run;
     const logPath = join(logsDir, `${name}.log`);
     logPaths[name] = logPath;
-    const first = !run.containers.has(name);
     // A restart appends to the log of the container it replaces.
-    if (first) await writeFile(logPath, '');
+    if (!run.containers.has(name)) await writeFile(logPath, '');
     let containerId: string | undefined;
     let started: StartedTestContainer | undefined;
     let logDone: Promise<unknown> = Promise.resolve();
@@ -258,14 +279,8 @@ export class DockerRuntime implements Runtime {
         else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
       },
     });
-    if (first) {
-      // Whatever container is the component's by then: a restart replaces it.
-      plan.teardown.add(name, async () => {
-        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        await run.containers.get(name)?.stop();
-      });
-    }
     plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
+    const startMs = plan.chain.timeline?.now();
     const container = configure(
       new ChainContainer(image)
         .withName(`polytrace-${runId}-${name}`)
@@ -298,6 +313,7 @@ export class DockerRuntime implements Runtime {
       }
       throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
     }
+    if (startMs !== undefined) plan.chain.timeline?.since(`start ${name}`, startMs);
     plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where()}` });
   }
 }

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
+import { allOrFirstError } from '../../common/abort.js';
 import { broker, collector, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { portsInUse } from '../../topology/ports.js';
@@ -21,7 +22,7 @@ import { awaitAmqpReady, awaitReady } from './readiness.js';
 import { trackForExit } from './exit-guard.js';
 import { recordProcess } from './process-ledger.js';
 import { processGroupUsage } from './process-usage.js';
-import { rabbitmqNode, rabbitmqServer } from './rabbitmq-node.js';
+import { epmdName, rabbitmqNode, rabbitmqServer } from './rabbitmq-node.js';
 import { Reaper } from '../reaper/reaper.js';
 
 const collectorTarget: BuildTarget = {
@@ -112,26 +113,48 @@ export class LocalRuntime implements Runtime {
     const run: StartedRun = { logsDir, ledger, logPaths: {}, processes: new Map() };
     this.run = run;
     const port = (name: string) => plan.chain.ports[name]!;
+    const withBroker = plan.chain.environment.brokers?.includes(broker.name) ?? false;
 
-    // The broker needs nothing of the Collector: it starts beside it. Marked handled here; a failure
-    // still reaches the services that wait for it.
-    if (plan.chain.environment.brokers?.includes(broker.name)) this.startBroker(run, plan).catch(() => {});
-    await this.launch(
-      run,
-      plan,
-      collectorTarget,
-      {
-        POLYTRACE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port(`${collector.name}.grpc`)}`,
-        POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
-        POLYTRACE_HEALTH_ENDPOINT: `127.0.0.1:${port(`${collector.name}.health`)}`,
-        POLYTRACE_SPANS_FILE: plan.spansPath,
-        POLYTRACE_METRICS_FILE: plan.metricsPath,
-        POLYTRACE_OTLP_TOKEN: plan.otlpToken,
-      },
-      `${url(port(`${collector.name}.health`))}/`,
-      60,
+    // Stopped in this order, whatever order they started in: the services together (each SDK
+    // flushes on SIGTERM), then the broker, then the Collector once its senders are gone, so it
+    // writes what they flushed before it stops.
+    plan.teardown.add(collector.name, () => this.stopComponents(run, plan, [collector.name]));
+    if (withBroker) {
+      plan.teardown.add(broker.name, async () => {
+        await this.stopComponents(run, plan, [broker.name]);
+        await this.stopComponents(run, plan, [epmdName(broker)]);
+      });
+    }
+    plan.teardown.add('services', () =>
+      this.stopComponents(
+        run,
+        plan,
+        services.map((s) => s.name),
+      ),
     );
-    await Promise.all(services.map((service) => this.launchService(run, plan, service)));
+
+    // Everything starts at once: a service needs the Collector only when it first exports, after
+    // its first request, and waits only for the broker it connects to at start.
+    await allOrFirstError(plan.signal, [
+      (signal) =>
+        this.launch(
+          run,
+          { ...plan, signal },
+          collectorTarget,
+          {
+            POLYTRACE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port(`${collector.name}.grpc`)}`,
+            POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
+            POLYTRACE_HEALTH_ENDPOINT: `127.0.0.1:${port(`${collector.name}.health`)}`,
+            POLYTRACE_SPANS_FILE: plan.spansPath,
+            POLYTRACE_METRICS_FILE: plan.metricsPath,
+            POLYTRACE_OTLP_TOKEN: plan.otlpToken,
+          },
+          `${url(port(`${collector.name}.health`))}/`,
+          60,
+        ),
+      ...(withBroker ? [(signal: AbortSignal) => this.startBroker(run, { ...plan, signal })] : []),
+      ...services.map((service) => (signal: AbortSignal) => this.launchService(run, { ...plan, signal }, service)),
+    ]);
 
     return {
       gatewayUrl: url(port(entryService)),
@@ -166,7 +189,11 @@ export class LocalRuntime implements Runtime {
   private startBroker(run: StartedRun, plan: RunPlan): Promise<void> {
     run.brokerReady ??= (async () => {
       const port = (name: string) => plan.chain.ports[name]!;
-      const ports = { amqp: port(`${broker.name}.amqp`), dist: port(`${broker.name}.dist`), epmd: port(`${broker.name}.epmd`) };
+      const ports = {
+        amqp: port(`${broker.name}.amqp`),
+        dist: port(`${broker.name}.dist`),
+        epmd: port(`${broker.name}.epmd`),
+      };
       const node = await rabbitmqNode({
         broker,
         runId: basename(plan.runDir),
@@ -178,10 +205,19 @@ export class LocalRuntime implements Runtime {
       });
       const epmd = await this.launchProcess(run, plan, node.epmd);
       // epmd binds its port at once; the node's own start checks that it answers.
-      if (epmd.exited) throw new EnvironmentError(`${node.epmd.name} ${epmd.describeExit()} (log: ${node.epmd.logPath})`);
+      if (epmd.exited)
+        throw new EnvironmentError(`${node.epmd.name} ${epmd.describeExit()} (log: ${node.epmd.logPath})`);
       const started = Date.now();
+      const startMs = plan.chain.timeline?.now();
       const server = await this.launchProcess(run, plan, node.server);
-      await awaitAmqpReady(server, ports.amqp, { user: broker.user, password: plan.otlpToken }, broker.startTimeoutSeconds, plan.signal);
+      await awaitAmqpReady(
+        server,
+        ports.amqp,
+        { user: broker.user, password: plan.otlpToken },
+        broker.startTimeoutSeconds,
+        plan.signal,
+      );
+      if (startMs !== undefined) plan.chain.timeline?.since(`start ${broker.name}`, startMs);
       plan.chain.progress({
         step: 'start',
         component: broker.name,
@@ -227,6 +263,7 @@ export class LocalRuntime implements Runtime {
     healthUrl: string,
     timeoutSeconds: number,
   ): Promise<void> {
+    const startMs = plan.chain.timeline?.now();
     const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
     const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
     const child = await this.launchProcess(run, plan, {
@@ -238,6 +275,7 @@ export class LocalRuntime implements Runtime {
       logPath: join(run.logsDir, `${target.name}.log`),
     });
     await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
+    if (startMs !== undefined) plan.chain.timeline?.since(`start ${target.name}`, startMs);
     plan.chain.progress({
       step: 'start',
       component: target.name,
@@ -245,14 +283,13 @@ export class LocalRuntime implements Runtime {
     });
   }
 
-  /** Starts one process in its own group, in the ledger; the first start of each name registers its stop. */
+  /** Starts one process in its own group, in the ledger, where teardown (or a restart) finds it. */
   private async launchProcess(run: StartedRun, plan: RunPlan, spec: ProcessSpec): Promise<ManagedProcess> {
     run.logPaths[spec.name] = spec.logPath;
     plan.chain.progress({ step: 'start', component: spec.name, message: `starting ${spec.name}…` });
     const child = await ManagedProcess.start(spec);
     const untrack = trackForExit(child);
     recordProcess(run.ledger, child.pid);
-    const first = !run.processes.has(spec.name);
     run.processes.set(spec.name, {
       pid: child.pid,
       stop: async () => {
@@ -260,13 +297,18 @@ export class LocalRuntime implements Runtime {
         untrack();
       },
     });
-    if (first) {
-      // Whatever process is the component's by then: a restart replaces it.
-      plan.teardown.add(spec.name, async () => {
-        plan.chain.progress({ step: 'stop', component: spec.name, message: `stopping ${spec.name}` });
-        await run.processes.get(spec.name)?.stop();
-      });
-    }
     return child;
+  }
+
+  /** Stops the named components' processes as they are now (a restart replaces one), side by side. */
+  private async stopComponents(run: StartedRun, plan: RunPlan, names: readonly string[]): Promise<void> {
+    await Promise.all(
+      names.map(async (name) => {
+        const process = run.processes.get(name);
+        if (!process) return;
+        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
+        await process.stop();
+      }),
+    );
   }
 }

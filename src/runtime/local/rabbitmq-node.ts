@@ -36,6 +36,9 @@ async function epmd(): Promise<string> {
   return found;
 }
 
+/** The name of the node's epmd among the run's processes (its log is <name>.log). */
+export const epmdName = (broker: Broker) => `${broker.name}-epmd`;
+
 export interface RabbitmqNodeOptions {
   broker: Broker;
   runId: string;
@@ -80,7 +83,7 @@ export async function rabbitmqNode(options: RabbitmqNodeOptions): Promise<{ epmd
     HOME: home,
   };
   const epmdSpec: ProcessSpec = {
-    name: `${broker.name}-epmd`,
+    name: epmdName(broker),
     cmd: await epmd(),
     args: ['-address', '127.0.0.1', '-port', String(ports.epmd)],
     cwd: home,
