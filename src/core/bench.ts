@@ -31,14 +31,14 @@ const flow = flows.order;
 
 /** Reads `read` every `sampleEveryMs` until `during` settles: the first reading at its start, the last at its end. */
 async function sampled<T>(
-  read: () => Record<string, ProcessUsage>,
+  read: () => Promise<Record<string, ProcessUsage>>,
   during: () => Promise<T>,
 ): Promise<{ result: T; samples: Array<Record<string, ProcessUsage>> }> {
-  const samples = [read()];
+  const samples = [await read()];
   const stop = new AbortController();
   const sampling = (async () => {
     try {
-      for await (const _ of every(sampleEveryMs, undefined, { signal: stop.signal })) samples.push(read());
+      for await (const _ of every(sampleEveryMs, undefined, { signal: stop.signal })) samples.push(await read());
     } catch {
       // stopped
     }
@@ -48,7 +48,7 @@ async function sampled<T>(
   } finally {
     stop.abort();
     await sampling;
-    samples.push(read());
+    samples.push(await read());
   }
 }
 

@@ -54,8 +54,12 @@ export interface StartedChain {
   collectorHttpUrl: string;
   serviceUrls: Record<string, string>;
   logPaths: Record<string, string>;
-  /** Each component's usage now, by name (the Collector's too); only where the runtime can read it (local). */
-  usage?: () => Record<string, ProcessUsage>;
+  /**
+   * Each component's usage now, by name (the Collector's too). Local: its process group's, from
+   * /proc (resident memory). Docker: its container's, from the engine (memory as `docker stats`
+   * counts it: the cgroup's usage less its inactive file pages).
+   */
+  usage?: () => Promise<Record<string, ProcessUsage>>;
 }
 
 export interface Runtime {

@@ -85,7 +85,11 @@ export const services: Service[] = [
     },
     counter: {
       name: 'gateway.requests',
-      byFlow: { order: { outcome: 'forwarded' }, unauthorized: { outcome: 'unauthorized' }, 'failed-order': { outcome: 'failed' } },
+      byFlow: {
+        order: { outcome: 'forwarded' },
+        unauthorized: { outcome: 'unauthorized' },
+        'failed-order': { outcome: 'failed' },
+      },
     },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
@@ -107,21 +111,37 @@ export const services: Service[] = [
     startTimeoutSeconds: 120,
     local: {
       toolchains: ['java', 'mvn'],
-      inputs: ['pom.xml', 'src/**', 'otel-agent.properties'],
+      inputs: ['pom.xml', 'src/**', 'otel-agent.properties', 'jvm.options'],
       // Maven writes target/ beside pom.xml: build a copy in the cache.
       buildFromCopy: true,
-      build: [{ cmd: 'mvn', args: ['-B', '-q', '-DskipTests', 'package'] }],
-      outputs: ['target/auth-service.jar', 'target/agent/opentelemetry-javaagent.jar'],
+      build: [
+        { cmd: 'mvn', args: ['-B', '-q', '-DskipTests', 'package'] },
+        // Spring Boot's extracted layout (the application jar with its libraries beside it) starts
+        // faster than the uber jar: no nested jars to open. The Dockerfile runs the same.
+        {
+          cmd: 'java',
+          args: [
+            '-Djarmode=tools',
+            '-jar',
+            'target/auth-service.jar',
+            'extract',
+            '--force',
+            '--destination',
+            'target/app',
+          ],
+        },
+      ],
+      outputs: ['target/app/auth-service.jar', 'target/agent/opentelemetry-javaagent.jar'],
       start: {
         cmd: 'java',
-        // C1 only: the JVM with its agent starts about twice as fast on two cores.
+        // Its JVM options (C1 only, a small heap) in one file, which its Dockerfile passes too.
         args: [
-          '-XX:TieredStopAtLevel=1',
+          '@{src}/jvm.options',
           '-javaagent:{src}/target/agent/opentelemetry-javaagent.jar',
           // Only the agent instrumentations the service uses (its Dockerfile passes the same file).
           '-Dotel.javaagent.configuration-file={src}/otel-agent.properties',
           '-jar',
-          '{src}/target/auth-service.jar',
+          '{src}/target/app/auth-service.jar',
         ],
       },
     },
@@ -172,7 +192,11 @@ export const services: Service[] = [
     docker: { image: 'polytrace/order-service:dev', baseImages: { PYTHON_IMAGE: 'python' } },
     counter: {
       name: 'orders.created',
-      byFlow: { order: { status: 'created' }, 'async-order': { status: 'created' }, 'failed-order': { status: 'failed' } },
+      byFlow: {
+        order: { status: 'created' },
+        'async-order': { status: 'created' },
+        'failed-order': { status: 'failed' },
+      },
     },
     spans: [
       { name: 'POST /orders', kind: 'SERVER', attributes: ['http.request.method', 'http.route'] },
@@ -211,7 +235,12 @@ export const services: Service[] = [
       buildFromCopy: true,
       build: [{ cmd: 'npm', args: ['ci', '--no-audit', '--no-fund', '--loglevel=error'] }],
       outputs: ['node_modules/@opentelemetry/sdk-node/package.json'],
-      start: { cmd: 'node', args: ['--require', '{src}/instrumentation.js', '{src}/app.js'] },
+      // A 1 MiB young generation (the default is 16): about 8 MiB less resident memory, and a
+      // demo's few requests at a time never notice the more frequent scavenges.
+      start: {
+        cmd: 'node',
+        args: ['--max-semi-space-size=1', '--require', '{src}/instrumentation.js', '{src}/app.js'],
+      },
     },
     docker: { image: 'polytrace/notification-service:dev', baseImages: { NODE_IMAGE: 'node' } },
     counter: {

@@ -46,7 +46,10 @@ function clockSkewEnvironment(skew: ClockSkewSetting, library: string): Record<s
 export interface EnvironmentOptions {
   /** `deployment.environment` on every resource. */
   deploymentEnvironment: string;
-  /** Batch span processor delay, in ms: short so a run finishes fast. */
+  /**
+   * Batch span processor delay, in ms: short, since the verdict waits for the last export (with
+   * the Collector's own batch and file flush after it, the spans are in within about 150 ms).
+   */
   batchDelayMs: number;
   /** Periodic metric export interval, in ms: short so a run's metrics reach the Collector before it ends. */
   metricExportIntervalMs: number;
@@ -64,7 +67,7 @@ export interface EnvironmentOptions {
 
 export const defaultEnvironmentOptions: EnvironmentOptions = {
   deploymentEnvironment: 'polytrace',
-  batchDelayMs: 200,
+  batchDelayMs: 100,
   metricExportIntervalMs: 1000,
   conformance: false,
 };

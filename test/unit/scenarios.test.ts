@@ -79,7 +79,9 @@ describe('scenarios', () => {
   it.each(broken.map((s) => s.name))('%s is diagnosed at its hop, as its cause', (name) => {
     const { spans, strays } = shapes[name]!();
     const { flow } = scenario(name);
-    const result = verifyTrace(evidence(spans, { flow, strays, otelSettings: settingsOf(name) } satisfies Partial<Evidence>));
+    const result = verifyTrace(
+      evidence(spans, { flow, strays, otelSettings: settingsOf(name) } satisfies Partial<Evidence>),
+    );
     expect(result.ok).toBe(false);
     expect(result.diagnosis).toMatchObject(scenario(name).breaks!);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { summarizeTimeline, type TimelineRun } from '../../src/bench/timeline.js';
 import { allOrFirstError } from '../../src/common/abort.js';
 import { Timeline } from '../../src/common/timeline.js';
+import { memoryInUse } from '../../src/runtime/docker/container-usage.js';
 
 const run = (phases: Array<[string, number, number]>, totalMs: number, rss?: Record<string, number>): TimelineRun => ({
   runtime: 'local',
@@ -23,9 +24,33 @@ describe('Timeline', () => {
 
 describe('summarizeTimeline', () => {
   const runs = [
-    run([['start', 0, 3000], ['spans', 3100, 3300], ['verify', 3300, 3310]], 4000, { a: 100, b: 50 }),
-    run([['start', 0, 5000], ['spans', 5100, 5500], ['verify', 5500, 5520]], 6000, { a: 120, b: 40 }),
-    run([['start', 0, 4000], ['spans', 4100, 4400], ['verify', 4400, 4405]], 5000, { a: 110, b: 60 }),
+    run(
+      [
+        ['start', 0, 3000],
+        ['spans', 3100, 3300],
+        ['verify', 3300, 3310],
+      ],
+      4000,
+      { a: 100, b: 50 },
+    ),
+    run(
+      [
+        ['start', 0, 5000],
+        ['spans', 5100, 5500],
+        ['verify', 5500, 5520],
+      ],
+      6000,
+      { a: 120, b: 40 },
+    ),
+    run(
+      [
+        ['start', 0, 4000],
+        ['spans', 4100, 4400],
+        ['verify', 4400, 4405],
+      ],
+      5000,
+      { a: 110, b: 60 },
+    ),
   ];
 
   it('takes medians of each phase, in the order they begin, with the fastest and slowest', () => {
@@ -63,5 +88,14 @@ describe('allOrFirstError', () => {
       'the collector did not start',
     );
     expect(settled).toEqual(['slow']);
+  });
+});
+
+describe('memoryInUse: a container as `docker stats` counts it', () => {
+  it('takes inactive file pages off the usage, under cgroup v1 and v2 names', () => {
+    expect(memoryInUse({ usage: 100, stats: { total_inactive_file: 30 } })).toBe(70);
+    expect(memoryInUse({ usage: 100, stats: { inactive_file: 40 } })).toBe(60);
+    expect(memoryInUse({ usage: 100 })).toBe(100);
+    expect(memoryInUse({})).toBe(0);
   });
 });

@@ -79,7 +79,9 @@ describe('waterfall', () => {
 describe('span text from outside', () => {
   it('reaches the terminal without its control characters: an escape sequence is shown, not run', () => {
     const spans = orderTrace().map((s) =>
-      s.name === 'email.send' ? { ...s, name: 'email\u001b]0;pwned\u0007.send\u009b2J', service: 'notify\u001b[31m' } : s,
+      s.name === 'email.send'
+        ? { ...s, name: 'email\u001b]0;pwned\u0007.send\u009b2J', service: 'notify\u001b[31m' }
+        : s,
     );
     const text = renderWaterfall(spans, { width: 160, colors: colorsFor(false) });
     expect(text).not.toMatch(/[\u001b\u0007\u009b]/);

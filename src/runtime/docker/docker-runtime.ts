@@ -22,6 +22,7 @@ import { ChainContainer, type PortMapping } from './chain-container.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
 import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
+import { containerUsage } from './container-usage.js';
 import { Reaper } from '../reaper/reaper.js';
 
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
@@ -56,6 +57,8 @@ interface StartedRun {
   logsDir: string;
   logPaths: Record<string, string>;
   containers: Map<string, { stop(): Promise<void> }>;
+  /** Each component's container id now (a restart replaces it): what `usage` reads. */
+  ids: Map<string, string>;
   /** The broker's start, once a run (or a scenario switched to) needs it; services that use it wait for it. */
   brokerReady?: Promise<void>;
 }
@@ -117,7 +120,7 @@ export class DockerRuntime implements Runtime {
     });
     plan.teardown.add('network', () => engine.network.remove(network));
 
-    const run: StartedRun = { docker, runId, networkName, logsDir, logPaths, containers: new Map() };
+    const run: StartedRun = { docker, runId, networkName, logsDir, logPaths, containers: new Map(), ids: new Map() };
     this.run = run;
 
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
@@ -166,6 +169,7 @@ export class DockerRuntime implements Runtime {
       collectorHttpUrl: url(port(`${collector.name}.http`)),
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths,
+      usage: () => containerUsage(docker, run.ids),
     };
   }
 
@@ -294,7 +298,10 @@ export class DockerRuntime implements Runtime {
         })
         .withWaitStrategy(ready.wait)
         .withStartupTimeout(timeoutSeconds * 1000)
-        .onCreated((id) => (containerId = id)),
+        .onCreated((id) => {
+          containerId = id;
+          run.ids.set(name, id);
+        }),
     );
     try {
       started = await container.start();

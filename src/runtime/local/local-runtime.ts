@@ -161,7 +161,7 @@ export class LocalRuntime implements Runtime {
       collectorHttpUrl: url(port(`${collector.name}.http`)),
       serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
       logPaths: run.logPaths,
-      usage: () =>
+      usage: async () =>
         processGroupUsage(
           Object.fromEntries([...run.processes].flatMap(([name, p]) => (p.pid ? [[name, p.pid] as const] : []))),
         ),
