@@ -1,7 +1,7 @@
 // What a container uses now, from the engine's stats (one sample, no stream):
 // memory as `docker stats` counts it (the cgroup's usage less its inactive
 // file pages; cgroup v1 and v2 name that field differently) and CPU time.
-import type Dockerode from 'dockerode';
+import type { Dockerode } from './engine.js';
 import type { ProcessUsage } from '../runtime.js';
 
 interface MemoryStats {
