@@ -20,8 +20,8 @@ function runtimeBlock(timeline: RuntimeTimeline, colors: Colors): string[] {
     ...timeline.phases.map((p) =>
       row(
         [
-          // A component's start overlaps the others': indented under the chain's start.
-          p.name.startsWith('start ') ? `  ${p.name}` : p.name,
+          // A component's start (or stop) overlaps the others': indented under the chain's.
+          /^(start|stop|remove) /.test(p.name) ? `  ${p.name}` : p.name,
           formatMs(p.startMs),
           formatMs(p.durationMs),
           `${formatMs(p.minMs)}–${formatMs(p.maxMs)}`,

@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { StartedTestContainer, WaitStrategy } from 'testcontainers';
 import { EnvironmentError } from '../../common/errors.js';
 import { allOrFirstError } from '../../common/abort.js';
+import { timed } from '../../common/timeline.js';
 import { dockerCacheDir } from '../../common/paths.js';
 import { broker, collector, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
@@ -118,7 +119,7 @@ export class DockerRuntime implements Runtime {
       CheckDuplicate: true,
       Labels: runLabels(runId, 'network'),
     });
-    plan.teardown.add('network', () => engine.network.remove(network));
+    plan.teardown.add('network', () => timed(plan.chain.timeline, 'remove network', () => engine.network.remove(network)));
 
     const run: StartedRun = { docker, runId, networkName, logsDir, logPaths, containers: new Map(), ids: new Map() };
     this.run = run;
@@ -258,7 +259,7 @@ export class DockerRuntime implements Runtime {
         const container = run.containers.get(name);
         if (!container) return;
         plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        await container.stop();
+        await timed(plan.chain.timeline, `stop ${name}`, () => container.stop());
       }),
     );
   }

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { allOrFirstError } from '../../common/abort.js';
+import { timed } from '../../common/timeline.js';
 import { broker, collector, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { portsInUse } from '../../topology/ports.js';
@@ -307,7 +308,7 @@ export class LocalRuntime implements Runtime {
         const process = run.processes.get(name);
         if (!process) return;
         plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        await process.stop();
+        await timed(plan.chain.timeline, `stop ${name}`, () => process.stop());
       }),
     );
   }
