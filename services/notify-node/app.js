@@ -5,8 +5,8 @@
 const express = require('express');
 const { metrics, SpanStatusCode, trace, ValueType } = require('@opentelemetry/api');
 // Already loaded by `--require ./instrumentation.js` (before express);
-// requiring it again returns the same module, which holds the SDK to flush.
-const { sdk } = require('./instrumentation');
+// requiring it again returns the same module, which holds the providers to flush.
+const { shutdownTelemetry } = require('./instrumentation');
 const { handleW3cTest } = require('./w3c-test');
 const { sendEmail } = require('./email-provider');
 const { consumeOrderEvents } = require('./order-events');
@@ -21,8 +21,8 @@ const tracer = trace.getTracer('notification-service');
 
 // The service's business counter, shaped like the other services' (unit "1",
 // integer values, a meter named after the service, low-cardinality
-// attributes). NodeSDK has set the global meter provider from
-// OTEL_METRICS_EXPORTER by now (instrumentation.js is loaded first).
+// attributes). instrumentation.js, loaded first, has set the global meter
+// provider from OTEL_METRICS_EXPORTER by now.
 const notificationsSent = metrics.getMeter('notification-service').createCounter('notifications.sent', {
   description: 'Notifications POST /notify tried to send, by channel and result',
   unit: '1',
@@ -103,9 +103,9 @@ function shutdown(signal) {
       console.error(`closing the RabbitMQ connection failed: ${err.message}`);
     }
     try {
-      await sdk.shutdown();
+      await shutdownTelemetry();
     } catch (err) {
-      console.error(`flushing spans failed: ${err.message}`);
+      console.error(`flushing spans and metrics failed: ${err.message}`);
     }
     process.exit(0);
   };

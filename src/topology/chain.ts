@@ -219,7 +219,7 @@ export const services: Service[] = [
   {
     name: 'notification-service',
     language: 'nodejs',
-    stack: 'Node.js Express + OTel sdk-node',
+    stack: 'Node.js Express + OTel Node SDK',
     dir: 'services/notify-node',
     port: 8083,
     version: '1.0.0',
@@ -234,7 +234,7 @@ export const services: Service[] = [
       // script's own folder upwards: build and run a copy in the cache.
       buildFromCopy: true,
       build: [{ cmd: 'npm', args: ['ci', '--no-audit', '--no-fund', '--loglevel=error'] }],
-      outputs: ['node_modules/@opentelemetry/sdk-node/package.json'],
+      outputs: ['node_modules/@opentelemetry/sdk-trace-node/package.json'],
       // A 1 MiB young generation (the default is 16): about 8 MiB less resident memory, and a
       // demo's few requests at a time never notice the more frequent scavenges.
       start: {
@@ -273,8 +273,8 @@ export const services: Service[] = [
         broker: broker.name,
       },
     ],
-    // NodeSDK starts nothing; instrumentation.js makes its instrumentations disabled, for
-    // sdk.start() to enable, so none patches http or express either.
+    // instrumentation.js then starts no provider and makes no instrumentation, so none patches
+    // http or express either.
     telemetryOff: { OTEL_SDK_DISABLED: 'true' },
   },
 ];
