@@ -176,6 +176,10 @@ program
     "instead: time the phases of a warm `check` of one request (preflight, build check, each start, requests, spans, verify, teardown), --runs times per runtime (auto: local, then docker), medians; and each component's memory once the verdict is in",
   )
   .option('--runs <count>', 'checks per runtime, with --timeline', '3')
+  .option(
+    '--scenario <name>',
+    'the scenario each timed check runs, with --timeline (default happy; `polytrace scenarios` lists them)',
+  )
   .action(async (flags, command: Command) => {
     process.exitCode = await benchCommand(
       flags,

@@ -40,6 +40,7 @@ export interface RuntimeTimeline {
 }
 
 export interface TimelineBenchResult {
+  scenario: string;
   runtimes: RuntimeTimeline[];
   /** Every check passed. */
   ok: boolean;

@@ -1,6 +1,5 @@
 import { bench } from '../core/bench.js';
 import { benchTimeline } from '../core/bench-timeline.js';
-import { findScenario } from '../scenarios/catalog.js';
 import type { ChainOptions } from '../runtime/runtime.js';
 import { renderTimelineJson, renderTimelineTable } from '../report/bench-timeline.js';
 import { exitCodes, UsageError } from '../common/errors.js';
@@ -21,6 +20,7 @@ export interface BenchFlags {
   json?: boolean;
   timeline?: boolean;
   runs: string;
+  scenario?: string;
 }
 
 /** The load flags, which a timeline (one request a check) has no use for. */
@@ -36,6 +36,9 @@ export async function benchCommand(
   given: (flag: string) => boolean = () => false,
 ): Promise<number> {
   if (flags.timeline) return timelineCommand(flags, signal, given);
+  if (flags.scenario !== undefined) {
+    throw new UsageError(`Expected --scenario only with --timeline: the overhead bench runs the order flow`);
+  }
   const warmup = Number(flags.warmup);
   if (!Number.isInteger(warmup) || warmup < 0 || warmup > 10_000) {
     throw new UsageError(`Expected --warmup to be a whole number from 0 to 10000, got "${flags.warmup}"`);
@@ -83,11 +86,11 @@ async function timelineCommand(
   }
   const runs = parseCount('--runs', flags.runs, 50);
   const progress = stderrProgress();
-  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
+  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: flags.scenario ?? 'happy' }, progress);
   const runtimes = parsed.chain.runtime === 'auto' ? (['local', 'docker'] as const) : [parsed.chain.runtime];
   const chains: ChainOptions[] = [];
   for (const runtime of runtimes) chains.push(await withFreePorts({ ...parsed.chain, runtime }, flags));
-  const result = await benchTimeline({ chains, scenario: findScenario('happy')!, runs }, signal);
+  const result = await benchTimeline({ chains, scenario: parsed.scenario, runs }, signal);
   const colors = colorsFor(colorEnabled(process.stdout));
   process.stdout.write(flags.json ? renderTimelineJson(result) : renderTimelineTable(result, colors));
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;

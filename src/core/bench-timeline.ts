@@ -63,6 +63,7 @@ export async function benchTimeline(options: TimelineBenchOptions, signal: Abort
     runtimes.push(summarizeTimeline(runtime, runs));
   }
   return {
+    scenario: options.scenario.name,
     runtimes,
     ok: runtimes.every((r) => r.runs.every((run) => run.ok)),
     durationMs: Date.now() - started,

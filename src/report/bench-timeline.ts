@@ -35,7 +35,11 @@ function runtimeBlock(timeline: RuntimeTimeline, colors: Colors): string[] {
     const parts = Object.entries(timeline.rssBytes.components)
       .sort(([, a], [, b]) => b - a)
       .map(([name, bytes]) => `${name} ${mib(bytes)}`);
-    lines.push(`  memory once the verdict is in (RSS): ${mib(timeline.rssBytes.chain)} in all; ${parts.join(', ')}`);
+    // A container's figure is the engine's (file pages it no longer uses left out), not the processes' RSS.
+    const counted = timeline.runtime === 'docker' ? 'as docker stats counts it' : 'RSS';
+    lines.push(
+      `  memory once the verdict is in (${counted}): ${mib(timeline.rssBytes.chain)} in all; ${parts.join(', ')}`,
+    );
   } else {
     lines.push(`  memory: not read in the ${timeline.runtime} runtime`);
   }
@@ -44,7 +48,7 @@ function runtimeBlock(timeline: RuntimeTimeline, colors: Colors): string[] {
 
 export function renderTimelineTable(result: TimelineBenchResult, colors: Colors): string {
   const blocks = result.runtimes.map((t) => runtimeBlock(t, colors).join('\n'));
-  return `${colors.bold('Timeline of a warm check, one request')}\n\n${blocks.join('\n\n')}\n`;
+  return `${colors.bold(`Timeline of a warm check, one request, scenario ${result.scenario}`)}\n\n${blocks.join('\n\n')}\n`;
 }
 
 export function renderTimelineJson(result: TimelineBenchResult): string {

@@ -48,7 +48,7 @@ export interface EnvironmentOptions {
   deploymentEnvironment: string;
   /**
    * Batch span processor delay, in ms: short, since the verdict waits for the last export (with
-   * the Collector's own batch and file flush after it, the spans are in within about 150 ms).
+   * the Collector's own batch and file flush after it, the spans are in within about 100 ms).
    */
   batchDelayMs: number;
   /** Periodic metric export interval, in ms: short so a run's metrics reach the Collector before it ends. */
@@ -67,7 +67,7 @@ export interface EnvironmentOptions {
 
 export const defaultEnvironmentOptions: EnvironmentOptions = {
   deploymentEnvironment: 'polytrace',
-  batchDelayMs: 100,
+  batchDelayMs: 50,
   metricExportIntervalMs: 1000,
   conformance: false,
 };

@@ -57,7 +57,11 @@ interface StartedRun {
   networkName: string;
   logsDir: string;
   logPaths: Record<string, string>;
-  containers: Map<string, { stop(): Promise<void> }>;
+  /**
+   * Each component's container now (a restart replaces it): `stop` sends SIGTERM and waits (the
+   * grace period at most) until it exits, its SDK flushed; `remove` removes it, stopped or not.
+   */
+  containers: Map<string, { stop(): Promise<void>; remove(): Promise<void> }>;
   /** Each component's container id now (a restart replaces it): what `usage` reads. */
   ids: Map<string, string>;
   /** The broker's start, once a run (or a scenario switched to) needs it; services that use it wait for it. */
@@ -124,6 +128,13 @@ export class DockerRuntime implements Runtime {
     const run: StartedRun = { docker, runId, networkName, logsDir, logPaths, containers: new Map(), ids: new Map() };
     this.run = run;
 
+    // Removed together once all have stopped: a stop does not wait for a removal.
+    plan.teardown.add('containers', () =>
+      timed(plan.chain.timeline, 'remove containers', async () => {
+        await Promise.all([...run.containers.values()].map((c) => c.remove()));
+      }),
+    );
+
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
     // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
@@ -184,7 +195,10 @@ export class DockerRuntime implements Runtime {
     const run = this.run;
     if (!service || !run) throw new Error(`restart(${serviceName}): not a started service of this run`);
     plan.chain.progress({ step: 'stop', component: service.name, message: `stopping ${service.name} to restart it` });
-    await run.containers.get(service.name)?.stop();
+    const replaced = run.containers.get(service.name);
+    await replaced?.stop();
+    // Its successor takes its name.
+    await replaced?.remove();
     await this.startService(run, plan, service);
   }
 
@@ -280,8 +294,10 @@ export class DockerRuntime implements Runtime {
     let logDone: Promise<unknown> = Promise.resolve();
     run.containers.set(name, {
       stop: async () => {
-        if (started) await started.stop({ timeout: stopGraceMs });
-        else if (containerId) await docker.getContainer(containerId).remove({ force: true }).catch(() => {});
+        if (started) await started.stop({ timeout: stopGraceMs, remove: false });
+      },
+      remove: async () => {
+        if (containerId) await docker.getContainer(containerId).remove({ force: true, v: true }).catch(() => {});
       },
     });
     plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
