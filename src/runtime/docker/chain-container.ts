@@ -14,6 +14,7 @@ export interface PortMapping {
 
 export class ChainContainer extends GenericContainer {
   private created?: (containerId: string) => void;
+  private running?: () => void;
 
   withLoopbackPorts(ports: PortMapping[]): this {
     for (const { container, host } of ports) {
@@ -37,6 +38,16 @@ export class ChainContainer extends GenericContainer {
   onCreated(callback: (containerId: string) => void): this {
     this.created = callback;
     return this;
+  }
+
+  /** Learns when the container runs (before it is ready): its process has started. */
+  onRunning(callback: () => void): this {
+    this.running = callback;
+    return this;
+  }
+
+  protected override async containerStarting(): Promise<void> {
+    this.running?.();
   }
 
   protected override async containerCreated(containerId: string): Promise<void> {

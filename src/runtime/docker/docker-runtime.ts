@@ -170,10 +170,32 @@ export class DockerRuntime implements Runtime {
           ]),
     );
 
+    // The engine sets up one container's network and ports at a time: the slowest to start (the
+    // service the topology gives the most time, the JVM) is created first, the others once its
+    // process runs. They are ready long before it is.
+    const slowest = services.reduce((a, b) => (b.startTimeoutSeconds > a.startTimeoutSeconds ? b : a));
+    let slowestRuns = () => {};
+    const slowestRunning = new Promise<void>((resolve) => (slowestRuns = resolve));
+    const afterSlowest =
+      (task: (signal: AbortSignal) => Promise<void>) =>
+      async (signal: AbortSignal): Promise<void> => {
+        await slowestRunning;
+        await task(signal);
+      };
     await allOrFirstError(plan.signal, [
-      startCollector,
-      ...(withBroker ? [(signal: AbortSignal) => this.startBroker(run, { ...plan, signal })] : []),
-      ...services.map((service) => (signal: AbortSignal) => this.startService(run, { ...plan, signal }, service)),
+      async (signal) => {
+        try {
+          await this.startService(run, { ...plan, signal }, slowest, slowestRuns);
+        } finally {
+          // Failed before it ran: the others go on, and are stopped with it.
+          slowestRuns();
+        }
+      },
+      afterSlowest(startCollector),
+      ...(withBroker ? [afterSlowest((signal) => this.startBroker(run, { ...plan, signal }))] : []),
+      ...services
+        .filter((service) => service !== slowest)
+        .map((service) => afterSlowest((signal) => this.startService(run, { ...plan, signal }, service))),
     ]);
 
     return {
@@ -238,7 +260,7 @@ export class DockerRuntime implements Runtime {
     return run.brokerReady;
   }
 
-  private async startService(run: StartedRun, plan: RunPlan, service: Service): Promise<void> {
+  private async startService(run: StartedRun, plan: RunPlan, service: Service, onRunning?: () => void): Promise<void> {
     // Inside the network every service listens on its own port, and reaches the others by hostname.
     const addressing: Addressing = {
       serviceUrl: (s) => `http://${s.hostname}:${s.port}`,
@@ -262,7 +284,10 @@ export class DockerRuntime implements Runtime {
       [{ container: service.port, host: hostPort }],
       httpReady(`http://127.0.0.1:${hostPort}${service.healthPath}`, plan.signal),
       service.startTimeoutSeconds,
-      (c) => c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment)),
+      (c) => {
+        const configured = c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment));
+        return onRunning ? configured.onRunning(onRunning) : configured;
+      },
     );
   }
 
