@@ -148,7 +148,10 @@ program
     "measure what each language's instrumentation costs: the chain under load with every SDK on, every SDK off, and each one off alone (each the way its language turns it off), interleaved in rounds; latency, throughput, memory and CPU per service, spans lost. Local runtime only (it reads each process from /proc). Exit 0 when complete with no span lost, 1 otherwise, 2 usage, 3 environment",
   )
   .addOption(
-    new Option('--runtime <runtime>', 'local processes (auto means local here; docker is refused)')
+    new Option(
+      '--runtime <runtime>',
+      'local processes (auto means local here; docker is refused); with --timeline, auto times both runtimes',
+    )
       .choices([...runtimeChoices])
       .default('auto'),
   )
@@ -168,8 +171,17 @@ program
     '--json',
     'print one JSON document on stdout: per configuration, per language, per run (progress stays on stderr)',
   )
-  .action(async (flags) => {
-    process.exitCode = await benchCommand(flags, controller.signal);
+  .option(
+    '--timeline',
+    "instead: time the phases of a warm `check` of one request (preflight, build check, each start, requests, spans, verify, teardown), --runs times per runtime (auto: local, then docker), medians; and each component's memory once the verdict is in",
+  )
+  .option('--runs <count>', 'checks per runtime, with --timeline', '3')
+  .action(async (flags, command: Command) => {
+    process.exitCode = await benchCommand(
+      flags,
+      controller.signal,
+      (flag) => command.getOptionValueSource(flag) === 'cli',
+    );
   });
 
 program

@@ -1,4 +1,8 @@
 import { bench } from '../core/bench.js';
+import { benchTimeline } from '../core/bench-timeline.js';
+import { findScenario } from '../scenarios/catalog.js';
+import type { ChainOptions } from '../runtime/runtime.js';
+import { renderTimelineJson, renderTimelineTable } from '../report/bench-timeline.js';
 import { exitCodes, UsageError } from '../common/errors.js';
 import { benchReporters, type ReportContext } from '../report/reporters.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
@@ -15,13 +19,23 @@ export interface BenchFlags {
   warmup: string;
   timeLimit: string;
   json?: boolean;
+  timeline?: boolean;
+  runs: string;
 }
+
+/** The load flags, which a timeline (one request a check) has no use for. */
+const loadFlags = ['requests', 'concurrency', 'rounds', 'warmup', 'timeLimit'] as const;
 
 /**
  * `polytrace bench`: exit 0 when every configuration ran in full, every request was answered, no
  * span was lost and the chain stayed under its memory limit; 1 otherwise; 3 when it could not run.
  */
-export async function benchCommand(flags: BenchFlags, signal: AbortSignal): Promise<number> {
+export async function benchCommand(
+  flags: BenchFlags,
+  signal: AbortSignal,
+  given: (flag: string) => boolean = () => false,
+): Promise<number> {
+  if (flags.timeline) return timelineCommand(flags, signal, given);
   const warmup = Number(flags.warmup);
   if (!Number.isInteger(warmup) || warmup < 0 || warmup > 10_000) {
     throw new UsageError(`Expected --warmup to be a whole number from 0 to 10000, got "${flags.warmup}"`);
@@ -49,5 +63,32 @@ export async function benchCommand(flags: BenchFlags, signal: AbortSignal): Prom
     colors: colorsFor(colorEnabled(process.stdout)),
   };
   process.stdout.write(benchReporters[flags.json ? 'json' : 'terminal'](result, context));
+  return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
+}
+
+/**
+ * `polytrace bench --timeline`: exit 0 when every timed check passed, 1 when one did not (its
+ * figures are still printed), 3 when the chain could not run.
+ */
+async function timelineCommand(
+  flags: BenchFlags,
+  signal: AbortSignal,
+  given: (flag: string) => boolean,
+): Promise<number> {
+  const extra = loadFlags.filter(given);
+  if (extra.length > 0) {
+    throw new UsageError(
+      `Expected no ${extra.map((f) => `--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} with --timeline: each timed check sends one request`,
+    );
+  }
+  const runs = parseCount('--runs', flags.runs, 50);
+  const progress = stderrProgress();
+  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
+  const runtimes = parsed.chain.runtime === 'auto' ? (['local', 'docker'] as const) : [parsed.chain.runtime];
+  const chains: ChainOptions[] = [];
+  for (const runtime of runtimes) chains.push(await withFreePorts({ ...parsed.chain, runtime }, flags));
+  const result = await benchTimeline({ chains, scenario: findScenario('happy')!, runs }, signal);
+  const colors = colorsFor(colorEnabled(process.stdout));
+  process.stdout.write(flags.json ? renderTimelineJson(result) : renderTimelineTable(result, colors));
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
 }

@@ -11,6 +11,7 @@ import { InterruptedError } from '../common/errors.js';
 import { newRunId } from '../common/paths.js';
 import { selectRuntime } from './select-runtime.js';
 import { Teardown } from '../common/teardown.js';
+import { timed } from '../common/timeline.js';
 
 export interface ChainSession {
   runtime: string;
@@ -49,9 +50,10 @@ export async function withChain<T>(
   const otlpToken = randomBytes(24).toString('hex');
   const plan: RunPlan = { chain: options, runDir, spansPath, metricsPath, otlpToken, signal, teardown };
   try {
-    await runtime.preflight(plan);
-    await runtime.build(plan);
-    const chain = await runtime.start(plan);
+    const { timeline } = options;
+    await timed(timeline, 'preflight', () => runtime.preflight(plan));
+    await timed(timeline, 'build check', () => runtime.build(plan));
+    const chain = await timed(timeline, 'start', () => runtime.start(plan));
     const tracer = createClientTracer(chain.collectorHttpUrl, options.environment.deploymentEnvironment, runId, {
       authorization: `Bearer ${otlpToken}`,
     });
@@ -71,8 +73,10 @@ export async function withChain<T>(
     if (signal.aborted) throw new InterruptedError();
     throw error;
   } finally {
-    await teardown.run((label, error) =>
-      options.progress({ step: 'stop', message: `could not stop ${label}: ${String(error)}` }),
+    await timed(options.timeline, 'teardown', () =>
+      teardown.run((label, error) =>
+        options.progress({ step: 'stop', message: `could not stop ${label}: ${String(error)}` }),
+      ),
     );
   }
 }

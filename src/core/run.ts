@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
-import type { ChainOptions } from '../runtime/runtime.js';
+import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
 import { judgeExpectedBreak } from '../scenarios/expected-break.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { otelSettings } from '../topology/environment.js';
@@ -11,6 +11,7 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
 import { verifyMetrics } from '../verify/metrics.js';
 import { verifyTrace } from '../verify/verify-trace.js';
+import { timed } from '../common/timeline.js';
 import { withChain } from './chain-session.js';
 import { collectEvidence } from './collect.js';
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   repeat: number;
   /** Pass only when the scenario's break is found, with the right hop and cause. */
   expectBroken: boolean;
+  /** Called once the verdict is in, before the chain stops (`bench --timeline` reads memory here). */
+  beforeStop?: (chain: StartedChain) => void | Promise<void>;
 }
 
 export async function run(options: RunOptions, signal: AbortSignal): Promise<RunResult> {
@@ -36,8 +39,10 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
   const fired: FiredRequest[] = [];
   const collected = await withChain(chain, signal, async (session) => {
     const traces: TraceResult[] = [];
+    const { timeline } = chain;
     for (let round = 0; round < options.repeat; round++) {
       const requests: FiredRequest[] = [];
+      const firstSent = timeline?.now();
       for (let i = 0; i < perRound; i++) {
         const n = round * perRound + i + 1;
         chain.progress({
@@ -54,16 +59,17 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
           ),
         );
       }
-      // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
-      await session.tracer.flush();
-      chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
-      const evidence = await collectEvidence(session.spans, requests, signal, {
-        otelSettings: settings,
-        runId: session.runId,
+      if (firstSent !== undefined) timeline?.since('requests', firstSent);
+      const evidence = await timed(timeline, 'spans', async () => {
+        // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
+        await session.tracer.flush();
+        chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
+        return collectEvidence(session.spans, requests, signal, { otelSettings: settings, runId: session.runId });
       });
-      traces.push(...evidence.map(verifyTrace));
+      traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);
     }
+    await options.beforeStop?.(session.chain);
     return { traces, runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath };
   });
   // After teardown: every service exported its last metrics on SIGTERM, and the Collector wrote

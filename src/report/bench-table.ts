@@ -35,7 +35,7 @@ function interval(value: Interval, signed = false): string {
   return `${sign}${figure(value.mean)}${value.halfWidth === undefined ? '' : ` ± ${figure(value.halfWidth)}`}`;
 }
 
-function row(cells: string[], widths: number[]): string {
+export function row(cells: string[], widths: number[]): string {
   // Left-aligned first column, the others right-aligned; no line ends in spaces.
   return `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd();
 }

@@ -5,6 +5,7 @@ import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
 import type { Progress } from '../common/progress.js';
 import type { Teardown } from '../common/teardown.js';
+import type { Timeline } from '../common/timeline.js';
 
 type RuntimeName = 'local' | 'docker';
 
@@ -20,6 +21,8 @@ export interface ChainOptions {
   outDir: string;
   environment: EnvironmentOptions;
   progress: Progress;
+  /** Where the run records its phases (`bench --timeline`); none otherwise. */
+  timeline?: Timeline;
 }
 
 export interface RunPlan {

@@ -266,6 +266,7 @@ export class DockerRuntime implements Runtime {
       });
     }
     plan.chain.progress({ step: 'start', component: name, message: `starting ${name} (${image})…` });
+    const startMs = plan.chain.timeline?.now();
     const container = configure(
       new ChainContainer(image)
         .withName(`polytrace-${runId}-${name}`)
@@ -298,6 +299,7 @@ export class DockerRuntime implements Runtime {
       }
       throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
     }
+    if (startMs !== undefined) plan.chain.timeline?.since(`start ${name}`, startMs);
     plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where()}` });
   }
 }

@@ -227,6 +227,7 @@ export class LocalRuntime implements Runtime {
     healthUrl: string,
     timeoutSeconds: number,
   ): Promise<void> {
+    const startMs = plan.chain.timeline?.now();
     const buildDir = this.buildDirs.get(target.name) ?? (await buildDirFor(target, this.cacheRoot));
     const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
     const child = await this.launchProcess(run, plan, {
@@ -238,6 +239,7 @@ export class LocalRuntime implements Runtime {
       logPath: join(run.logsDir, `${target.name}.log`),
     });
     await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
+    if (startMs !== undefined) plan.chain.timeline?.since(`start ${target.name}`, startMs);
     plan.chain.progress({
       step: 'start',
       component: target.name,
