@@ -25,6 +25,7 @@ import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } fro
 import { runLabels } from './labels.js';
 import { containerUsage } from './container-usage.js';
 import { Reaper } from '../reaper/reaper.js';
+import { stopComponents } from '../stop-components.js';
 
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
 const stopGraceMs = 10_000;
@@ -141,9 +142,10 @@ export class DockerRuntime implements Runtime {
     // Stopped in this order, whatever order they started in: the services together (each SDK
     // flushes on SIGTERM), then the broker, then the Collector once its senders are gone.
     const withBroker = plan.chain.environment.brokers?.includes(broker.name) ?? false;
-    plan.teardown.add(collector.name, () => this.stopContainers(run, plan, [collector.name]));
-    if (withBroker) plan.teardown.add(broker.name, () => this.stopContainers(run, plan, [broker.name]));
-    plan.teardown.add('services', () => this.stopContainers(run, plan, services.map((s) => s.name)));
+    const current = (name: string) => run.containers.get(name);
+    plan.teardown.add(collector.name, () => stopComponents(plan, [collector.name], current));
+    if (withBroker) plan.teardown.add(broker.name, () => stopComponents(plan, [broker.name], current));
+    plan.teardown.add('services', () => stopComponents(plan, services.map((s) => s.name), current));
 
     // Everything is created and started at once: a service needs the Collector only when it first
     // exports, after its first request, and waits only for the broker it connects to at start.
@@ -288,18 +290,6 @@ export class DockerRuntime implements Runtime {
         const configured = c.withEnvironment(serviceEnvironment(service, addressing, plan.chain.environment));
         return onRunning ? configured.onRunning(onRunning) : configured;
       },
-    );
-  }
-
-  /** Stops the named containers as they are now (a restart replaces one), side by side. */
-  private async stopContainers(run: StartedRun, plan: RunPlan, names: readonly string[]): Promise<void> {
-    await Promise.all(
-      names.map(async (name) => {
-        const container = run.containers.get(name);
-        if (!container) return;
-        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        await timed(plan.chain.timeline, `stop ${name}`, () => container.stop());
-      }),
     );
   }
 

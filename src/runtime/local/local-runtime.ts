@@ -7,7 +7,6 @@ import { basename, join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { allOrFirstError } from '../../common/abort.js';
-import { timed } from '../../common/timeline.js';
 import { broker, collector, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { portsInUse } from '../../topology/ports.js';
@@ -25,6 +24,7 @@ import { recordProcess } from './process-ledger.js';
 import { processGroupUsage } from './process-usage.js';
 import { epmdName, rabbitmqNode, rabbitmqServer } from './rabbitmq-node.js';
 import { Reaper } from '../reaper/reaper.js';
+import { stopComponents } from '../stop-components.js';
 
 const collectorTarget: BuildTarget = {
   name: collector.name,
@@ -119,18 +119,19 @@ export class LocalRuntime implements Runtime {
     // Stopped in this order, whatever order they started in: the services together (each SDK
     // flushes on SIGTERM), then the broker, then the Collector once its senders are gone, so it
     // writes what they flushed before it stops.
-    plan.teardown.add(collector.name, () => this.stopComponents(run, plan, [collector.name]));
+    const current = (name: string) => run.processes.get(name);
+    plan.teardown.add(collector.name, () => stopComponents(plan, [collector.name], current));
     if (withBroker) {
       plan.teardown.add(broker.name, async () => {
-        await this.stopComponents(run, plan, [broker.name]);
-        await this.stopComponents(run, plan, [epmdName(broker)]);
+        await stopComponents(plan, [broker.name], current);
+        await stopComponents(plan, [epmdName(broker)], current);
       });
     }
     plan.teardown.add('services', () =>
-      this.stopComponents(
-        run,
+      stopComponents(
         plan,
         services.map((s) => s.name),
+        current,
       ),
     );
 
@@ -299,17 +300,5 @@ export class LocalRuntime implements Runtime {
       },
     });
     return child;
-  }
-
-  /** Stops the named components' processes as they are now (a restart replaces one), side by side. */
-  private async stopComponents(run: StartedRun, plan: RunPlan, names: readonly string[]): Promise<void> {
-    await Promise.all(
-      names.map(async (name) => {
-        const process = run.processes.get(name);
-        if (!process) return;
-        plan.chain.progress({ step: 'stop', component: name, message: `stopping ${name}` });
-        await timed(plan.chain.timeline, `stop ${name}`, () => process.stop());
-      }),
-    );
   }
 }
