@@ -117,4 +117,66 @@ describe('polytrace bench (real chain, local runtime)', () => {
     expect(result.all).toContain('Expected --runtime local or auto for bench, got docker');
     expect(result.all).not.toMatch(/\n\s+at /); // no stack trace
   });
+
+  it(
+    "--timeline: a phase per step of a warm check, each component's start and stop, the verdict after the last answer, and each component's memory",
+    async () => {
+      const result = await polytrace([
+        'bench',
+        '--timeline',
+        '--runs',
+        '2',
+        '--runtime',
+        'local',
+        '--json',
+        '--out-dir',
+        outDir(),
+        ...portFlags(benchPorts),
+      ]);
+      expect(result.exitCode, result.all).toBe(0);
+      const json = JSON.parse(result.stdout) as {
+        ok: boolean;
+        scenario: string;
+        runtimes: Array<{
+          runtime: string;
+          runs: Array<{ ok: boolean; totalMs: number }>;
+          phases: Array<{ name: string; startMs: number; durationMs: number; runs: number }>;
+          totalMs: number;
+          verdictAfterAnswerMs: number;
+          rssBytes: { components: Record<string, number>; chain: number };
+        }>;
+      };
+      expect(json.ok).toBe(true);
+      expect(json.scenario).toBe('happy');
+      const [local] = json.runtimes;
+      expect(local!.runtime).toBe('local');
+      expect(local!.runs.map((r) => r.ok)).toEqual([true, true]);
+      const phases = local!.phases.map((p) => p.name);
+      for (const phase of ['preflight', 'build check', 'start', 'requests', 'spans', 'verify', 'teardown']) {
+        expect(phases, phase).toContain(phase);
+      }
+      for (const component of components) {
+        expect(phases).toContain(`start ${component}`);
+        expect(phases).toContain(`stop ${component}`);
+        expect(local!.rssBytes.components[component], component).toBeGreaterThan(1024 ** 2);
+      }
+      // The phases happen in order: the request after every start, the verdict after the request.
+      const at = (name: string) => local!.phases.find((p) => p.name === name)!;
+      expect(at('requests').startMs).toBeGreaterThanOrEqual(
+        at('start auth-service').startMs + at('start auth-service').durationMs - 1,
+      );
+      expect(at('spans').startMs).toBeGreaterThanOrEqual(at('requests').startMs);
+      expect(local!.verdictAfterAnswerMs).toBeCloseTo(at('spans').durationMs + at('verify').durationMs, 0);
+      expect(local!.rssBytes.chain).toBeGreaterThan(local!.rssBytes.components['auth-service']!);
+      expect(Object.values(await chainPortsFree(benchPorts)).every(Boolean)).toBe(true);
+    },
+    5 * 60_000,
+  );
+
+  it('--timeline takes no load flags: one request a check (exit 2, one line)', async () => {
+    const result = await polytrace(['bench', '--timeline', '--requests', '5']);
+    expect(result.exitCode).toBe(2);
+    expect(result.all).toContain('Expected no --requests with --timeline');
+    expect(result.all).not.toMatch(/\n\s+at /);
+  });
 });
