@@ -5,7 +5,7 @@
 // less, and a broker of someone else's on the port does not know the run's
 // password.
 import { connect } from 'amqplib';
-import { backoff } from '../common/abort.js';
+import { retryUntilReady, type RetryOptions } from './retry-probe.js';
 
 export interface AmqpCredentials {
   user: string;
@@ -28,37 +28,17 @@ async function openAmqpConnection(port: number, credentials: AmqpCredentials, ti
   await connection.close();
 }
 
-export interface WaitForAmqpOptions {
+export interface WaitForAmqpOptions extends RetryOptions {
   port: number;
   credentials: AmqpCredentials;
-  timeoutMs: number;
-  signal: AbortSignal;
-  /** Called between tries; throw from it to stop waiting (e.g. the process or container died). */
-  stillAlive?: () => void | Promise<void>;
 }
 
 /** Tries an AMQP connection, with backoff, until one opens or the time is up: then the last try's failure. */
 export async function waitForAmqp({
   port,
   credentials,
-  timeoutMs,
-  signal,
-  stillAlive,
+  ...options
 }: WaitForAmqpOptions): Promise<{ opened: true } | { opened: false; lastError: string }> {
-  const deadline = Date.now() + timeoutMs;
-  const pause = backoff();
-  let lastError = 'no try was made';
-  while (Date.now() < deadline) {
-    signal.throwIfAborted();
-    await stillAlive?.();
-    try {
-      await openAmqpConnection(port, credentials);
-      return { opened: true };
-    } catch (error) {
-      signal.throwIfAborted();
-      lastError = (error as Error).message;
-    }
-    await pause(signal);
-  }
-  return { opened: false, lastError };
+  const result = await retryUntilReady(() => openAmqpConnection(port, credentials), options);
+  return result.ready ? { opened: true } : { opened: false, lastError: result.lastError };
 }
