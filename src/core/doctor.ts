@@ -8,7 +8,9 @@ import { portOwner, portsInUse, type PortMap } from '../topology/ports.js';
 import { isPortFree } from '../runtime/port-check.js';
 import { fakeTimeLibrary } from '../runtime/local/fake-time.js';
 import { installHint as rabbitmqHint, rabbitmqServer } from '../runtime/local/rabbitmq-node.js';
-import { installHints, which } from '../runtime/toolchains.js';
+import { installHints } from '../runtime/toolchains.js';
+import { which } from '../runtime/which.js';
+import { findJdk, minimumJava } from '../runtime/jdk.js';
 
 export interface DoctorItem {
   group: 'toolchain' | 'optional' | 'port' | 'docker' | 'platform';
@@ -18,7 +20,7 @@ export interface DoctorItem {
   fix?: string;
 }
 
-const versionFlags: Record<string, string[]> = { go: ['version'], java: ['-version'], mvn: ['-v'] };
+const versionFlags: Record<string, string[]> = { go: ['version'], mvn: ['-v'] };
 
 async function version(command: string): Promise<string> {
   const result = await execa(command, versionFlags[command] ?? ['--version'], {
@@ -35,6 +37,19 @@ async function version(command: string): Promise<string> {
   );
 }
 
+/** Java is a JDK of the version auth-service needs, found as build tools find one (not only on PATH). */
+async function javaItem(users: string[]): Promise<DoctorItem> {
+  const jdk = await findJdk();
+  if (jdk) return { group: 'toolchain', name: 'java', ok: true, detail: `JDK ${jdk.version} (${jdk.home})` };
+  return {
+    group: 'toolchain',
+    name: 'java',
+    ok: false,
+    detail: `no JDK ${minimumJava} or newer in JAVA_HOME, on PATH or in /usr/lib/jvm (needed by ${users.join(', ')})`,
+    fix: installHints.java,
+  };
+}
+
 async function toolchainItems(): Promise<DoctorItem[]> {
   const needs = new Map<string, string[]>();
   for (const component of [collector, ...services]) {
@@ -42,6 +57,7 @@ async function toolchainItems(): Promise<DoctorItem[]> {
   }
   return Promise.all(
     [...needs].map(async ([tool, users]): Promise<DoctorItem> => {
+      if (tool === 'java') return javaItem(users);
       const path = await which(tool);
       if (!path)
         return {

@@ -22,8 +22,8 @@ export const chainBaseKinds: ChainBaseKind[] = ['golang', 'maven', 'jre', 'pytho
 export const officialImages: Record<BaseImageKind, string> = {
   debian: 'debian:bookworm-slim',
   golang: 'golang:1.26-bookworm',
-  maven: 'maven:3.9-eclipse-temurin-17',
-  jre: 'eclipse-temurin:17-jre',
+  maven: 'maven:3.9-eclipse-temurin-25',
+  jre: 'eclipse-temurin:25-jre',
   python: 'python:3.11-slim-bookworm',
   node: 'node:24-bookworm-slim',
   'distroless-static': 'gcr.io/distroless/static-debian13:nonroot',

@@ -12,7 +12,7 @@
 // it alone goes through --base-image.
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { which } from '../../src/runtime/toolchains.js';
+import { which } from '../../src/runtime/which.js';
 import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { chainBaseKinds, officialImages, standInImages } from '../../src/topology/base-images.js';
 import type { BaseImageKind } from '../../src/topology/types.js';

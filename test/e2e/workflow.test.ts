@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { which } from '../../src/runtime/toolchains.js';
+import { which } from '../../src/runtime/which.js';
 import { repo } from './run-cli.js';
 
 const actionlint = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12';

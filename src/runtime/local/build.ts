@@ -55,8 +55,13 @@ async function copyInputs(target: BuildTarget, to: string): Promise<void> {
   }
 }
 
-/** Returns true when it built, false when the cache was current. */
-export async function buildComponent(target: BuildTarget, buildDir: string, signal: AbortSignal): Promise<boolean> {
+/** Returns true when it built, false when the cache was current. `toolchainEnv` points the steps at their toolchains. */
+export async function buildComponent(
+  target: BuildTarget,
+  buildDir: string,
+  signal: AbortSignal,
+  toolchainEnv: Record<string, string> = {},
+): Promise<boolean> {
   const stamp = join(buildDir, '.built');
   if (existsSync(stamp) && outputsExist(target, buildDir)) return false;
   await mkdir(buildDir, { recursive: true });
@@ -74,7 +79,7 @@ export async function buildComponent(target: BuildTarget, buildDir: string, sign
     try {
       const child = execa(cmd, args, {
         cwd,
-        env: childEnvironment(target.recipe.env),
+        env: childEnvironment({ ...toolchainEnv, ...target.recipe.env }),
         extendEnv: false,
         stdin: 'ignore',
         stdout: log,

@@ -14,7 +14,7 @@ import { fakeTimeLibrary } from './fake-time.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
 import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
-import { installHints, missingToolchains } from '../toolchains.js';
+import { installHints, missingToolchains, toolchainEnvironment } from '../toolchains.js';
 import { buildComponent, buildDirFor, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
@@ -59,7 +59,7 @@ export class LocalRuntime implements Runtime {
     if (missing.length > 0) {
       const [first] = missing;
       throw new EnvironmentError(
-        `the local runtime needs ${missing.join(', ')} on PATH: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
+        `the local runtime needs ${missing.join(', ')}: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
       );
     }
     const brokers = plan.chain.environment.brokers ?? [];
@@ -85,7 +85,7 @@ export class LocalRuntime implements Runtime {
           300,
         );
         try {
-          const built = await buildComponent(target, dir, plan.signal);
+          const built = await buildComponent(target, dir, plan.signal, await toolchainEnvironment(target.recipe.toolchains));
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           plan.chain.progress({
             step: 'build',
@@ -273,7 +273,7 @@ export class LocalRuntime implements Runtime {
       cmd,
       args,
       cwd,
-      env: childEnvironment({ ...target.recipe.env, ...env }),
+      env: childEnvironment({ ...(await toolchainEnvironment(target.recipe.toolchains)), ...target.recipe.env, ...env }),
       logPath: join(run.logsDir, `${target.name}.log`),
     });
     await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);

@@ -7,7 +7,7 @@ import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EnvironmentError } from '../../common/errors.js';
 import type { Broker } from '../../topology/types.js';
-import { which } from '../toolchains.js';
+import { which } from '../which.js';
 import type { ProcessSpec } from './managed-process.js';
 
 /**

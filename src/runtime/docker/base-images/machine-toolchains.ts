@@ -2,12 +2,14 @@
 // same Go, JDK, Maven, CPython and Node the local runtime uses, so both
 // runtimes build with the same tools. Each kind stages a build context
 // (docker/base-images/<kind>/ names what it expects) and says what it carries.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../../common/errors.js';
 import { repoRoot } from '../../../common/paths.js';
 import { installHints } from '../../toolchains.js';
+import { findJdk, minimumJava, type Jdk } from '../../jdk.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 
 interface StagedToolchain {
@@ -55,36 +57,37 @@ const golang: Stager = async (dir, signal) => {
   return { toolchain: `${version} from ${root}` };
 };
 
-interface Jdk {
-  home: string;
-  version: string;
-}
-
-async function machineJdk(signal: AbortSignal): Promise<Jdk> {
-  const settings = await run('java', ['-XshowSettings:properties', '-version'], signal);
-  const home = /java\.home = (.+)/.exec(settings)?.[1]?.trim() ?? '';
-  const spec = /java\.specification\.version = (.+)/.exec(settings)?.[1]?.trim();
-  const version = /java\.runtime\.version = (.+)/.exec(settings)?.[1]?.trim() ?? spec ?? '?';
-  // The services' Dockerfile and pom.xml are Java 17; the image names say so too.
-  need(spec === '17', `images prepare needs JDK 17 as \`java\` on PATH, found Java ${spec} (${home})`);
-  return { home, version };
+/** The JDK auth-service builds and runs with locally; its Dockerfile's images are that Java too. */
+async function machineJdk(): Promise<Jdk> {
+  const jdk = await findJdk();
+  need(jdk !== undefined, `images prepare needs a JDK ${minimumJava} or newer: ${installHints.java}`);
+  return jdk!;
 }
 
 /** The machine's CA bundle: what build containers must trust to reach the package registries. */
 export const caBundle = '/etc/ssl/certs/ca-certificates.crt';
 
 /** The machine's CA bundle as a PKCS12 trust store, written with the machine's own JDK. */
-async function trustStore(dir: string, signal: AbortSignal): Promise<void> {
+async function trustStore(jdk: Jdk, dir: string, signal: AbortSignal): Promise<void> {
   const tool = join(repoRoot, 'docker', 'base-images', 'PemTrustStore.java');
-  await run('java', [tool, caBundle, join(dir, 'cacerts')], signal);
+  await run(join(jdk.home, 'bin', 'java'), [tool, caBundle, join(dir, 'cacerts')], signal);
 }
+
+const hasJmods = (jdk: Jdk) => existsSync(join(jdk.home, 'jmods'));
+
+/** Every module of the JDK, by name (a JDK without jmods/ has no ALL-MODULE-PATH to link). */
+const jdkModules = async (jdk: Jdk, signal: AbortSignal) =>
+  (await run(join(jdk.home, 'bin', 'java'), ['--list-modules'], signal))
+    .split('\n')
+    .map((line) => line.trim().replace(/@.*$/, ''))
+    .filter(Boolean);
 
 async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortSignal) {
   await run(
     join(jdk.home, 'bin', 'jlink'),
     [
-      '--module-path',
-      join(jdk.home, 'jmods'),
+      // A JDK without jmods/ (Temurin's since 24) links from its own run-time image (JEP 493).
+      ...(hasJmods(jdk) ? ['--module-path', join(jdk.home, 'jmods')] : []),
       '--add-modules',
       modules.join(','),
       '--output',
@@ -105,10 +108,12 @@ async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortS
 const standInMavenVersion = '3.9.16';
 
 const maven: Stager = async (dir, signal) => {
-  const jdk = await machineJdk(signal);
+  const jdk = await machineJdk();
   // A runtime image of every module is a whole JDK (javac included) with its own conf: it
-  // does not lean on /etc/java-17-openjdk as a distribution's JDK folder may.
-  await jlink(jdk, ['ALL-MODULE-PATH'], join(dir, 'jdk'), signal);
+  // does not lean on /etc/java-<n>-openjdk as a distribution's JDK folder may.
+  // A JDK linked from its own run-time image cannot pass on jlink itself (JEP 493); Maven never uses it.
+  const modules = (await jdkModules(jdk, signal)).filter((name) => hasJmods(jdk) || name !== 'jdk.jlink');
+  await jlink(jdk, modules, join(dir, 'jdk'), signal);
   const tarball = join(dir, `apache-maven-${standInMavenVersion}-bin.tar.gz`);
   await run(
     'mvn',
@@ -118,7 +123,7 @@ const maven: Stager = async (dir, signal) => {
   await mkdir(join(dir, 'maven'));
   await run('tar', ['-xzf', tarball, '-C', join(dir, 'maven'), '--strip-components=1'], signal);
   await rm(tarball);
-  await trustStore(dir, signal);
+  await trustStore(jdk, dir, signal);
   return { toolchain: `Java ${jdk.version} (${jdk.home}) + Maven ${standInMavenVersion} (Apache's distribution)` };
 };
 
@@ -127,13 +132,10 @@ const notInJre =
   /^jdk\.(compiler|javadoc|jshell|jdeps|jlink|jpackage|jartool|jconsole|jcmd|jstatd|jdi|editpad|hotspot\.agent|internal\.(ed|le|opt|jvmstat|vm\..*)|incubator\..*)$/;
 
 const jre: Stager = async (dir, signal) => {
-  const jdk = await machineJdk(signal);
-  const modules = (await run('java', ['--list-modules'], signal))
-    .split('\n')
-    .map((line) => line.trim().replace(/@.*$/, ''))
-    .filter((name) => name && !notInJre.test(name));
+  const jdk = await machineJdk();
+  const modules = (await jdkModules(jdk, signal)).filter((name) => !notInJre.test(name));
   await jlink(jdk, modules, join(dir, 'jre'), signal);
-  await trustStore(dir, signal);
+  await trustStore(jdk, dir, signal);
   return { toolchain: `Java ${jdk.version} runtime (${modules.length} modules of ${jdk.home})` };
 };
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../../common/errors.js';
 import { logTail } from '../../../common/log-tail.js';
-import { which } from '../../toolchains.js';
+import { which } from '../../which.js';
 import type { Dockerode } from '../engine.js';
 import { label } from '../labels.js';
 import { caBundle } from './machine-toolchains.js';
