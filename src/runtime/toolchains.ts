@@ -1,6 +1,6 @@
 // Finds the toolchains a runtime needs, says how to get a missing one, and
 // gives the environment that points a component's build and process at them.
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { findJdk, minimumJava } from './jdk.js';
 import { which } from './which.js';
 
@@ -30,9 +30,12 @@ export async function missingToolchains(commands: string[]): Promise<string[]> {
  * The environment that makes a component's commands use its toolchains: for Java, the JDK found
  * (JAVA_HOME, which Maven runs on, and its bin/ first on PATH, where `java` is looked up).
  */
-export async function toolchainEnvironment(commands: string[], path = process.env.PATH ?? ''): Promise<Record<string, string>> {
+export async function toolchainEnvironment(
+  commands: string[],
+  path = process.env.PATH ?? '',
+): Promise<Record<string, string>> {
   if (!commands.includes('java')) return {};
   const jdk = await findJdk();
   if (!jdk) return {};
-  return { JAVA_HOME: jdk.home, PATH: `${join(jdk.home, 'bin')}:${path}` };
+  return { JAVA_HOME: jdk.home, PATH: `${join(jdk.home, 'bin')}${delimiter}${path}` };
 }

@@ -85,7 +85,12 @@ export class LocalRuntime implements Runtime {
           300,
         );
         try {
-          const built = await buildComponent(target, dir, plan.signal, await toolchainEnvironment(target.recipe.toolchains));
+          const built = await buildComponent(
+            target,
+            dir,
+            plan.signal,
+            await toolchainEnvironment(target.recipe.toolchains),
+          );
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           plan.chain.progress({
             step: 'build',
@@ -273,7 +278,11 @@ export class LocalRuntime implements Runtime {
       cmd,
       args,
       cwd,
-      env: childEnvironment({ ...(await toolchainEnvironment(target.recipe.toolchains)), ...target.recipe.env, ...env }),
+      env: childEnvironment({
+        ...(await toolchainEnvironment(target.recipe.toolchains)),
+        ...target.recipe.env,
+        ...env,
+      }),
       logPath: join(run.logsDir, `${target.name}.log`),
     });
     await awaitReady(child, healthUrl, timeoutSeconds, plan.signal);
