@@ -111,8 +111,10 @@ const maven: Stager = async (dir, signal) => {
   const jdk = await machineJdk();
   // A runtime image of every module is a whole JDK (javac included) with its own conf: it
   // does not lean on /etc/java-<n>-openjdk as a distribution's JDK folder may.
-  // A JDK linked from its own run-time image cannot pass on jlink itself (JEP 493); Maven never uses it.
-  const modules = (await jdkModules(jdk, signal)).filter((name) => hasJmods(jdk) || name !== 'jdk.jlink');
+  // A JDK linked from its own run-time image cannot pass on jlink (JEP 493), nor jpackage, which
+  // needs it; Maven uses neither.
+  const linkTools = /^jdk\.(jlink|jpackage)$/;
+  const modules = (await jdkModules(jdk, signal)).filter((name) => hasJmods(jdk) || !linkTools.test(name));
   await jlink(jdk, modules, join(dir, 'jdk'), signal);
   const tarball = join(dir, `apache-maven-${standInMavenVersion}-bin.tar.gz`);
   await run(
