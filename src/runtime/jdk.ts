@@ -42,8 +42,9 @@ async function chosenHomes(env: NodeJS.ProcessEnv): Promise<string[]> {
   const homes: string[] = [];
   if (env.JAVA_HOME) homes.push(env.JAVA_HOME);
   const java = await which('java', env.PATH);
-  // /usr/bin/java → /etc/alternatives/java → <home>/bin/java
-  if (java) homes.push(dirname(dirname(await realpath(java))));
+  // /usr/bin/java → /etc/alternatives/java → <home>/bin/java (a broken link names no JDK)
+  const target = java && (await realpath(java).catch(() => undefined));
+  if (target) homes.push(dirname(dirname(target)));
   return homes;
 }
 
