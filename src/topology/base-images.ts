@@ -38,8 +38,9 @@ export const officialImages: Record<BaseImageKind, string> = {
 export const standInImages: Record<BaseImageKind, string> = {
   debian: 'polytrace-base/debian:bookworm',
   golang: 'polytrace-base/golang:bookworm',
-  maven: 'polytrace-base/maven:bookworm',
-  jre: 'polytrace-base/jre:bookworm',
+  // The JDK's two carry its version: a machine that made them from an older JDK makes them anew.
+  maven: 'polytrace-base/maven:25-bookworm',
+  jre: 'polytrace-base/jre:25-bookworm',
   python: 'polytrace-base/python:bookworm',
   node: 'polytrace-base/node:bookworm',
   'distroless-static': 'polytrace-base/distroless-static:bookworm',
