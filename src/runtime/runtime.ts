@@ -1,5 +1,6 @@
 // The one interface both runtimes implement. The orchestrator (src/core)
 // talks only to this; it never imports execa or testcontainers.
+import { broker } from '../topology/chain.js';
 import type { EnvironmentOptions } from '../topology/environment.js';
 import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
@@ -76,3 +77,6 @@ export interface Runtime {
    */
   restart(service: string, plan: RunPlan): Promise<void>;
 }
+
+/** Whether this run starts the broker: its flow (or the scenario switched to) passes through it. */
+export const runHasBroker = (plan: RunPlan): boolean => plan.chain.environment.brokers?.includes(broker.name) ?? false;

@@ -151,7 +151,11 @@ export const services: Service[] = [
           ],
         },
       ],
-      outputs: ['target/app/auth-service.jar', 'target/app/auth-service.aot', 'target/agent/opentelemetry-javaagent.jar'],
+      outputs: [
+        'target/app/auth-service.jar',
+        'target/app/auth-service.aot',
+        'target/agent/opentelemetry-javaagent.jar',
+      ],
       start: {
         cmd: 'java',
         // Its JVM options (C1 only, a small heap) in one file, which its Dockerfile passes too.
@@ -447,6 +451,10 @@ export const consumerLinks = {
   service: 'notification-service',
   settings: { NOTIFY_LINK_CONSUMER_SPANS: '1' },
 } as const;
+
+/** Whether a service connects to the broker (it is one of its upstreams): its start waits for the broker's. */
+export const connectsToBroker = (service: Service): boolean =>
+  Object.values(service.upstreams ?? {}).includes(broker.name);
 
 /** The brokers a flow's messages pass: a run starts them, and only them. */
 export function brokersOf(flow: Flow): string[] {

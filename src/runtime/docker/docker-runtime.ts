@@ -11,12 +11,12 @@ import { EnvironmentError } from '../../common/errors.js';
 import { allOrFirstError } from '../../common/abort.js';
 import { timed } from '../../common/timeline.js';
 import { dockerCacheDir } from '../../common/paths.js';
-import { broker, collector, entryService, services } from '../../topology/chain.js';
+import { broker, collector, connectsToBroker, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { portsInUse } from '../../topology/ports.js';
 import { logTail } from '../../common/log-tail.js';
 import { assertPortsFree, busyPortsError } from '../port-check.js';
-import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
+import { runHasBroker, type RunPlan, type Runtime, type StartedChain } from '../runtime.js';
 import type { Service } from '../../topology/types.js';
 import { chooseBaseImages, componentsOfRun, ensureChainImages, type BaseChoice } from './chain-images.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
@@ -25,7 +25,7 @@ import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } fro
 import { runLabels } from './labels.js';
 import { containerUsage } from './container-usage.js';
 import { Reaper } from '../reaper/reaper.js';
-import { stopComponents } from '../stop-components.js';
+import { addChainTeardown } from '../stop-components.js';
 
 /** Seconds a container gets between SIGTERM and SIGKILL: time for its SDK to flush its spans. */
 const stopGraceMs = 10_000;
@@ -139,13 +139,8 @@ export class DockerRuntime implements Runtime {
     // The Collector runs as the user who started polytrace, so the spans and metrics files stay
     // theirs alone (0600, made by the run): nothing in them is world-writable.
     const user = `${process.getuid?.() ?? 65532}:${process.getgid?.() ?? 65532}`;
-    // Stopped in this order, whatever order they started in: the services together (each SDK
-    // flushes on SIGTERM), then the broker, then the Collector once its senders are gone.
-    const withBroker = plan.chain.environment.brokers?.includes(broker.name) ?? false;
-    const current = (name: string) => run.containers.get(name);
-    plan.teardown.add(collector.name, () => stopComponents(plan, [collector.name], current));
-    if (withBroker) plan.teardown.add(broker.name, () => stopComponents(plan, [broker.name], current));
-    plan.teardown.add('services', () => stopComponents(plan, services.map((s) => s.name), current));
+    const withBroker = runHasBroker(plan);
+    addChainTeardown(plan, (name) => run.containers.get(name), withBroker ? [broker.name] : []);
 
     // Everything is created and started at once: a service needs the Collector only when it first
     // exports, after its first request, and waits only for the broker it connects to at start.
@@ -274,8 +269,7 @@ export class DockerRuntime implements Runtime {
       fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
       brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
     };
-    const usesBroker = Object.values(service.upstreams ?? {}).includes(broker.name);
-    if (usesBroker && plan.chain.environment.brokers?.includes(broker.name)) await this.startBroker(run, plan);
+    if (connectsToBroker(service) && runHasBroker(plan)) await this.startBroker(run, plan);
     const hostPort = plan.chain.ports[service.name]!;
     await this.startContainer(
       run,

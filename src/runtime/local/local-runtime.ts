@@ -7,13 +7,13 @@ import { basename, join } from 'node:path';
 import { cacheDir, repoRoot } from '../../common/paths.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { allOrFirstError } from '../../common/abort.js';
-import { broker, collector, entryService, services } from '../../topology/chain.js';
+import { broker, collector, connectsToBroker, entryService, services } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import { portsInUse } from '../../topology/ports.js';
 import { fakeTimeLibrary } from './fake-time.js';
 import type { Service } from '../../topology/types.js';
 import { assertPortsFree } from '../port-check.js';
-import type { RunPlan, Runtime, StartedChain } from '../runtime.js';
+import { runHasBroker, type RunPlan, type Runtime, type StartedChain } from '../runtime.js';
 import { installHints, missingToolchains, toolchainEnvironment } from '../toolchains.js';
 import { buildComponent, buildDirFor, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
@@ -24,7 +24,7 @@ import { recordProcess } from './process-ledger.js';
 import { processGroupUsage } from './process-usage.js';
 import { epmdName, rabbitmqNode, rabbitmqServer } from './rabbitmq-node.js';
 import { Reaper } from '../reaper/reaper.js';
-import { stopComponents } from '../stop-components.js';
+import { addChainTeardown } from '../stop-components.js';
 
 const collectorTarget: BuildTarget = {
   name: collector.name,
@@ -119,26 +119,9 @@ export class LocalRuntime implements Runtime {
     const run: StartedRun = { logsDir, ledger, logPaths: {}, processes: new Map() };
     this.run = run;
     const port = (name: string) => plan.chain.ports[name]!;
-    const withBroker = plan.chain.environment.brokers?.includes(broker.name) ?? false;
-
-    // Stopped in this order, whatever order they started in: the services together (each SDK
-    // flushes on SIGTERM), then the broker, then the Collector once its senders are gone, so it
-    // writes what they flushed before it stops.
-    const current = (name: string) => run.processes.get(name);
-    plan.teardown.add(collector.name, () => stopComponents(plan, [collector.name], current));
-    if (withBroker) {
-      plan.teardown.add(broker.name, async () => {
-        await stopComponents(plan, [broker.name], current);
-        await stopComponents(plan, [epmdName(broker)], current);
-      });
-    }
-    plan.teardown.add('services', () =>
-      stopComponents(
-        plan,
-        services.map((s) => s.name),
-        current,
-      ),
-    );
+    const withBroker = runHasBroker(plan);
+    // The broker's node, then its own epmd.
+    addChainTeardown(plan, (name) => run.processes.get(name), withBroker ? [broker.name, epmdName(broker)] : []);
 
     // Everything starts at once: a service needs the Collector only when it first exports, after
     // its first request, and waits only for the broker it connects to at start.
@@ -249,8 +232,7 @@ export class LocalRuntime implements Runtime {
     };
     const env = serviceEnvironment(service, addressing, plan.chain.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
-    const usesBroker = Object.values(service.upstreams ?? {}).includes(broker.name);
-    if (usesBroker && plan.chain.environment.brokers?.includes(broker.name)) await this.startBroker(run, plan);
+    if (connectsToBroker(service) && runHasBroker(plan)) await this.startBroker(run, plan);
     await this.launch(
       run,
       plan,
