@@ -34,11 +34,5 @@ export interface WaitForAmqpOptions extends RetryOptions {
 }
 
 /** Tries an AMQP connection, with backoff, until one opens or the time is up: then the last try's failure. */
-export async function waitForAmqp({
-  port,
-  credentials,
-  ...options
-}: WaitForAmqpOptions): Promise<{ opened: true } | { opened: false; lastError: string }> {
-  const result = await retryUntilReady(() => openAmqpConnection(port, credentials), options);
-  return result.ready ? { opened: true } : { opened: false, lastError: result.lastError };
-}
+export const waitForAmqp = ({ port, credentials, ...options }: WaitForAmqpOptions) =>
+  retryUntilReady(() => openAmqpConnection(port, credentials), options);

@@ -79,7 +79,7 @@ export const healthEndpointWait = (url: string, signal: AbortSignal): WaitStrate
 export const amqpConnectionWait = (port: number, credentials: AmqpCredentials, signal: AbortSignal): WaitStrategy =>
   new ProbeWait(async (options) => {
     const result = await waitForAmqp({ port, credentials, ...options });
-    return result.opened
+    return result.ready
       ? undefined
       : `did not open an AMQP connection on 127.0.0.1:${port} within ${options.timeoutMs / 1000}s (last try: ${result.lastError})`;
   }, signal);

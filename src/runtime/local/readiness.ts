@@ -64,7 +64,7 @@ export async function awaitAmqpReady(
   const result = await whileAlive(child, (stillAlive) =>
     waitForAmqp({ port, credentials, timeoutMs: timeoutSeconds * 1000, signal, stillAlive }),
   );
-  if (!result.opened) {
+  if (!result.ready) {
     throw new EnvironmentError(
       `${child.spec.name} did not open an AMQP connection on 127.0.0.1:${port} within ${timeoutSeconds}s (last try: ${result.lastError})`,
       await logTail(child.spec.logPath),
