@@ -10,7 +10,7 @@ import { fakeTimeLibrary } from '../runtime/local/fake-time.js';
 import { installHint as rabbitmqHint, rabbitmqServer } from '../runtime/local/rabbitmq-node.js';
 import { installHints } from '../runtime/toolchains.js';
 import { which } from '../runtime/which.js';
-import { findJdk, minimumJava } from '../runtime/jdk.js';
+import { findJdk, jdkFolders, minimumJava } from '../runtime/jdk.js';
 
 export interface DoctorItem {
   group: 'toolchain' | 'optional' | 'port' | 'docker' | 'platform';
@@ -45,7 +45,7 @@ async function javaItem(users: string[]): Promise<DoctorItem> {
     group: 'toolchain',
     name: 'java',
     ok: false,
-    detail: `no JDK ${minimumJava} or newer in JAVA_HOME, on PATH or in /usr/lib/jvm (needed by ${users.join(', ')})`,
+    detail: `no JDK ${minimumJava} or newer in JAVA_HOME, on PATH or in ${jdkFolders.join(' or ')} (needed by ${users.join(', ')})`,
     fix: installHints.java,
   };
 }

@@ -21,7 +21,7 @@ export interface Jdk {
 }
 
 /** Where Linux packages (Debian's, Adoptium's) and macOS installers put JDKs, side by side. */
-const jdkFolders = ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines'];
+export const jdkFolders = ['/usr/lib/jvm', '/Library/Java/JavaVirtualMachines'];
 
 /** Reads a JDK home's `release` file; undefined when the folder is not a JDK (a JRE has no javac). */
 export async function readJdk(home: string): Promise<Jdk | undefined> {
