@@ -170,7 +170,10 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
       p95Ms: percentile(latencies, 95),
     }))
     .sort(
-      (a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to) || Number(Boolean(a.via)) - Number(Boolean(b.via)),
+      (a, b) =>
+        compareServices(a.from, b.from) ||
+        compareServices(a.to, b.to) ||
+        Number(Boolean(a.via)) - Number(Boolean(b.via)),
     );
   const broken = brokenEdges(traces);
   for (const hop of broken) found.add(hop.from).add(hop.to);

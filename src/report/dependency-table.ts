@@ -37,20 +37,22 @@ export function renderDependencyTable(map: DependencyMap, { colors }: { colors: 
   if (map.edges.length === 0) return colors.dim('Service dependencies: no calls between services were linked');
   // 2 + 20 + 3 + 20 + 3 × 5 + 2 × 9 = 78 columns: notification-service is the longest name.
   const header = `  ${'caller'.padEnd(20)}   ${'callee'.padEnd(20)}${'req'.padStart(5)}${'err'.padStart(5)}${'4xx'.padStart(5)}${'p50'.padStart(9)}${'p95'.padStart(9)}`;
-  const rows = map.edges.filter((edge) => !edge.via).map((edge) => {
-    const errors = String(edge.errors).padStart(5);
-    return [
-      '  ',
-      serviceColor(colors, edge.from)(fit(edge.from, 20)),
-      ' → ',
-      serviceColor(colors, edge.to)(fit(edge.to, 20)),
-      String(edge.requests).padStart(5),
-      edge.errors > 0 ? colors.red(errors) : errors,
-      String(edge.rejected).padStart(5),
-      formatMs(edge.p50Ms).padStart(9),
-      formatMs(edge.p95Ms).padStart(9),
-    ].join('');
-  });
+  const rows = map.edges
+    .filter((edge) => !edge.via)
+    .map((edge) => {
+      const errors = String(edge.errors).padStart(5);
+      return [
+        '  ',
+        serviceColor(colors, edge.from)(fit(edge.from, 20)),
+        ' → ',
+        serviceColor(colors, edge.to)(fit(edge.to, 20)),
+        String(edge.requests).padStart(5),
+        edge.errors > 0 ? colors.red(errors) : errors,
+        String(edge.rejected).padStart(5),
+        formatMs(edge.p50Ms).padStart(9),
+        formatMs(edge.p95Ms).padStart(9),
+      ].join('');
+    });
   return [
     colors.bold('Service dependencies') + colors.dim(' (latency: the caller’s client span)'),
     colors.dim(header),

@@ -106,7 +106,9 @@ function waterfall(trace: TraceResult): string {
       .map((r) => {
         // A message crossing a broker inside the trace: a line names the hop above the consumer.
         const hop = messageHop(r.span, producerOf(r.span, spans));
-        const note = hop ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n` : '';
+        const note = hop
+          ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n`
+          : '';
         return `${note}${spanRow(r.span, r.depth, r.orphan, axis)}`;
       })
       .join('\n');

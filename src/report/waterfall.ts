@@ -82,7 +82,9 @@ export function renderWaterfall(
   const rows: Line[] = [
     ...hopsOf(traceSpans),
     ...(linked.length ? [{ rule: linkedRule }, ...hopsOf(linked)] : []),
-    ...(strays.length ? [{ rule: '  ┄┄ under other trace IDs: the trace split here ┄┄' }, ...waterfallRows(strays)] : []),
+    ...(strays.length
+      ? [{ rule: '  ┄┄ under other trace IDs: the trace split here ┄┄' }, ...waterfallRows(strays)]
+      : []),
   ];
   const { start, end } = traceExtent(spans);
   const total = Number(end - start) || 1;
@@ -112,7 +114,8 @@ export function renderWaterfall(
       const text = ellipsis(row.rule, width - 1).trimEnd();
       return row.rule.includes('link') ? colors.dim(text) : colors.yellow(text);
     }
-    if ('hop' in row) return colors.dim(ellipsis(`  ${indent.repeat(Math.min(row.depth, 9))}⇣ ${row.hop}`, width - 1).trimEnd());
+    if ('hop' in row)
+      return colors.dim(ellipsis(`  ${indent.repeat(Math.min(row.depth, 9))}⇣ ${row.hop}`, width - 1).trimEnd());
     const { span, depth, orphan } = row;
     const color = serviceColor(colors, span.service);
     const failed = isFailed(span);

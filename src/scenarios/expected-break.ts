@@ -37,7 +37,10 @@ export function judgeExpectedBreak(
   const expected = scenario.breaks;
   // A break that shows in the metrics, not in the traces (an SDK on the old conventions).
   if (expected && metricsDiagnosis?.hop === expected.hop && metricsDiagnosis.cause === expected.cause) {
-    return { met: true, message: `The expected break was found and explained in the metrics: ${expected.hop} (${expected.cause})` };
+    return {
+      met: true,
+      message: `The expected break was found and explained in the metrics: ${expected.hop} (${expected.cause})`,
+    };
   }
   if (!expected && scenario.clockSkew) return judgeClockSkew(scenario.clockSkew, traces);
   if (!expected) return { met: false, message: `scenario ${scenario.name} breaks nothing on purpose` };

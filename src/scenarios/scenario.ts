@@ -35,7 +35,10 @@ export function scenarioEnvironment(
   const clockSkew = extra.clockSkew ?? scenario.clockSkew;
   const brokers = brokersOf(scenario.flow);
   const appSettings = extra.links
-    ? { ...scenario.appSettings, [consumerLinks.service]: { ...scenario.appSettings?.[consumerLinks.service], ...consumerLinks.settings } }
+    ? {
+        ...scenario.appSettings,
+        [consumerLinks.service]: { ...scenario.appSettings?.[consumerLinks.service], ...consumerLinks.settings },
+      }
     : scenario.appSettings;
   return {
     ...defaultEnvironmentOptions,

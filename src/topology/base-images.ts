@@ -11,7 +11,15 @@
 // (see the README, "Pinning the base images").
 import type { BaseImageKind, ChainBaseKind } from './types.js';
 
-export const chainBaseKinds: ChainBaseKind[] = ['golang', 'maven', 'jre', 'python', 'node', 'distroless-static', 'rabbitmq'];
+export const chainBaseKinds: ChainBaseKind[] = [
+  'golang',
+  'maven',
+  'jre',
+  'python',
+  'node',
+  'distroless-static',
+  'rabbitmq',
+];
 
 /**
  * The official image each kind defaults to. Node: 24 is the Active LTS line (supported to

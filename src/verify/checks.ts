@@ -338,7 +338,8 @@ export function checkErrorPath(evidence: Evidence): Check | undefined {
   for (const { service, name } of path.spans) {
     const span = evidence.spans.find((s) => serviceOf(s) === service && s.name === name);
     if (!span) problems.push(`${service}: expected "${name}" on the error path, found none`);
-    else if (span.status.code !== 'ERROR') problems.push(`${service} "${name}": expected status ERROR, got ${span.status.code}`);
+    else if (span.status.code !== 'ERROR')
+      problems.push(`${service} "${name}": expected status ERROR, got ${span.status.code}`);
   }
   for (const service of path.throwing) {
     const events = evidence.spans.filter((s) => serviceOf(s) === service).flatMap((s) => s.events);
@@ -352,7 +353,10 @@ export function checkErrorPath(evidence: Evidence): Check | undefined {
   if (problems.length > 0) return { name: 'error-path', ok: false, message: problems.join('; ') };
   const thrown = path.throwing
     .map((service) => {
-      const event = evidence.spans.filter((s) => serviceOf(s) === service).flatMap((s) => s.events).find((e) => e.name === 'exception')!;
+      const event = evidence.spans
+        .filter((s) => serviceOf(s) === service)
+        .flatMap((s) => s.events)
+        .find((e) => e.name === 'exception')!;
       return `${service} threw ${String(event.attributes['exception.type'])}`;
     })
     .join(', ');

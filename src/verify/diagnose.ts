@@ -192,7 +192,10 @@ export function followMessage(evidence: Evidence, tree: TraceTree, edge: Edge): 
         `the CONSUMER span "${consumer.name}" in ${edge.to} names parent ${consumer.parentSpanId || '(none)'}, which is not in the trace: ${published} was not exported`,
       );
     }
-    return at('wrong-parent', `expected the parent of ${describeSpan(consumer)} to be ${published}, got ${describeSpan(parent)}`);
+    return at(
+      'wrong-parent',
+      `expected the parent of ${describeSpan(consumer)} to be ${published}, got ${describeSpan(parent)}`,
+    );
   }
   const [linked] = consumerSpans(evidence.linked ?? [], edge);
   if (linked) {
