@@ -23,11 +23,35 @@ function run(command, args, options = {}) {
   return result.stdout?.toString() ?? '';
 }
 
-const samples = [{ name: 'check', args: ['check', '--runtime', 'local', '--requests', '1'] }];
+/** Each run, and what of it is kept: a check's evidence to verify again, or the conformance probe's verdicts. */
+const samples = [
+  { name: 'check', args: ['check', '--runtime', 'local', '--requests', '1'], keep: keepCheck },
+  { name: 'conformance', args: ['conformance', '--runtime', 'local'], keep: keepConformance },
+];
+
+function keepCheck(result, kept, args) {
+  copyFileSync(result.spansFile, join(kept, 'spans.jsonl'));
+  copyFileSync(result.metrics.file, join(kept, 'metrics.jsonl'));
+  const facts = {
+    command: `polytrace ${args.join(' ')}`,
+    scenario: result.scenario,
+    runtime: result.runtime,
+    runId: basename(result.runDir),
+    durationMs: result.durationMs,
+    requests: result.traces.map((t) => ({ flow: t.flow, traceId: t.traceId, status: t.status })),
+  };
+  writeFileSync(join(kept, 'run.json'), `${JSON.stringify(facts, null, 2)}\n`);
+}
+
+function keepConformance(result, kept) {
+  // The run's folder was a temporary one, gone by now: not kept.
+  const facts = { ...result, runDir: null, spansFile: null };
+  writeFileSync(join(kept, 'result.json'), `${JSON.stringify(facts, null, 2)}\n`);
+}
 
 const outDir = mkdtempSync(join(tmpdir(), 'polytrace-docs-'));
 try {
-  for (const { name, args } of samples) {
+  for (const { name, args, keep } of samples) {
     say(`a real run for the "${name}" samples: polytrace ${args.join(' ')}`);
     const result = JSON.parse(
       run('node', ['bin/polytrace.js', ...args, '--json', '--out-dir', outDir], { maxBuffer: 64 << 20 }),
@@ -35,17 +59,7 @@ try {
     const kept = join(root, 'docs', 'samples', name);
     rmSync(kept, { recursive: true, force: true });
     mkdirSync(kept, { recursive: true });
-    copyFileSync(result.spansFile, join(kept, 'spans.jsonl'));
-    copyFileSync(result.metrics.file, join(kept, 'metrics.jsonl'));
-    const facts = {
-      command: `polytrace ${args.join(' ')}`,
-      scenario: result.scenario,
-      runtime: result.runtime,
-      runId: basename(result.runDir),
-      durationMs: result.durationMs,
-      requests: result.traces.map((t) => ({ flow: t.flow, traceId: t.traceId, status: t.status })),
-    };
-    writeFileSync(join(kept, 'run.json'), `${JSON.stringify(facts, null, 2)}\n`);
+    keep(result, kept, args);
     say(`kept its evidence in ${join('docs', 'samples', name)}/`);
   }
 } finally {

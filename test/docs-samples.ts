@@ -12,7 +12,8 @@ import { evidenceFor, requestIdsOf } from '../src/core/collect.js';
 import { parseOtlpJsonLines } from '../src/intake/otlp-json.js';
 import { parseOtlpMetricLines } from '../src/intake/otlp-metrics.js';
 import type { Span } from '../src/intake/span.js';
-import { reporters, type ReportContext } from '../src/report/reporters.js';
+import type { ConformanceResult } from '../src/conformance/result.js';
+import { conformanceReporters, reporters, type ReportContext } from '../src/report/reporters.js';
 import { colorsFor } from '../src/report/style.js';
 import { renderUpTrace } from '../src/report/terminal.js';
 import { findScenario } from '../src/scenarios/catalog.js';
@@ -25,7 +26,7 @@ import type { RunResult } from '../src/verify/result.js';
 import { verifyTrace } from '../src/verify/verify-trace.js';
 
 /** What scripts/docs-samples.mjs keeps of a run besides the Collector's two files (run.json). */
-export interface KeptRun {
+interface KeptRun {
   /** The command that made it, as a reader would type it. */
   command: string;
   scenario: string;
@@ -37,7 +38,7 @@ export interface KeptRun {
   requests: Array<{ flow: string; traceId: string; status: number | null }>;
 }
 
-export const samplesDir = join(repoRoot, 'docs', 'samples');
+const samplesDir = join(repoRoot, 'docs', 'samples');
 
 /** Terminal samples are printed as a pipe gets them: no colour, at the width `check` takes when stdout is not a terminal. */
 const context: ReportContext = { width: 100, colors: colorsFor(false) };
@@ -100,6 +101,29 @@ export function replayCheck(name: string): RunResult {
   };
 }
 
+/**
+ * The result a kept `conformance --json` printed, as the core returned it. The probe's verdicts
+ * are kept, not what each service sent (the core does not return that), so the test also holds
+ * the kept cases to today's list.
+ */
+export function keptConformance(): ConformanceResult {
+  const kept = JSON.parse(readFileSync(join(samplesDir, 'conformance', 'result.json'), 'utf8')) as ConformanceResult & {
+    services: Array<{ sdk: ConformanceResult['services'][number]['sdk'] | null }>;
+  };
+  return {
+    runtime: kept.runtime,
+    ...(kept.scenario ? { scenario: kept.scenario } : {}),
+    durationMs: kept.durationMs,
+    services: kept.services.map(({ service, language, endpoint, sdk, cases }) => ({
+      service,
+      language,
+      endpoint,
+      ...(sdk ? { sdk } : {}),
+      cases: cases.map(({ id, section, ok, message }) => ({ id, section, ok, message })),
+    })),
+  };
+}
+
 /** Every sample by name: the text it shows, rendered now. */
 export const samples: Record<string, () => string> = {
   // The whole output of `polytrace check --requests 1`.
@@ -111,6 +135,8 @@ export const samples: Record<string, () => string> = {
     const [trace] = replayCheck('check').traces;
     return renderUpTrace(trace!, `A first request, fired and verified by polytrace: trace ${trace!.traceId}`, context);
   },
+  // The whole output of `polytrace conformance`.
+  conformance: () => conformanceReporters.terminal(keptConformance(), context),
 };
 
 /** The Markdown files that may hold samples: the README and every page of docs/. */

@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/common/paths.js';
-import { documents, fenced, replayCheck, samples, samplesIn, withSamples } from '../docs-samples.js';
+import { probeCases } from '../../src/conformance/cases.js';
+import { documents, fenced, keptConformance, replayCheck, samples, samplesIn, withSamples } from '../docs-samples.js';
 
 const update = process.env.POLYTRACE_UPDATE_DOCS === '1';
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -17,6 +18,16 @@ describe('the samples of output in the docs', () => {
     expect(result.traces.map((t) => t.checks.filter((c) => !c.ok))).toEqual([[]]);
     expect(result.metrics.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+
+  it("come from a conformance probe of today's cases, in every language", () => {
+    const kept = keptConformance();
+    for (const service of kept.services) {
+      expect(
+        service.cases.map((c) => [c.id, c.section]),
+        `${service.service}: the probe's cases changed since docs/samples/conformance/ was made (npm run docs:samples)`,
+      ).toEqual(probeCases.map((c) => [c.id, c.section]));
+    }
   });
 
   it.each(documents)('%s: each sample is what the code renders now', (path) => {
