@@ -26,6 +26,7 @@ function run(command, args, options = {}) {
 /** Each run, and what of it is kept: a check's evidence to verify again, or the conformance probe's verdicts. */
 const samples = [
   { name: 'check', args: ['check', '--runtime', 'local', '--requests', '1'], keep: keepCheck },
+  { name: 'async', args: ['check', '--runtime', 'local', '--scenario', 'async', '--requests', '1'], keep: keepCheck },
   { name: 'conformance', args: ['conformance', '--runtime', 'local'], keep: keepConformance },
 ];
 

@@ -135,6 +135,8 @@ export const samples: Record<string, () => string> = {
     const [trace] = replayCheck('check').traces;
     return renderUpTrace(trace!, `A first request, fired and verified by polytrace: trace ${trace!.traceId}`, context);
   },
+  // The request of `polytrace check --scenario async --requests 1`: the trace through RabbitMQ.
+  'async-request': () => reporters.terminal(replayCheck('async'), context).split('\n\n')[0]!,
   // The whole output of `polytrace conformance`.
   conformance: () => conformanceReporters.terminal(keptConformance(), context),
 };

@@ -13,8 +13,8 @@ const update = process.env.POLYTRACE_UPDATE_DOCS === '1';
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
 describe('the samples of output in the docs', () => {
-  it('come from a run that verified, as the docs say it did', () => {
-    const result = replayCheck('check');
+  it.each(['check', 'async'])('come from a run that verified, as the docs say it did: %s', (run) => {
+    const result = replayCheck(run);
     expect(result.traces.map((t) => t.checks.filter((c) => !c.ok))).toEqual([[]]);
     expect(result.metrics.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.ok).toBe(true);
