@@ -3,7 +3,7 @@
 import { client, entryService, expectedSpans, runIdKeys, serviceNamed, services } from '../topology/chain.js';
 import type { Span } from '../intake/span.js';
 import type { Edge, Service } from '../topology/types.js';
-import type { Check } from './result.js';
+import type { Check } from './check.js';
 import {
   anonymousServices,
   describeSpan,
