@@ -18,9 +18,21 @@ function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], ...options });
   if (result.status !== 0) {
     say(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+    // A check that failed still printed its result: say which checks, since a sample shows a run that passed.
+    for (const trace of parsed(result.stdout)?.traces ?? []) {
+      for (const check of trace.checks.filter((c) => !c.ok)) say(`✗ ${check.name}: ${check.message}`);
+    }
     process.exit(result.status || 1);
   }
   return result.stdout?.toString() ?? '';
+}
+
+function parsed(stdout) {
+  try {
+    return JSON.parse(stdout?.toString() ?? '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Each run, and what of it is kept: a check's evidence to verify again, or the conformance probe's verdicts. */
@@ -52,7 +64,9 @@ function keepConformance(result, kept) {
 
 const outDir = mkdtempSync(join(tmpdir(), 'polytrace-docs-'));
 try {
-  for (const { name, args, keep } of samples) {
+  // `node scripts/docs-samples.mjs async`: only the runs named (each sample is written from what is kept).
+  const only = process.argv.slice(2);
+  for (const { name, args, keep } of samples.filter((s) => only.length === 0 || only.includes(s.name))) {
     say(`a real run for the "${name}" samples: polytrace ${args.join(' ')}`);
     const result = JSON.parse(
       run('node', ['bin/polytrace.js', ...args, '--json', '--out-dir', outDir], { maxBuffer: 64 << 20 }),

@@ -156,8 +156,8 @@ export function samplesIn(markdown: string): Array<{ name: string; shown: string
   return [...markdown.matchAll(marked)].map((m) => ({ name: m[1]!, shown: m[2]! }));
 }
 
-/** A sample as it stands between its markers: one fenced block of plain text. */
-export const fenced = (text: string) => `\`\`\`text\n${text.replace(/\n$/, '')}\n\`\`\`\n`;
+/** A sample as it stands between its markers: one fenced block of plain text, set apart by blank lines (as prettier keeps it). */
+export const fenced = (text: string) => `\n\`\`\`text\n${text.replace(/\n$/, '')}\n\`\`\`\n\n`;
 
 /** The document with every sample rendered anew (unknown names left as they are, for the test to name). */
 export function withSamples(markdown: string): string {
