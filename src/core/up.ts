@@ -90,9 +90,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
         const flow = kind === 'no-token' ? flows.unauthorized : scenario.flow;
         const request = await fireRequest(
           session.tracer,
-          session.chain.gatewayUrl,
-          flow,
-          { index: fired++, runId: session.runId },
+          { gatewayUrl: session.chain.gatewayUrl, flow, index: fired++, runId: session.runId },
           signal,
         );
         // polytrace's own root span goes out now: the verifier waits for it.
