@@ -22,7 +22,8 @@ function run(command, args, options = {}) {
     for (const trace of parsed(result.stdout)?.traces ?? []) {
       for (const check of trace.checks.filter((c) => !c.ok)) say(`✗ ${check.name}: ${check.message}`);
     }
-    process.exit(result.status || 1);
+    // Not process.exit: the temporary run folders are removed on the way out.
+    throw Object.assign(new Error(`${command} failed`), { exitCode: result.status || 1 });
   }
   return result.stdout?.toString() ?? '';
 }
@@ -77,13 +78,15 @@ try {
     keep(result, kept, args);
     say(`kept its evidence in ${join('docs', 'samples', name)}/`);
   }
+  say('writing every sample from the kept evidence (test/unit/docs-samples.test.ts)…');
+  run(join(root, 'node_modules', '.bin', 'vitest'), ['run', 'test/unit/docs-samples.test.ts'], {
+    env: { ...process.env, POLYTRACE_UPDATE_DOCS: '1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  say('done: review the change with `git diff README.md docs/`');
+} catch (error) {
+  if (error.exitCode === undefined) throw error;
+  process.exitCode = error.exitCode;
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }
-
-say('writing every sample from the kept evidence (test/unit/docs-samples.test.ts)…');
-run(join(root, 'node_modules', '.bin', 'vitest'), ['run', 'test/unit/docs-samples.test.ts'], {
-  env: { ...process.env, POLYTRACE_UPDATE_DOCS: '1' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-say('done: review the change with `git diff README.md docs/`');
