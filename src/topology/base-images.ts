@@ -8,7 +8,7 @@
 // tags: the official repositories rebuild a minor tag for every patch release
 // and every Debian security update, and drop a patch tag once it is
 // superseded. For a reproducible build, pin a digest with `--base-image`
-// (see the README, "Pinning the base images").
+// (see docs/docker.md, "Pinning the base images").
 import type { BaseImageKind, ChainBaseKind } from './types.js';
 
 export const chainBaseKinds: ChainBaseKind[] = [
