@@ -16,7 +16,8 @@ import type { UpControls } from '../core/up-controls.js';
 import type { LiveHub } from './hub.js';
 import { pageHtml } from './page-html.js';
 import { pageStyle } from './page-style.js';
-import { actionPath, eventsPath, token as tokenName, type ActionName } from './protocol.js';
+import { pageActions } from './actions.js';
+import { eventsPath, token as tokenName } from './protocol.js';
 
 export interface LiveServerOptions {
   hub: LiveHub;
@@ -36,8 +37,6 @@ export interface LiveServer {
 /** The page's script, bundled from page/ by scripts/bundle-page.mjs when the CLI is built. */
 const pageScriptFile = join(repoRoot, 'dist', 'live', 'page.js');
 
-/** Requests polytrace fires at once for the page at most; more get 429 until one is verified. */
-const maxSendsInFlight = 4;
 /** The largest action body read. */
 const maxBody = 4096;
 
@@ -82,62 +81,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     throw new EnvironmentError(`Expected the live page's script at ${pageScriptFile}, got nothing: run npm run build`);
   });
   let origins: string[] = [];
-  let sendsInFlight = 0;
-
-  /**
-   * Starts an action and answers 202 at once; how it ends is told through onActionError. A
-   * control that refuses at once (a switch while another is under way) answers 409.
-   */
-  const start = (
-    res: ServerResponse,
-    what: { accepted: string; label?: string; run: () => Promise<unknown>; after?: () => void },
-  ) => {
-    let running: Promise<unknown>;
-    try {
-      running = what.run();
-    } catch (error) {
-      what.after?.();
-      return json(res, 409, { error: (error as Error).message });
-    }
-    running
-      .catch((error: unknown) => options.onActionError(`${what.label ?? what.accepted}: ${(error as Error).message}`))
-      .finally(() => what.after?.());
-    return json(res, 202, { accepted: what.accepted });
-  };
-
-  const send = (res: ServerResponse, name: ActionName, run: () => Promise<unknown>) => {
-    if (sendsInFlight >= maxSendsInFlight) {
-      return json(res, 429, { error: `${maxSendsInFlight} requests are still being verified: wait for one` });
-    }
-    sendsInFlight += 1;
-    return start(res, { accepted: name, run, after: () => (sendsInFlight -= 1) });
-  };
-
-  /** Each action's handler, by the action's name: the control of `up` it calls. */
-  const handlers: { [A in ActionName]: (res: ServerResponse, input: { controls: UpControls; body: string }) => void } =
-    {
-      send: (res, { controls }) => send(res, 'send', () => controls.send()),
-      sendUnauthorized: (res, { controls }) => send(res, 'sendUnauthorized', () => controls.sendUnauthorized()),
-      switchScenario: (res, { controls, body }) => {
-        let name: unknown;
-        try {
-          name = (JSON.parse(body) as { name?: unknown }).name;
-        } catch {
-          name = undefined;
-        }
-        const known = hub.options.scenarios.map((s) => s.name);
-        if (typeof name !== 'string' || !known.includes(name)) {
-          return json(res, 400, { error: `Expected {"name": one of ${known.join(', ')}}, got ${body.slice(0, 80)}` });
-        }
-        return start(res, {
-          accepted: name,
-          label: `switch to ${name}`,
-          run: () => controls.switchScenario(name as string),
-        });
-      },
-    };
-  const actionNamed = (path: string) =>
-    (Object.keys(handlers) as ActionName[]).find((name) => actionPath(name) === path);
+  const runAction = pageActions({
+    scenarios: hub.options.scenarios.map((s) => s.name),
+    onError: options.onActionError,
+  });
 
   async function action(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (!live) return json(res, 403, { error: 'this page shows a past run: it has no actions' });
@@ -153,9 +100,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     const body = await readBody(req);
     const controls = options.actions();
     if (!controls) return json(res, 409, { error: 'the chain is not up yet' });
-    const name = actionNamed(path);
-    if (!name) return json(res, 404, { error: `no action ${path}` });
-    return handlers[name](res, { controls, body });
+    const answered = runAction({ path, body, controls });
+    return json(res, answered.status, answered.body);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
