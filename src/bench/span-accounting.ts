@@ -3,7 +3,8 @@
 // what they are, service, name and kind, never by trace: every span a service that was on should
 // have made for the requests answered, and none at all from a service that was off.
 import type { Span } from '../intake/span.js';
-import { expectedSpans, services } from '../topology/chain.js';
+import { expectedSpans, serviceNamed, services } from '../topology/chain.js';
+import { isServiceName } from '../topology/names.js';
 import type { Flow, SpanKind } from '../topology/types.js';
 
 interface SpanSignature {
@@ -18,8 +19,8 @@ interface SpanSignature {
  * the SQLite instrumentation's, are not counted).
  */
 export function spansPerRequest(serviceName: string, flow: Flow): SpanSignature[] {
-  const service = services.find((s) => s.name === serviceName);
-  if (!service || !flow.services.includes(serviceName)) return [];
+  if (!isServiceName(serviceName) || !flow.services.includes(serviceName)) return [];
+  const service = serviceNamed(serviceName);
   const calls = flow.edges
     .filter((edge) => edge.from === serviceName)
     .map((edge): SpanSignature => ({ name: edge.route.split(' ')[0]!, kind: 'CLIENT' }));

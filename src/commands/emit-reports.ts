@@ -20,7 +20,7 @@ export async function toFile(what: string, path: string, text: string, append = 
     await mkdir(dirname(path), { recursive: true });
     await (append ? appendFile : writeFile)(path, text);
   } catch (error) {
-    throw new EnvironmentError(`Could not write the ${what} to ${path}: ${(error as Error).message}`);
+    throw new EnvironmentError(`Could not write the ${what} to ${path}: ${(error as Error).message}`, { cause: error });
   }
   process.stderr.write(`polytrace ▸ ${what}: ${path}\n`);
 }

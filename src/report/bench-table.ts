@@ -3,9 +3,9 @@
 // chain's peak memory against its limit.
 import { articleClaims } from '../bench/article-claims.js';
 import { intervalMethod, type Interval } from '../bench/statistics.js';
-import type { ConfigurationSummary, Overhead } from '../bench/summary.js';
+import type { BenchSummary, ConfigurationSummary, Overhead } from '../bench/summary.js';
 import type { BenchResult } from '../bench/result.js';
-import { services } from '../topology/chain.js';
+import { serviceNamed, services } from '../topology/chain.js';
 import { formatMs, wrap } from './format.js';
 import type { Colors } from './style.js';
 import { serviceColor } from './style.js';
@@ -82,13 +82,13 @@ function overheadRow(o: Overhead, label: string, claim: string, widths: number[]
   );
 }
 
-function overheadTable(languages: Overhead[], total: Overhead | undefined, colors: Colors): string[] {
+function overheadTable(languages: BenchSummary['languages'], total: Overhead | undefined, colors: Colors): string[] {
   const widths = [8, 14, 14, 14, 14, 0];
   const lines = [
     colors.dim(row(['SDK', 'latency mean', 'latency p50', 'CPU/request', 'peak RSS MiB', 'the article says'], widths)),
   ];
   for (const o of languages) {
-    const language = services.find((s) => s.name === o.service)!.language;
+    const { language } = serviceNamed(o.service);
     lines.push(serviceColor(colors, o.service)(overheadRow(o, language, articleClaims[language].brief, widths)));
   }
   if (total) lines.push(overheadRow(total, 'all four', '', widths));

@@ -4,7 +4,8 @@
 // shows the calls that really happened: one edge per caller → callee pair.
 import { percentile } from '../common/percentile.js';
 import { durationMs, type Span } from '../intake/span.js';
-import { client, services } from '../topology/chain.js';
+import { client } from '../topology/chain.js';
+import { serviceNames } from '../topology/names.js';
 import type { Cause } from '../verify/cause.js';
 import type { TraceResult } from '../verify/result.js';
 import { producerOf } from './message-hop.js';
@@ -83,7 +84,7 @@ function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
     .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
 }
 
-const knownOrder = [client.name, ...services.map((s) => s.name)];
+const knownOrder: readonly string[] = [client.name, ...serviceNames];
 
 /** The topology's order, so maps read in the direction a request travels; strangers after, by name. */
 function compareServices(a: string, b: string): number {

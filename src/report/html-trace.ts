@@ -3,7 +3,7 @@
 // request; the live page of `up` and `view` receives each as it is verified.
 // Service colours follow the terminal's (style.ts) by name.
 import { durationMs, traceExtent, type AttributeValue, type Span } from '../intake/span.js';
-import { client, services } from '../topology/chain.js';
+import { client, serviceNamed, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
 import { formatMs } from './format.js';
 import { escapeHtml } from './html-escape.js';
@@ -11,6 +11,7 @@ import { serviceColorName, type ServiceColorName } from './style.js';
 import { markLegend, traceVerdict } from './verdict.js';
 import { isFailed, linkedHop, waterfallRows } from './waterfall.js';
 import { messageHop, producerOf } from './message-hop.js';
+import { isServiceName } from '../topology/names.js';
 
 // Each terminal colour name drawn from Okabe and Ito's palette ("Color Universal Design"), whose
 // colours stay apart for people with any common colour-vision deficiency, on a dark background:
@@ -31,7 +32,7 @@ const languageLabel: Record<string, string> = { go: 'Go', java: 'Java', python: 
 
 export function describeService(name: string): { language: string; stack: string } {
   if (name === client.name) return { language: 'Node.js', stack: 'the CLI: root span and W3C traceparent' };
-  const service = services.find((s) => s.name === name);
+  const service = isServiceName(name) ? serviceNamed(name) : undefined;
   return service
     ? { language: languageLabel[service.language] ?? service.language, stack: service.stack }
     : { language: '?', stack: 'not a service of the chain' };

@@ -3,7 +3,8 @@
 // that points each service at the others. Both runtimes call this; only the
 // addresses differ (127.0.0.1 ports locally, container hostnames in Docker).
 import type { Broker, Service } from './types.js';
-import { broker, services } from './chain.js';
+import { broker, serviceNamed, services } from './chain.js';
+import { isServiceName } from './names.js';
 
 export interface Addressing {
   /** Base URL at which the other services reach a service, e.g. http://127.0.0.1:8081. */
@@ -138,8 +139,7 @@ export function serviceEnvironment(
     ...(options.conformance ? { POLYTRACE_CONFORMANCE: '1' } : {}),
   };
   for (const [variable, target] of Object.entries(service.upstreams ?? {})) {
-    const upstream = services.find((s) => s.name === target);
-    if (upstream) env[variable] = addressing.serviceUrl(upstream);
+    if (isServiceName(target)) env[variable] = addressing.serviceUrl(serviceNamed(target));
     // A broker only when the run started it: without the variable a service talks to no broker.
     if (target === broker.name && options.brokers?.includes(target)) env[variable] = addressing.brokerUrl(broker);
   }

@@ -336,15 +336,18 @@ export class DockerRuntime implements Runtime {
       // The log stream ends once the container is gone; wait a moment so its tail is complete.
       await Promise.race([logDone, new Promise((resolve) => setTimeout(resolve, 2000))]);
       const tail = await logTail(logPath);
-      if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
-      if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
+      if (error instanceof ContainerExited) throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, { detail: tail, cause: error });
+      if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, { detail: tail, cause: error });
       // Another program took a port between the check and the start (another run, say).
       const bind = /Bind for 127\.0\.0\.1:(\d+) failed: port is already allocated/.exec((error as Error).message);
       if (bind) {
         const busy = Object.entries(plan.chain.ports).filter(([, p]) => p === Number(bind[1]));
         throw busyPortsError(busy.length > 0 ? busy : [[name, Number(bind[1])]]);
       }
-      throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
+      throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, {
+        detail: tail,
+        cause: error,
+      });
     }
     if (startMs !== undefined) plan.chain.timeline?.since(`start ${name}`, startMs);
     plan.chain.progress({ step: 'start', component: name, message: `${name} is ready on ${ready.where()}` });

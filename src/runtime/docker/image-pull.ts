@@ -62,7 +62,9 @@ async function pull(docker: Dockerode, image: string, progress: Progress, signal
   } catch (error) {
     signal.throwIfAborted();
     const reason = ((error as Error).message ?? String(error)).split('\n')[0]!.trim().replace(/^\(HTTP code \d+\) [a-z ]+ - /, '');
-    throw new EnvironmentError(`could not pull base image ${image} (${shorten(reason)}): ${pullHint}`);
+    throw new EnvironmentError(`could not pull base image ${image} (${shorten(reason)}): ${pullHint}`, {
+      cause: error,
+    });
   }
   say(`pulled ${image} in ${((Date.now() - started) / 1000).toFixed(1)}s (${describe(layers)})`);
 }

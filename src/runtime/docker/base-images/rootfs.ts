@@ -71,9 +71,12 @@ export async function bootstrapDebian(
       ['--variant=minbase', `--include=${extraPackages.join(',')}`, suite, rootfs, mirror],
       { stdin: 'ignore', stdout: { file: logPath }, stderr: { file: logPath, append: true }, cancelSignal: signal, timeout: 20 * 60_000 },
     );
-  } catch {
+  } catch (error) {
     signal.throwIfAborted();
-    throw new EnvironmentError(`debootstrap ${suite} from ${mirror} failed`, await logTail(logPath));
+    throw new EnvironmentError(`debootstrap ${suite} from ${mirror} failed`, {
+      detail: await logTail(logPath),
+      cause: error,
+    });
   }
   // As the official slim images: no package caches or indexes, no docs, and none installed later.
   for (const path of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale']) {
@@ -109,7 +112,9 @@ export async function bootstrapDebian(
     await tar;
   } catch (error) {
     signal.throwIfAborted();
-    throw new EnvironmentError(`importing the Debian root filesystem as ${image} failed: ${(error as Error).message}`);
+    throw new EnvironmentError(`importing the Debian root filesystem as ${image} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
