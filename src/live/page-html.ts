@@ -35,7 +35,7 @@ function controls(options: LiveHubOptions, state: LiveState): string {
   const others = options.scenarios.filter((s) => s.name !== 'happy').slice(0, 9);
   const action = (name: Exclude<ActionName, 'switchScenario'>, text: string, title: string) =>
     `<button type="button" data-action="${name}" data-key="${keys[name]}" title="${title}"${attributes(state)}>${text} <kbd>${keys[name]}</kbd></button>`;
-  const scenario = (name: string, text: string, key: string, summary: string) =>
+  const scenario = ({ name, text, key, summary }: { name: string; text: string; key: string; summary: string }) =>
     `<button type="button" class="scenario" data-action="switchScenario" data-scenario="${escapeHtml(name)}" data-key="${key}" title="${escapeHtml(summary)}"${attributes(state, name)}>${escapeHtml(text)} <kbd>${key}</kbd></button>`;
   const happy = options.scenarios.find((s) => s.name === 'happy');
   return `<nav class="controls" aria-label="actions on the running chain">
@@ -44,8 +44,8 @@ ${action('send', 'send a request', "fire one request of the current scenario, ve
 ${action('sendUnauthorized', 'send one without a token', 'fire one request with no bearer token: auth answers 401')}
 </div>
 <div class="group scenarios" role="group" aria-label="switch scenario">
-${happy ? scenario(happy.name, 'back to happy', keys.happy, happy.summary) : ''}
-${others.map((s, i) => scenario(s.name, label(s.name), String(i + 1), s.summary)).join('\n')}
+${happy ? scenario({ ...happy, text: 'back to happy', key: keys.happy }) : ''}
+${others.map((s, i) => scenario({ ...s, text: label(s.name), key: String(i + 1) })).join('\n')}
 </div>
 </nav>`;
 }
