@@ -38,8 +38,15 @@ export interface SpanCount {
   lost: number;
 }
 
-/** Counts, per service of the chain, the spans of a run of `requests` answered requests of the flow. */
-export function countSpans(spans: readonly Span[], requests: number, off: readonly string[], flow: Flow): SpanCount[] {
+/** What a run of the bench sent: `requests` answered requests of the flow, with these services' telemetry off. */
+interface SentRequests {
+  requests: number;
+  off: readonly string[];
+  flow: Flow;
+}
+
+/** Counts, per service of the chain, the spans of the requests a run sent. */
+export function countSpans(spans: readonly Span[], { requests, off, flow }: SentRequests): SpanCount[] {
   return services.map((service) => {
     const own = spans.filter((span) => span.service === service.name);
     if (off.includes(service.name)) {

@@ -54,12 +54,11 @@ export async function benchCommand(
   const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
   // Memory and CPU are read per process group from /proc, which only the local runtime's
   // processes offer; a container's would be its cgroup's, measured another way.
-  const chain = localRuntimeOnly(
-    parsed.chain,
-    'bench',
-    "it reads each component's memory and CPU from /proc, by process group",
+  const chain = localRuntimeOnly(parsed.chain, {
+    command: 'bench',
+    why: "it reads each component's memory and CPU from /proc, by process group",
     progress,
-  );
+  });
   const result = await bench({ chain: await withFreePorts(chain, flags), ...counts }, signal);
   const context: ReportContext = {
     width: process.stdout.columns || 100,

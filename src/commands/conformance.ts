@@ -40,12 +40,11 @@ export async function conformanceCommand(
     const { chain, scenario } = parseChainFlags(flags, progress, true);
     // Each service's W3C endpoint calls back loopback URLs only, and the probe listens on this
     // machine's loopback: a service in a container, whose loopback is its own, cannot reach it.
-    const local = localRuntimeOnly(
-      chain,
-      'conformance',
-      "a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
+    const local = localRuntimeOnly(chain, {
+      command: 'conformance',
+      why: "a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
       progress,
-    );
+    });
     target = { kind: 'chain', chain: local, scenario: scenario.name };
   }
   const result = await conformance(target, signal);
@@ -54,6 +53,6 @@ export async function conformanceCommand(
     colors: colorsFor(colorEnabled(process.stdout)),
   };
   process.stdout.write(conformanceReporters[flags.json ? 'json' : 'terminal'](result, context));
-  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), conformanceReporters.junit(result));
+  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), { text: conformanceReporters.junit(result) });
   return exitCodes.ok;
 }

@@ -72,7 +72,10 @@ export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags,
  * For a command that runs the chain only as local processes: docker is a usage error and auto
  * means local, each saying why (`why` completes "…, got docker: ").
  */
-export function localRuntimeOnly(chain: ChainOptions, command: string, why: string, progress: Progress): ChainOptions {
+export function localRuntimeOnly(
+  chain: ChainOptions,
+  { command, why, progress }: { command: string; why: string; progress: Progress },
+): ChainOptions {
   if (chain.runtime === 'docker') {
     throw new UsageError(`Expected --runtime local or auto for ${command}, got docker: ${why}`);
   }

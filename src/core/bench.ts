@@ -52,11 +52,16 @@ async function sampled<T>(
   }
 }
 
+/** One configuration's run in one round, to finish before the bench's deadline. */
+interface ConfigurationRound {
+  configuration: BenchConfiguration;
+  round: number;
+  deadline: number;
+}
+
 async function runConfiguration(
   options: BenchOptions,
-  configuration: BenchConfiguration,
-  round: number,
-  deadline: number,
+  { configuration, round, deadline }: ConfigurationRound,
   signal: AbortSignal,
 ): Promise<{ run: ConfigurationRun; runtime: string }> {
   const { environment } = options.chain;
@@ -109,7 +114,7 @@ async function runConfiguration(
       warmupAnswered: measured.warmupAnswered,
       usage: measured.usage,
       chainPeakRssBytes: measured.chainPeakRssBytes,
-      spans: countSpans(spans, answered, configuration.off, flow),
+      spans: countSpans(spans, { requests: answered, off: configuration.off, flow }),
       runDir: measured.runDir,
     },
   };
@@ -127,7 +132,7 @@ export async function bench(options: BenchOptions, signal: AbortSignal): Promise
         incomplete = `the time limit (${options.timeLimitMs / 1000}s) passed before round ${round}'s ${configuration.name}`;
         break rounds;
       }
-      const { run, runtime: ran } = await runConfiguration(options, configuration, round, deadline, signal);
+      const { run, runtime: ran } = await runConfiguration(options, { configuration, round, deadline }, signal);
       runtime = ran;
       runs.push(run);
       if (run.load.sent < options.requests) {

@@ -54,8 +54,11 @@ export async function withChain<T>(
     await timed(timeline, 'preflight', () => runtime.preflight(plan));
     await timed(timeline, 'build check', () => runtime.build(plan));
     const chain = await timed(timeline, 'start', () => runtime.start(plan));
-    const tracer = createClientTracer(chain.collectorHttpUrl, options.environment.deploymentEnvironment, runId, {
-      authorization: `Bearer ${otlpToken}`,
+    const tracer = createClientTracer({
+      collectorHttpUrl: chain.collectorHttpUrl,
+      deploymentEnvironment: options.environment.deploymentEnvironment,
+      runId,
+      exportHeaders: { authorization: `Bearer ${otlpToken}` },
     });
     teardown.add('polytrace tracer', () => tracer.shutdown());
     return await use({

@@ -80,10 +80,8 @@ export function evidenceFor(
 
 /** Waits until every request's evidence is settled (verify-trace.ts says when), then returns it. */
 export async function collectEvidence(
-  file: SpanFile,
-  requests: readonly FiredRequest[],
+  { file, requests, run = {} }: { file: SpanFile; requests: readonly FiredRequest[]; run?: RunContext },
   signal: AbortSignal,
-  run: RunContext = {},
 ): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();

@@ -79,7 +79,7 @@ async function probeAll(
     // Every endpoint must answer before any case runs: a chain without --conformance (404) or a
     // service that is down is an environment problem, not a verdict on its SDK.
     const ready = await Promise.allSettled(
-      services.map((s) => preflight(s.name, endpoints[s.name]!, callbacks, signal)),
+      services.map((s) => preflight(s.name, endpoints[s.name]!, { callbacks, signal })),
     );
     // The first in the topology's order, whichever failed first.
     const refused = ready.find((r) => r.status === 'rejected');
@@ -91,7 +91,7 @@ async function probeAll(
     return await Promise.all(
       services.map(async (service) => {
         const began = Date.now();
-        const cases = await probeService(service.name, endpoints[service.name]!, callbacks, signal);
+        const cases = await probeService(service.name, endpoints[service.name]!, { callbacks, signal });
         const passed = cases.filter((c) => c.ok).length;
         const took = ((Date.now() - began) / 1000).toFixed(1);
         progress({ step: 'traffic', message: `${service.name}: ${passed}/${cases.length} cases passed (${took} s)` });
@@ -103,13 +103,16 @@ async function probeAll(
   }
 }
 
-async function preflight(name: string, endpoint: string, callbacks: CallbackServer, signal: AbortSignal) {
+/** Where the probe hears the services call back, and what cancels it. */
+interface ProbeContext {
+  callbacks: CallbackServer;
+  signal: AbortSignal;
+}
+
+async function preflight(name: string, endpoint: string, probe: ProbeContext) {
   const outcome = await runStep(
-    endpoint,
-    { send: [], calls: 1, expect: () => undefined },
-    `${name}.preflight`,
-    callbacks,
-    signal,
+    { endpoint, step: { send: [], calls: 1, expect: () => undefined }, key: `${name}.preflight` },
+    probe,
   );
   if (outcome.status === 200 && outcome.calls[0]) return;
   const got =
@@ -123,12 +126,7 @@ async function preflight(name: string, endpoint: string, callbacks: CallbackServ
   throw new EnvironmentError(`Expected ${name} to answer POST ${endpoint} and call polytrace back, got ${got}${hint}`);
 }
 
-async function probeService(
-  name: string,
-  endpoint: string,
-  callbacks: CallbackServer,
-  signal: AbortSignal,
-): Promise<CaseVerdict[]> {
+async function probeService(name: string, endpoint: string, probe: ProbeContext): Promise<CaseVerdict[]> {
   const verdicts: CaseVerdict[] = [];
   let unanswered = 0;
   for (const probeCase of probeCases) {
@@ -138,7 +136,7 @@ async function probeService(
         outcomes.push({ error: `not sent: ${name} left ${unansweredLimit} requests in a row unanswered`, calls: [] });
         continue;
       }
-      const outcome = await runStep(endpoint, step, stepKey(name, probeCase, i), callbacks, signal);
+      const outcome = await runStep({ endpoint, step, key: stepKey(name, probeCase, i) }, probe);
       unanswered = outcome.status === undefined ? unanswered + 1 : 0;
       outcomes.push(outcome);
     }
@@ -151,11 +149,8 @@ const stepKey = (service: string, probeCase: ProbeCase, step: number) => `${serv
 
 /** One POST /w3c/test asking for the step's calls back, and the header fields each call carried. */
 async function runStep(
-  endpoint: string,
-  step: ProbeStep,
-  key: string,
-  callbacks: CallbackServer,
-  signal: AbortSignal,
+  { endpoint, step, key }: { endpoint: string; step: ProbeStep; key: string },
+  { callbacks, signal }: ProbeContext,
 ): Promise<StepOutcome> {
   const keys = Array.from({ length: step.calls }, (_, i) => `${key}.${i}`);
   // The suite's request body: one {url, arguments} per call, the arguments empty.
@@ -163,9 +158,7 @@ async function runStep(
   let answer: { status?: number; error?: string };
   try {
     const { status } = await postHeaderFields(
-      endpoint,
-      step.send,
-      body,
+      { url: endpoint, fields: step.send, body },
       AbortSignal.any([signal, AbortSignal.timeout(stepTimeoutMs)]),
     );
     answer = { status };

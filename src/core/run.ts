@@ -52,9 +52,7 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
         requests.push(
           await fireRequest(
             session.tracer,
-            session.chain.gatewayUrl,
-            flow,
-            { index: n - 1, runId: session.runId },
+            { gatewayUrl: session.chain.gatewayUrl, flow, index: n - 1, runId: session.runId },
             signal,
           ),
         );
@@ -64,7 +62,10 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
         // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
         await session.tracer.flush();
         chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
-        return collectEvidence(session.spans, requests, signal, { otelSettings: settings, runId: session.runId });
+        return collectEvidence(
+          { file: session.spans, requests, run: { otelSettings: settings, runId: session.runId } },
+          signal,
+        );
       });
       traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);

@@ -56,17 +56,13 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
       let switching: Promise<unknown> | undefined;
 
       /** Fires one request once any switch is over: of the running scenario's flow, or the unauthorized one. */
-      const send = async ({
-        flow = 'scenario',
-        first = false,
-      }: { flow?: 'scenario' | 'unauthorized'; first?: boolean } = {}): Promise<TraceResult> => {
+      const send = async ({ unauthorized = false, first = false } = {}): Promise<TraceResult> => {
         await switching?.catch(() => {});
         const sentIn = scenario.name;
+        const flow = unauthorized ? flows.unauthorized : scenario.flow;
         const request = await fireRequest(
           session.tracer,
-          session.chain.gatewayUrl,
-          flow === 'unauthorized' ? flows.unauthorized : scenario.flow,
-          { index: fired++, runId: session.runId },
+          { gatewayUrl: session.chain.gatewayUrl, flow, index: fired++, runId: session.runId },
           signal,
         );
         // polytrace's own root span goes out now: the verifier waits for it.
@@ -117,7 +113,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
 
       const controls: UpControls = {
         send: () => send(),
-        sendUnauthorized: () => send({ flow: 'unauthorized' }),
+        sendUnauthorized: () => send({ unauthorized: true }),
         switchScenario: (name) => {
           // Refused here, not in the promise: the page hears it before anything restarts.
           if (switching) throw new UsageError('a scenario switch is already under way');

@@ -9,7 +9,7 @@ import { formatMs } from './format.js';
 import { escapeHtml } from './html-escape.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
 import { markLegend, traceVerdict } from './verdict.js';
-import { isFailed, linkedHop, waterfallRows } from './waterfall.js';
+import { isFailed, linkedHop, waterfallRows, type WaterfallRow } from './waterfall.js';
 import { messageHop, producerOf } from './message-hop.js';
 import { isServiceName } from '../topology/names.js';
 
@@ -64,7 +64,8 @@ function axisOf(spans: readonly Span[]): Axis {
   return { start, total: Number(end - start) || 1 };
 }
 
-function spanRow(span: Span, depth: number, orphan: boolean, axis: Axis): string {
+/** One span's line of the waterfall, with its details folded under it. */
+function spanRow({ span, depth, orphan }: WaterfallRow, axis: Axis): string {
   const left = (Number(BigInt(span.startTimeUnixNano) - axis.start) / axis.total) * 100;
   const width = Math.max(0.4, (durationMs(span) * 1e6 * 100) / axis.total);
   const failed = isFailed(span);
@@ -108,7 +109,7 @@ function waterfall(trace: TraceResult): string {
         const note = hop
           ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n`
           : '';
-        return `${note}${spanRow(r.span, r.depth, r.orphan, axis)}`;
+        return `${note}${spanRow(r, axis)}`;
       })
       .join('\n');
   const continued = linkedHop(trace.spans, linked);

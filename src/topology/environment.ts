@@ -113,7 +113,10 @@ function withScenarioSettings(
 }
 
 /** A broker's URL with the run's credentials, e.g. amqp://polytrace:<secret>@127.0.0.1:5672/%2F (vhost "/"). */
-export function brokerUrl(target: Broker, host: string, port: number, secret: string): string {
+export function brokerUrl(
+  target: Broker,
+  { host, port, secret }: { host: string; port: number; secret: string },
+): string {
   return `${target.scheme}://${target.user}:${encodeURIComponent(secret)}@${host}:${port}/%2F`;
 }
 

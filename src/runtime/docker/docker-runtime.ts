@@ -267,7 +267,7 @@ export class DockerRuntime implements Runtime {
       listenPort: (s) => s.port,
       // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
       fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
-      brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
+      brokerUrl: (b) => brokerUrl(b, { host: b.hostname, port: b.ports.amqp, secret: plan.otlpToken }),
     };
     if (connectsToBroker(service) && runHasBroker(plan)) await this.startBroker(run, plan);
     const hostPort = plan.chain.ports[service.name]!;

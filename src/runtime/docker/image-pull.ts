@@ -21,16 +21,22 @@ const pullHint =
   'without a registry, make local base images with `polytrace images prepare` (or `polytrace images load FILE` from another machine), or use --runtime local';
 
 /** Pulls each image the engine does not have; all at once, each reported as it goes. */
-export async function pullMissing(docker: Dockerode, images: string[], progress: Progress, signal: AbortSignal): Promise<void> {
+/** What a pull reports to, and what cancels it. */
+interface PullContext {
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+export async function pullMissing(docker: Dockerode, images: string[], context: PullContext): Promise<void> {
   const missing: string[] = [];
   for (const image of images) {
     const present = await docker.getImage(image).inspect().then(() => true, () => false);
     if (!present) missing.push(image);
   }
-  await Promise.all(missing.map((image) => pull(docker, image, progress, signal)));
+  await Promise.all(missing.map((image) => pull(docker, image, context)));
 }
 
-async function pull(docker: Dockerode, image: string, progress: Progress, signal: AbortSignal): Promise<void> {
+async function pull(docker: Dockerode, image: string, { progress, signal }: PullContext): Promise<void> {
   const started = Date.now();
   const say = (message: string) => progress({ step: 'build', message });
   say(`pulling base image ${image}…`);

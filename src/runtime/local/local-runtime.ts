@@ -228,7 +228,7 @@ export class LocalRuntime implements Runtime {
       ...(plan.chain.environment.clockSkew?.service === service.name
         ? { fakeTimeLibrary: await fakeTimeLibrary() }
         : {}),
-      brokerUrl: (b) => brokerUrl(b, '127.0.0.1', port(`${b.name}.amqp`), plan.otlpToken),
+      brokerUrl: (b) => brokerUrl(b, { host: '127.0.0.1', port: port(`${b.name}.amqp`), secret: plan.otlpToken }),
     };
     const env = serviceEnvironment(service, addressing, plan.chain.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);

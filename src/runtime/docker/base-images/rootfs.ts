@@ -53,12 +53,17 @@ async function registryEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
+/** Where the Debian root filesystem is made, the image it becomes, and where progress is said. */
+interface DebianBootstrap {
+  workDir: string;
+  image: string;
+  say: (message: string) => void;
+}
+
 export async function bootstrapDebian(
   docker: Dockerode,
-  workDir: string,
-  image: string,
+  { workDir, image, say }: DebianBootstrap,
   signal: AbortSignal,
-  say: (message: string) => void,
 ): Promise<void> {
   const rootfs = join(workDir, `rootfs-${suite}`);
   const logPath = join(workDir, 'debootstrap.log');
