@@ -1,8 +1,9 @@
 // Runs before `npm start` and `npm test` (their pre-scripts), so a fresh
 // clone needs nothing else: installs the CLI's dependencies when the lock
 // file changed (a stamp in node_modules keeps the hash of the lock last
-// installed), then compiles the TypeScript. Only Node built-ins here:
-// nothing else is installed yet when it runs.
+// installed), then compiles the TypeScript and bundles the live page's script
+// (scripts/bundle-page.mjs). Only Node built-ins here: nothing else is
+// installed yet when it runs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,3 +40,5 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== hash) {
 }
 say('compiling the CLI (tsc)…');
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']);
+say("bundling the live page's script (esbuild)…");
+run(process.execPath, [join(root, 'scripts', 'bundle-page.mjs')]);

@@ -1,18 +1,16 @@
 import type { Progress } from '../common/progress.js';
-import { up, type UpControls } from '../core/up.js';
+import { up } from '../core/up.js';
+import type { UpControls } from '../core/up-controls.js';
 import { LiveHub } from '../live/hub.js';
 import { startLiveServer } from '../live/server.js';
 import { scenarios } from '../scenarios/catalog.js';
 import { flows } from '../topology/chain.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
-import { unsampledVerdict } from '../report/verdict.js';
+import { marksLegend, unsampledVerdict } from '../report/verdict.js';
 import { announcePage, parseUiPort, type LivePageFlags } from './live-page.js';
 import { parseChainFlags, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
-
-const legend =
-  'Marks: ✓ verified · ✗ a check failed, or a span ended in error · ⚠ a span whose parent never arrived (for a request sent by hand: your own span) · ○ a request that left no span (not sampled)';
 
 export async function upCommand(
   flags: ChainFlags & LivePageFlags & { conformance?: boolean },
@@ -83,7 +81,7 @@ export async function upCommand(
           print(renderUpTrace(trace, `${who}: trace ${trace.traceId}`, { width: width(), colors }));
           if (!origin.first) return;
           print('');
-          print(colors.dim(legend));
+          print(colors.dim(`Marks: ${marksLegend}`));
           print(
             colors.bold('Send your own (each new trace shows up below, with its verdict); Ctrl-C stops everything:'),
           );

@@ -16,6 +16,7 @@ import { sleep } from '../common/abort.js';
 import { UsageError } from '../common/errors.js';
 import { withChain } from './chain-session.js';
 import { TraceFollower } from './trace-follower.js';
+import type { SwitchProgress, TraceOrigin, UpControls } from './up-controls.js';
 
 export interface UpOptions {
   /** The chain to run (with `environment.conformance` for the W3C test-service endpoints). */
@@ -23,36 +24,6 @@ export interface UpOptions {
   scenario: Scenario;
   /** The user's --clock-skew: kept through every scenario switch. */
   clockSkew?: ClockSkewSetting;
-}
-
-/** Where a trace came from: a request polytrace fired (the first, or one asked for), or someone else's. */
-export interface TraceOrigin {
-  sentBy: 'polytrace' | 'caller';
-  /** The scenario the chain ran when the request was sent. */
-  scenario: string;
-  /** The request `up` fires to prove the chain works. */
-  first?: boolean;
-}
-
-/** A scenario switch as it goes: which services restart, when they are ready, when it failed. */
-export interface SwitchProgress {
-  phase: 'restarting' | 'ready' | 'failed';
-  scenario: string;
-  /** The services it restarts (none when the scenario changes only the request). */
-  services: string[];
-  /** Since the switch was asked for. */
-  elapsedMs: number;
-  message: string;
-}
-
-/** What `up` offers once the chain is up: the actions of the live page. */
-export interface UpControls {
-  /** Fires one request of the scenario's flow, or one without a token; resolves with its verified trace. */
-  send(kind: 'scenario' | 'no-token'): Promise<TraceResult>;
-  /** Restarts only the services the scenario changes, then fires one request; resolves with its verified trace. */
-  switchScenario(name: string): Promise<TraceResult>;
-  /** The scenario the chain runs now. */
-  scenario(): Scenario;
 }
 
 export interface UpListener {
@@ -84,10 +55,11 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
       /** A switch under way: requests wait for it, a second switch is refused. */
       let switching: Promise<unknown> | undefined;
 
-      const send = async (kind: 'scenario' | 'no-token', first = false): Promise<TraceResult> => {
+      /** Fires one request once any switch is over: of the running scenario's flow, or the unauthorized one. */
+      const send = async ({ unauthorized = false, first = false } = {}): Promise<TraceResult> => {
         await switching?.catch(() => {});
         const sentIn = scenario.name;
-        const flow = kind === 'no-token' ? flows.unauthorized : scenario.flow;
+        const flow = unauthorized ? flows.unauthorized : scenario.flow;
         const request = await fireRequest(
           session.tracer,
           { gatewayUrl: session.chain.gatewayUrl, flow, index: fired++, runId: session.runId },
@@ -140,19 +112,15 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
       };
 
       const controls: UpControls = {
-        send: (kind) => send(kind),
-        switchScenario: async (name) => {
+        send: () => send(),
+        sendUnauthorized: () => send({ unauthorized: true }),
+        switchScenario: (name) => {
+          // Refused here, not in the promise: the page hears it before anything restarts.
           if (switching) throw new UsageError('a scenario switch is already under way');
-          const asked = Date.now();
-          switching = switchTo(name, asked);
-          try {
-            await switching;
-          } finally {
-            switching = undefined;
-          }
-          return send('scenario');
+          const switched = switchTo(name, Date.now());
+          switching = switched;
+          return switched.finally(() => (switching = undefined)).then(() => send());
         },
-        scenario: () => scenario,
       };
 
       listener.ready(
@@ -171,7 +139,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
           await sleep(pollMs, signal);
         }
       })();
-      await Promise.all([send('scenario', true), following]);
+      await Promise.all([send({ first: true }), following]);
     });
   } catch (error) {
     // Ctrl-C is how `up` is meant to end: not an error.

@@ -22,7 +22,7 @@ import {
 } from '../verify/unsampled.js';
 import { verifyTrace } from '../verify/verify-trace.js';
 import { evidenceFor, isHealthProbe, requestIdsOf } from './collect.js';
-import type { TraceOrigin } from './up.js';
+import type { TraceOrigin } from './up-controls.js';
 
 export interface ViewedRun {
   spansFile: string;

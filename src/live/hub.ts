@@ -4,43 +4,25 @@
 // switch as it goes. Bounded: the newest traces whole, older ones as one line,
 // the rest only counted, so a chain left up all day holds the same.
 import type { ServerResponse } from 'node:http';
-import type { SwitchProgress, TraceOrigin } from '../core/up.js';
+import type { SwitchProgress, TraceOrigin } from '../core/up-controls.js';
 import { dependencyMap } from '../report/dependency-map.js';
+import { escapeHtml } from '../report/html-escape.js';
 import { dependencyGraph, dependencyTable } from '../report/html-map.js';
-import { escapeHtml, traceSectionHtml } from '../report/html-trace.js';
+import { traceSectionHtml } from '../report/html-trace.js';
 import { traceVerdict, unsampledVerdict } from '../report/verdict.js';
 import type { TraceResult } from '../verify/result.js';
 import type { UnsampledRequests } from '../verify/unsampled.js';
+import { clock, maxRows } from './page-parts.js';
+import type { LiveEvent, LiveEvents, LiveState, ProgressLine, Row, WholeTrace } from './protocol.js';
 
 /** Traces kept whole (their HTML), for a page that opens or reconnects, and to expand on click. */
 const keepWhole = 40;
-/** Older items kept as one line. */
-const keepRows = 300;
 /** The map is drawn from this many of the newest traces. */
 const mapWindow = 200;
 /** Progress lines kept for a page that opens late. */
 const keepProgress = 12;
 /** A page that reads slower than this many bytes behind is dropped; it reconnects and gets the state anew. */
 const maxBacklog = 4 * 1024 * 1024;
-
-/** One line of the list: a trace, or a note such as a request that was not sampled. */
-interface Row {
-  seq: number;
-  kind: 'trace' | 'note';
-  ok: boolean;
-  verdict: string;
-  at: number;
-  traceId?: string;
-  sentBy?: TraceOrigin['sentBy'];
-  scenario?: string;
-  /** The diagnosed hop and cause, for a broken trace. */
-  hop?: string;
-  cause?: string;
-}
-
-interface WholeTrace extends Row {
-  html: string;
-}
 
 export interface LiveHubOptions {
   /** `live` acts on a running chain; `view` shows a past run and acts on nothing. */
@@ -52,17 +34,28 @@ export interface LiveHubOptions {
   scenario?: string;
 }
 
-const clock = (at: number) => new Date(at).toTimeString().slice(0, 8);
+/** Everything the page shows, for its first response: the page is whole before any event. */
+export interface LiveSnapshot {
+  state: LiveState;
+  progress: ProgressLine | undefined;
+  /** The last switch, when it failed. */
+  failedSwitch: SwitchProgress | undefined;
+  mapHtml: string;
+  /** Newest first; a trace kept whole carries its HTML. */
+  items: Array<Row & { html?: string }>;
+}
+
+const event = <E extends LiveEvent>(name: E, data: LiveEvents[E]) =>
+  `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 
 export class LiveHub {
   private readonly pages = new Set<ServerResponse>();
   private seq = 0;
   private readonly whole: WholeTrace[] = [];
   private readonly rows: Row[] = [];
-  private dropped = 0;
   private readonly window: TraceResult[] = [];
   private readonly counts = { traces: 0, ok: 0, failed: 0, notes: 0 };
-  private readonly progressLines: Array<{ at: number; message: string }> = [];
+  private readonly progressLines: ProgressLine[] = [];
   private scenario: string | undefined;
   private ready = false;
   private lastSwitch: SwitchProgress | undefined;
@@ -80,11 +73,6 @@ export class LiveHub {
   /** The chain is up: actions may run. */
   setReady(ready: boolean): void {
     this.ready = ready;
-    this.broadcast('state', this.state());
-  }
-
-  setScenario(name: string): void {
-    this.scenario = name;
     this.broadcast('state', this.state());
   }
 
@@ -149,13 +137,13 @@ export class LiveHub {
     });
     this.pages.add(page);
     page.on('close', () => this.pages.delete(page));
-    const send = (event: string, data: unknown) => page.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = <E extends LiveEvent>(name: E, data: LiveEvents[E]) => page.write(event(name, data));
     send('state', this.state());
     for (const line of this.progressLines) send('progress', line);
     if (this.lastSwitch) send('switch', this.lastSwitch);
     send('map', { html: this.mapHtml });
     const whole = new Set(this.whole.map((t) => t.seq));
-    send('history', { dropped: this.dropped, rows: this.rows.filter((r) => !whole.has(r.seq)) });
+    send('history', { rows: this.rows.filter((r) => !whole.has(r.seq)) });
     for (const trace of this.whole) send('trace', trace);
   }
 
@@ -167,7 +155,18 @@ export class LiveHub {
     this.pages.clear();
   }
 
-  private state() {
+  snapshot(): LiveSnapshot {
+    const html = new Map(this.whole.map((t) => [t.seq, t.html]));
+    return {
+      state: this.state(),
+      progress: this.progressLines.at(-1),
+      failedSwitch: this.lastSwitch?.phase === 'failed' ? this.lastSwitch : undefined,
+      mapHtml: this.mapHtml,
+      items: this.rows.map((row) => ({ ...row, ...(html.has(row.seq) ? { html: html.get(row.seq) } : {}) })).reverse(),
+    };
+  }
+
+  private state(): LiveState {
     return {
       mode: this.options.mode,
       title: this.options.title,
@@ -187,10 +186,7 @@ export class LiveHub {
 
   private keepRow(row: Row): void {
     this.rows.push(row);
-    if (this.rows.length > keepRows) {
-      this.rows.shift();
-      this.dropped += 1;
-    }
+    if (this.rows.length > maxRows) this.rows.shift();
   }
 
   /** Redrawn at most a few times a second, however fast the traces come. */
@@ -216,8 +212,8 @@ ${dependencyTable(map)}`;
     this.broadcast('map', { html: this.mapHtml });
   }
 
-  private broadcast(event: string, data: unknown): void {
-    this.broadcastRaw(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  private broadcast<E extends LiveEvent>(name: E, data: LiveEvents[E]): void {
+    this.broadcastRaw(event(name, data));
   }
 
   private broadcastRaw(text: string): void {

@@ -6,24 +6,25 @@
 // request must also name this server in its Host header, so a hostile DNS name
 // pointed at 127.0.0.1 cannot make the page its own (DNS rebinding).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EnvironmentError } from '../common/errors.js';
+import { repoRoot } from '../common/paths.js';
+import type { UpControls } from '../core/up-controls.js';
 import type { LiveHub } from './hub.js';
-import { pageHtml, pageStyle } from './page.js';
-import { pageScript } from './page-script.js';
-
-/** What the page's buttons do; absent until the chain is up, and in `view`. */
-interface LiveActions {
-  send(kind: 'scenario' | 'no-token'): Promise<unknown>;
-  switchScenario(name: string): Promise<unknown>;
-}
+import { pageHtml } from './page-html.js';
+import { pageStyle } from './page-style.js';
+import { pageActions } from './actions.js';
+import { eventsPath, token as tokenName } from './protocol.js';
 
 export interface LiveServerOptions {
   hub: LiveHub;
   /** 0 picks a free port. */
   port: number;
-  actions(): LiveActions | undefined;
+  /** What the page's buttons do; absent until the chain is up, and in `view`. */
+  actions(): UpControls | undefined;
   /** Where an action that failed is told (the page shows it too). */
   onActionError(message: string): void;
 }
@@ -33,8 +34,9 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** Requests polytrace fires at once for the page at most; more get 429 until one is verified. */
-const maxSendsInFlight = 4;
+/** The page's script, bundled from page/ by scripts/bundle-page.mjs when the CLI is built. */
+const pageScriptFile = join(repoRoot, 'dist', 'live', 'page.js');
+
 /** The largest action body read. */
 const maxBody = 4096;
 
@@ -47,13 +49,13 @@ const securityHeaders = {
   'cache-control': 'no-store',
 };
 
-function answer(res: ServerResponse, status: number, type: string, body: string): void {
+function answer(res: ServerResponse, { status = 200, type, body }: { status?: number; type: string; body: string }) {
   res.writeHead(status, { ...securityHeaders, 'content-type': type });
   res.end(body);
 }
 
 const json = (res: ServerResponse, status: number, body: object) =>
-  answer(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+  answer(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body) });
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -75,15 +77,14 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   const { hub } = options;
   const token = randomBytes(24).toString('hex');
   const live = hub.options.mode === 'live';
+  const pageScript = await readFile(pageScriptFile, 'utf8').catch(() => {
+    throw new EnvironmentError(`Expected the live page's script at ${pageScriptFile}, got nothing: run npm run build`);
+  });
   let origins: string[] = [];
-  let sendsInFlight = 0;
-  let switching = false;
-
-  const act = (what: string, run: () => Promise<unknown>, after: () => void = () => {}) => {
-    run()
-      .catch((error: unknown) => options.onActionError(`${what}: ${(error as Error).message}`))
-      .finally(after);
-  };
+  const runAction = pageActions({
+    scenarios: hub.options.scenarios.map((s) => s.name),
+    onError: options.onActionError,
+  });
 
   async function action(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (!live) return json(res, 403, { error: 'this page shows a past run: it has no actions' });
@@ -93,64 +94,36 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         error: `Expected a request from ${origins[0]}, got one from ${req.headers.origin ?? 'nowhere'}`,
       });
     }
-    if (!sameToken(req.headers['x-polytrace-token'], token)) {
+    if (!sameToken(req.headers[tokenName.header], token)) {
       return json(res, 403, { error: "Expected the run's token (the page carries it), got none or another" });
     }
     const body = await readBody(req);
-    const actions = options.actions();
-    if (!actions) return json(res, 409, { error: 'the chain is not up yet' });
-    if (path === '/actions/send' || path === '/actions/send-without-token') {
-      if (sendsInFlight >= maxSendsInFlight) {
-        return json(res, 429, { error: `${maxSendsInFlight} requests are still being verified: wait for one` });
-      }
-      sendsInFlight += 1;
-      const kind = path === '/actions/send' ? 'scenario' : 'no-token';
-      act(
-        'send',
-        () => actions.send(kind),
-        () => (sendsInFlight -= 1),
-      );
-      return json(res, 202, { accepted: kind });
-    }
-    if (path === '/actions/scenario') {
-      let name: unknown;
-      try {
-        name = (JSON.parse(body) as { name?: unknown }).name;
-      } catch {
-        name = undefined;
-      }
-      const known = hub.options.scenarios.map((s) => s.name);
-      if (typeof name !== 'string' || !known.includes(name)) {
-        return json(res, 400, { error: `Expected {"name": one of ${known.join(', ')}}, got ${body.slice(0, 80)}` });
-      }
-      if (switching) return json(res, 409, { error: 'a scenario switch is already under way' });
-      switching = true;
-      act(
-        `switch to ${name}`,
-        () => actions.switchScenario(name as string),
-        () => (switching = false),
-      );
-      return json(res, 202, { accepted: name });
-    }
-    return json(res, 404, { error: `no action ${path}` });
+    const controls = options.actions();
+    if (!controls) return json(res, 409, { error: 'the chain is not up yet' });
+    const answered = runAction({ path, body, controls });
+    return json(res, answered.status, answered.body);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = `http://${req.headers.host ?? ''}`;
-    if (!origins.includes(host)) return answer(res, 421, 'text/plain; charset=utf-8', 'Expected this server by name\n');
+    if (!origins.includes(host)) {
+      return answer(res, { status: 421, type: 'text/plain; charset=utf-8', body: 'Expected this server by name\n' });
+    }
     const path = new URL(req.url ?? '/', host).pathname;
     if (req.method === 'POST') return action(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET or POST only' });
-    if (path === '/')
-      return answer(res, 200, 'text/html; charset=utf-8', pageHtml(hub.options, live ? token : undefined));
-    if (path === '/page.js') return answer(res, 200, 'text/javascript; charset=utf-8', pageScript);
-    if (path === '/page.css') return answer(res, 200, 'text/css; charset=utf-8', pageStyle);
-    if (path === '/events') return hub.attach(res);
+    if (path === '/') {
+      const body = pageHtml(hub.options, hub.snapshot(), live ? token : undefined);
+      return answer(res, { type: 'text/html; charset=utf-8', body });
+    }
+    if (path === '/page.js') return answer(res, { type: 'text/javascript; charset=utf-8', body: pageScript });
+    if (path === '/page.css') return answer(res, { type: 'text/css; charset=utf-8', body: pageStyle });
+    if (path === eventsPath) return hub.attach(res);
     const trace = /^\/traces\/(\d+)$/.exec(path);
     if (trace) {
       const html = hub.traceHtml(Number(trace[1]));
       return html
-        ? answer(res, 200, 'text/html; charset=utf-8', html)
+        ? answer(res, { type: 'text/html; charset=utf-8', body: html })
         : json(res, 404, { error: 'no longer kept: only the newest traces are kept whole' });
     }
     return json(res, 404, { error: `nothing at ${path}` });

@@ -4,7 +4,8 @@
 // draw the same.
 import { formatMs } from './format.js';
 import type { DependencyMap } from './dependency-map.js';
-import { chip, colorOf, describeService, escapeHtml } from './html-trace.js';
+import { escapeHtml } from './html-escape.js';
+import { chip, colorOf, describeService } from './html-trace.js';
 
 /** Layers by longest call path from a caller nobody calls, so requests read left to right. */
 function layers(map: DependencyMap): Map<string, number> {

@@ -6,6 +6,7 @@ import { durationMs, traceExtent, type AttributeValue, type Span } from '../inta
 import { client, serviceNamed, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
 import { formatMs } from './format.js';
+import { escapeHtml } from './html-escape.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
 import { markLegend, traceVerdict } from './verdict.js';
 import { isFailed, linkedHop, waterfallRows, type WaterfallRow } from './waterfall.js';
@@ -26,9 +27,6 @@ const cssColors: Record<ServiceColorName, string> = {
 };
 
 export const colorOf = (service: string) => cssColors[serviceColorName(service)];
-
-export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const languageLabel: Record<string, string> = { go: 'Go', java: 'Java', python: 'Python', nodejs: 'Node.js' };
 

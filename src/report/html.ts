@@ -7,7 +7,8 @@ import { metricsHtml } from './metrics-table.js';
 import { dependencyMap } from './dependency-map.js';
 import { dependencySection, servicesLegend } from './html-map.js';
 import { reportCss } from './html-style.js';
-import { escapeHtml, traceSectionHtml } from './html-trace.js';
+import { escapeHtml } from './html-escape.js';
+import { traceSectionHtml } from './html-trace.js';
 
 export function renderHtml(result: RunResult): string {
   const map = dependencyMap(result.traces);

@@ -31,6 +31,10 @@ export function traceVerdict(trace: TraceResult): string {
   return `✗ ${whose}${plural(failed.length, 'check')} failed: ${failed.join(', ')} (${facts})`;
 }
 
+/** What each mark beside a trace or a line means: `up` prints it under its first trace, the live page above its list. */
+export const marksLegend =
+  '✓ verified · ✗ a check failed, or a span ended in error · ⚠ a span whose parent never arrived (for a request sent by hand: your own span) · ○ a request that left no span (not sampled)';
+
 /** The marks the waterfall of these spans shows, each with what it means. */
 export function markLegend(trace: Pick<TraceResult, 'spans' | 'strays' | 'caller'>): string[] {
   const rows = [...waterfallRows(trace.spans), ...waterfallRows(trace.strays)];

@@ -2,6 +2,7 @@
 // nothing). The browser tests install nothing either: .ci/run installs
 // chromium when it is missing. Every request to anything but the addresses a
 // test allows is refused, so a stray fetch cannot leave the machine.
+import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,3 +58,32 @@ export async function launchChromium(allowed: (url: string) => boolean, what: st
 /** Back to the top of the page, for a screenshot that starts with its header. */
 export const scrollToTop = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+
+/**
+ * The page as Chromium has it as soon as it loads (`--dump-dom`): what a screenshot taken at
+ * once, or a reader without the event stream, would see.
+ */
+export async function dumpDom(url: string): Promise<string> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'polytrace-chromium-'));
+  try {
+    const dumped = await execa(
+      chromiumPath,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${userDataDir}`,
+        '--dump-dom',
+        url,
+      ],
+      { timeout: 60_000, stdin: 'ignore' },
+    );
+    return dumped.stdout;
+  } finally {
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}

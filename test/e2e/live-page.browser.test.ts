@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { actionPath } from '../../src/live/protocol.js';
+import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
 import { chainPortsFree, outDir, polytrace, portFlags, repo } from './run-cli.js';
 
 /** Ports of this test's chain: clear of every other e2e test's, and below Linux's ephemeral range (32768 up). */
@@ -106,6 +107,26 @@ describe('the live page of `polytrace up`, in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'live-page-first.png') });
   }, 300_000);
 
+  it('is whole as soon as it loads: a page Chromium dumps at once shows the newest trace, the map and the counts', async () => {
+    const dom = await dumpDom(pageUrl);
+    expect(dom).toMatch(
+      /<section class="trace ok" id="trace-1" data-trace-id="[0-9a-f]{32}">\s*<h2><span class="verdict">✓<\/span> #1 <span class="who">first request<\/span>/,
+    );
+    expect(dom).toMatch(
+      /<p class="verdict-line">✓ verified: one trace, \d+ spans across 4 services in 4 languages \(order flow, HTTP 201\)<\/p>/,
+    );
+    expect(dom).toMatch(/<div id="map"><p class="note">From 1 trace:[\s\S]*<svg class="graph"/);
+    expect(dom).toMatch(/id="counts">✓ 1 {2}✗ 0 {2}\(1 traces\)</);
+    expect(dom).toMatch(/id="scenario" aria-live="polite">scenario: happy</);
+    console.log(
+      dom
+        .split('\n')
+        .filter((line) => /id="(trace-1|counts|scenario)"/.test(line))
+        .map((line) => line.slice(0, 240))
+        .join('\n'),
+    );
+  }, 90_000);
+
   it('a click on "propagator mismatch": notification-service restarts, and the next trace shows the split, diagnosed at order-service → notification-service', async () => {
     const seq = await newestSeq(page);
     const clicked = Date.now();
@@ -181,10 +202,11 @@ describe('the live page of `polytrace up`, in Chromium', () => {
     const other = await browser.context.newPage();
     await other.goto(elsewhereUrl);
     // A form-like POST needs no preflight: it reaches the server, which refuses it for its Origin.
-    const refused = other.waitForResponse((r) => r.url() === `${pageUrl}actions/send`);
+    const send = new URL(actionPath('send'), pageUrl).href;
+    const refused = other.waitForResponse((r) => r.url() === send);
     await other.evaluate(
       (url) => fetch(url, { method: 'POST', mode: 'no-cors', body: '{}' }).catch(() => undefined),
-      `${pageUrl}actions/send`,
+      send,
     );
     expect((await refused).status()).toBe(403);
     // With the token header the browser asks first (a preflight), and the server grants nothing.
@@ -197,7 +219,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
         })
           .then((r) => `answered ${r.status}`)
           .catch(() => 'blocked'),
-      `${pageUrl}actions/scenario`,
+      new URL(actionPath('switchScenario'), pageUrl).href,
     );
     expect(withToken).toBe('blocked');
     await other.close();

@@ -93,6 +93,8 @@ describe('the npm package', () => {
       'bin/polytrace.js',
       'dist/cli.js',
       'dist/runtime/reaper/local-main.js',
+      // The live page's script, bundled when the package is packed: `up` and `view` serve it.
+      'dist/live/page.js',
       'services/README.md',
       'services/gateway-go/go.sum',
       'services/auth-java/pom.xml',

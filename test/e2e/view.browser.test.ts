@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { actionPath } from '../../src/live/protocol.js';
+import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
 import { outDir, polytrace, repo } from './run-cli.js';
 
 const screenshots = resolve(repo, '.polytrace/screenshots');
@@ -82,7 +83,7 @@ describe('`polytrace view` of a past run, in Chromium', () => {
       await expect(page.locator('.read-only').innerText()).resolves.toMatch(/A past run, read-only/);
       const refused = await page.evaluate(
         (url) => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status),
-        `${pageUrl}actions/send`,
+        new URL(actionPath('send'), pageUrl).href,
       );
       expect(refused).toBe(403);
       // A span's attributes, on click.
@@ -99,6 +100,29 @@ describe('`polytrace view` of a past run, in Chromium', () => {
       expect((await served.stop()).exitCode).toBe(0);
     }
   }, 60_000);
+
+  it('is whole as soon as it loads: a page Chromium dumps at once shows both traces, diagnosed, and the broken hop', async () => {
+    const served = await view(runDir);
+    try {
+      const dom = await dumpDom(pageUrl);
+      const traces = [...dom.matchAll(/<section class="trace failed" id="trace-(\d)"/g)].map((m) => m[1]);
+      expect(traces).toEqual(['2', '1']);
+      expect(
+        dom.match(/First break: <b>order-service → notification-service<\/b> \(propagator-mismatch\)/g),
+      ).toHaveLength(2);
+      expect(dom).toContain('<g class="edge broken" data-hop="order-service → notification-service">');
+      expect(dom).toMatch(/id="counts">✓ 0 {2}✗ 2 {2}\(2 traces\)</);
+      console.log(
+        dom
+          .split('\n')
+          .filter((line) => /id="(trace-\d|counts)"/.test(line))
+          .map((line) => line.slice(0, 240))
+          .join('\n'),
+      );
+    } finally {
+      expect((await served.stop()).exitCode).toBe(0);
+    }
+  }, 90_000);
 
   it('opens the spans file alone, as a CI job keeps it', async () => {
     const served = await view(join(runDir, 'spans.jsonl'));

@@ -4,6 +4,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveHub } from '../../src/live/hub.js';
+import { actionPath, type ActionName } from '../../src/live/protocol.js';
 import { startLiveServer, type LiveServer } from '../../src/live/server.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
 import { goodTrace, splitTrace } from './fixtures/run-result.js';
@@ -74,14 +75,21 @@ describe('the live server of `up`', () => {
   let server: LiveServer;
   let token: string;
   let origin: string;
+  /** A switch the stand-in has not finished: a second one is refused at once, as `up` refuses it. */
+  let switching = false;
 
   beforeAll(async () => {
     server = await startLiveServer({
       hub,
       port: 0,
       actions: () => ({
-        send: async (kind) => calls.push(`send ${kind}`),
-        switchScenario: async (name) => calls.push(`switch ${name}`),
+        send: async () => (calls.push('send'), goodTrace()),
+        sendUnauthorized: async () => (calls.push('sendUnauthorized'), goodTrace()),
+        switchScenario: (name) => {
+          if (switching) throw new Error('a scenario switch is already under way');
+          calls.push(`switch ${name}`);
+          return Promise.resolve(goodTrace());
+        },
       }),
       onActionError: () => {},
     });
@@ -91,8 +99,8 @@ describe('the live server of `up`', () => {
   });
   afterAll(() => server.close());
 
-  const act = (path: string, headers: Record<string, string>, body = '{}') =>
-    call(`${server.url}actions/${path}`, 'POST', { 'content-type': 'application/json', ...headers }, body);
+  const act = (name: ActionName, headers: Record<string, string>, body = '{}') =>
+    call(`${origin}${actionPath(name)}`, 'POST', { 'content-type': 'application/json', ...headers }, body);
 
   it('listens on 127.0.0.1 only, and serves the page with a policy that loads nothing from elsewhere', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -112,7 +120,7 @@ describe('the live server of `up`', () => {
     const answer = await act('send', { origin: 'http://evil.example', 'x-polytrace-token': token });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body).error).toMatch(/got one from http:\/\/evil\.example/);
-    expect((await act('scenario', { 'x-polytrace-token': token }, '{"name":"lost-context"}')).status).toBe(403);
+    expect((await act('switchScenario', { 'x-polytrace-token': token }, '{"name":"lost-context"}')).status).toBe(403);
     expect(calls).toEqual([]);
   });
 
@@ -136,11 +144,20 @@ describe('the live server of `up`', () => {
   it("runs the page's actions: a request, one without a token, a scenario switch; an unknown scenario is refused", async () => {
     const headers = { origin, 'x-polytrace-token': token };
     expect((await act('send', headers)).status).toBe(202);
-    expect((await act('send-without-token', headers)).status).toBe(202);
-    expect((await act('scenario', headers, '{"name":"propagator-mismatch"}')).status).toBe(202);
-    expect((await act('scenario', headers, '{"name":"no-such-thing"}')).status).toBe(400);
+    expect((await act('sendUnauthorized', headers)).status).toBe(202);
+    expect((await act('switchScenario', headers, '{"name":"propagator-mismatch"}')).status).toBe(202);
+    expect((await act('switchScenario', headers, '{"name":"no-such-thing"}')).status).toBe(400);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(calls).toEqual(['send scenario', 'send no-token', 'switch propagator-mismatch']);
+    expect(calls).toEqual(['send', 'sendUnauthorized', 'switch propagator-mismatch']);
+  });
+
+  it('refuses a second switch while one is under way, at once (409), as `up` refuses it', async () => {
+    switching = true;
+    const answer = await act('switchScenario', { origin, 'x-polytrace-token': token }, '{"name":"lost-context"}');
+    switching = false;
+    expect(answer.status).toBe(409);
+    expect(JSON.parse(answer.body).error).toBe('a scenario switch is already under way');
+    expect(calls).not.toContain('switch lost-context');
   });
 
   it('pushes each trace as it comes, its HTML rendered by the report, and the map with the broken hop', async () => {
@@ -162,6 +179,31 @@ describe('the live server of `up`', () => {
     // A page that opens later gets the same, whole.
     expect((await call(`${server.url}traces/2`, 'GET')).body).toContain('id="trace-2"');
   });
+
+  it("answers the page already whole: the newest traces, the map, the counts and the buttons' state", async () => {
+    const page = (await call(server.url, 'GET')).body;
+    const list = page.slice(page.indexOf('<div id="traces">'));
+    expect(list.indexOf('id="trace-2"')).toBeGreaterThan(0);
+    expect(list.indexOf('id="trace-2"')).toBeLessThan(list.indexOf('id="trace-1"'));
+    expect(page).toContain('<div id="map"><p class="note">From 2 traces');
+    expect(page).toContain('data-hop="order-service → notification-service"');
+    expect(page).toMatch(/<span class="counts" id="counts">✓ 1 {2}✗ 1 {2}\(2 traces\)<\/span>/);
+    expect(page).toMatch(/<span class="scenario-now" id="scenario" aria-live="polite">scenario: happy<\/span>/);
+    // The chain is not up here: every button waits; once it is, they do not.
+    expect(page).toMatch(/<button [^>]*data-action="send"[^>]* disabled>/);
+    hub.setReady(true);
+    const ready = (await call(server.url, 'GET')).body;
+    expect(ready).not.toMatch(/<button [^>]* disabled/);
+    expect(ready).toMatch(/<button [^>]*data-scenario="happy"[^>]* aria-pressed="true">/);
+  });
+
+  it("serves the page's script bundled in one file, which follows the event stream", async () => {
+    const script = await call(`${server.url}page.js`, 'GET');
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.body).toContain('new EventSource(eventsPath)');
+    expect(script.body).toContain('var eventsPath = "/events";');
+    expect(script.body).not.toMatch(/^\s*(import|export)\s/m);
+  });
 });
 
 describe('the live server of `view`', () => {
@@ -174,6 +216,23 @@ describe('the live server of `view`', () => {
       expect(page.body).not.toContain('data-action=');
       const origin = server.url.replace(/\/$/, '');
       expect((await call(`${server.url}actions/send`, 'POST', { origin })).status).toBe(403);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers the page with the run's traces and map already in it", async () => {
+    const hub = new LiveHub({ mode: 'view', title: 'polytrace view run', scenarios: [] });
+    hub.addTrace(splitTrace(), { sentBy: 'polytrace', scenario: '' }, Date.UTC(2026, 0, 1));
+    hub.drawMap();
+    const server = await startLiveServer({ hub, port: 0, actions: () => undefined, onActionError: () => {} });
+    try {
+      const page = (await call(server.url, 'GET')).body;
+      expect(page).toMatch(
+        /<article class="item" data-seq="1" data-kind="trace"><section class="trace failed" id="trace-1"/,
+      );
+      expect(page).toContain('data-hop="order-service → notification-service"');
+      expect(page).toContain('<p class="note" id="older" hidden></p>');
     } finally {
       await server.close();
     }

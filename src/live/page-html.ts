@@ -1,0 +1,107 @@
+// The live page's HTML, as its first response: already whole, with the
+// newest traces, the map, the progress and the buttons' state as they are
+// now, so a page (or a screenshot) shows them before any event comes. Its
+// style sheet and script are served beside it by the CLI itself: no CDN, no
+// font, nothing fetched from anywhere else. Made to be read on a projector:
+// large type, high contrast, the report's colour-blind-safe service colours,
+// ✓/✗ beside every colour, and a key for every action.
+import { escapeHtml } from '../report/html-escape.js';
+import { marksLegend } from '../report/verdict.js';
+import type { LiveHubOptions, LiveSnapshot } from './hub.js';
+import {
+  buttonState,
+  countsText,
+  itemHtml,
+  maxRows,
+  maxWhole,
+  olderText,
+  progressText,
+  scenarioText,
+  switchFailedText,
+} from './page-parts.js';
+import { token as tokenName, type ActionName, type LiveState } from './protocol.js';
+
+/** Keys of the actions; the scenarios other than happy take 1–9 in `polytrace scenarios` order. */
+const keys = { send: 's', sendUnauthorized: 't', happy: 'h', help: '?' } as const;
+
+const label = (scenario: string) => scenario.replaceAll('-', ' ');
+
+const attributes = (state: LiveState, scenario?: string) => {
+  const { disabled, pressed } = buttonState(state, scenario);
+  return `${disabled ? ' disabled' : ''}${pressed === undefined ? '' : ` aria-pressed="${pressed}"`}`;
+};
+
+function controls(options: LiveHubOptions, state: LiveState): string {
+  const others = options.scenarios.filter((s) => s.name !== 'happy').slice(0, 9);
+  const action = (name: Exclude<ActionName, 'switchScenario'>, text: string, title: string) =>
+    `<button type="button" data-action="${name}" data-key="${keys[name]}" title="${title}"${attributes(state)}>${text} <kbd>${keys[name]}</kbd></button>`;
+  const scenario = ({ name, text, key, summary }: { name: string; text: string; key: string; summary: string }) =>
+    `<button type="button" class="scenario" data-action="switchScenario" data-scenario="${escapeHtml(name)}" data-key="${key}" title="${escapeHtml(summary)}"${attributes(state, name)}>${escapeHtml(text)} <kbd>${key}</kbd></button>`;
+  const happy = options.scenarios.find((s) => s.name === 'happy');
+  return `<nav class="controls" aria-label="actions on the running chain">
+<div class="group">
+${action('send', 'send a request', "fire one request of the current scenario, verified like check's")}
+${action('sendUnauthorized', 'send one without a token', 'fire one request with no bearer token: auth answers 401')}
+</div>
+<div class="group scenarios" role="group" aria-label="switch scenario">
+${happy ? scenario({ ...happy, text: 'back to happy', key: keys.happy }) : ''}
+${others.map((s, i) => scenario({ ...s, text: label(s.name), key: String(i + 1) })).join('\n')}
+</div>
+</nav>`;
+}
+
+const help = `<dialog id="help" aria-label="keyboard shortcuts">
+<h2>Keys</h2>
+<p><kbd>${keys.send}</kbd> send a request · <kbd>${keys.sendUnauthorized}</kbd> send one without a token · <kbd>${keys.happy}</kbd> back to happy · <kbd>1</kbd>–<kbd>9</kbd> switch scenario · <kbd>${keys.help}</kbd> this help · <kbd>Esc</kbd> close</p>
+<p>Click a span for its attributes; click an older line to open its trace again (while it is kept).</p>
+</dialog>`;
+
+/** Newest first: the newest traces whole, the others one line each, as the page's script keeps them. */
+function list(items: LiveSnapshot['items']): string {
+  let whole = 0;
+  return items
+    .slice(0, maxRows)
+    .map((item) => {
+      const shown = item.html !== undefined && whole < maxWhole;
+      if (shown) whole += 1;
+      return itemHtml(item, shown ? item.html : undefined);
+    })
+    .join('\n');
+}
+
+export function pageHtml(options: LiveHubOptions, now: LiveSnapshot, token: string | undefined): string {
+  const { state } = now;
+  const dropped = (now.items[0]?.seq ?? 0) - Math.min(now.items.length, maxRows);
+  const failed = now.failedSwitch;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${token ? `<meta name="${tokenName.meta}" content="${token}">` : ''}
+<title>${escapeHtml(options.title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/page.css">
+<script src="/page.js" defer></script>
+</head>
+<body data-mode="${options.mode}">
+<header class="topbar">
+<h1>${escapeHtml(options.title)}</h1>
+<span class="scenario-now" id="scenario" aria-live="polite">${escapeHtml(scenarioText(state))}</span>
+<span class="counts" id="counts">${escapeHtml(countsText(state))}</span>
+<span class="link" id="link" title="the page's connection to polytrace">connecting…</span>
+</header>
+${options.mode === 'live' ? controls(options, state) : '<p class="note read-only">A past run, read-only: every trace as polytrace verified it again from the spans file.</p>'}
+<div class="switch${failed ? ' failed' : ''}" id="switch" role="status" aria-live="polite"${failed ? '' : ' hidden'}>${failed ? escapeHtml(switchFailedText(failed)) : ''}</div>
+<div class="progress" id="progress" aria-live="polite">${now.progress ? escapeHtml(progressText(now.progress)) : ''}</div>
+<section class="dependencies live-map"><h2>Live map</h2><div id="map">${now.mapHtml || '<p class="note">The map appears with the first trace.</p>'}</div></section>
+<section class="list"><h2>Traces <span class="note">newest first</span></h2>
+<p class="note" id="marks-legend">${escapeHtml(marksLegend)}</p>
+<div id="traces">${list(now.items)}</div>
+<p class="note" id="older"${dropped > 0 ? '' : ' hidden'}>${dropped > 0 ? escapeHtml(olderText(dropped)) : ''}</p>
+</section>
+${options.mode === 'live' ? help : ''}
+</body>
+</html>
+`;
+}

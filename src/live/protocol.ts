@@ -1,0 +1,79 @@
+// What the live page and polytrace say to each other: every event of the
+// stream by its name, with its payload, and every action of the page by its
+// one name. The server (hub.ts, server.ts) and the page's script (page/)
+// both import it, so the compiler checks each side against the other.
+import type { SwitchProgress, TraceOrigin, UpControls } from '../core/up-controls.js';
+
+/** What the header and the buttons show: the run, its scenario, whether actions may run. */
+export interface LiveState {
+  /** `live` acts on a running chain; `view` shows a past run and acts on nothing. */
+  mode: 'live' | 'view';
+  title: string;
+  scenario: string | null;
+  /** The chain is up: actions may run. */
+  ready: boolean;
+  /** The scenario a switch under way restarts for. */
+  switching: string | null;
+  counts: { traces: number; ok: number; failed: number; notes: number };
+}
+
+/** One line of the list: a trace, or a note such as a request that was not sampled. */
+export interface Row {
+  /** Counts every trace and note from 1, so the page knows how many older lines it no longer holds. */
+  seq: number;
+  kind: 'trace' | 'note';
+  ok: boolean;
+  verdict: string;
+  at: number;
+  traceId?: string;
+  sentBy?: TraceOrigin['sentBy'];
+  scenario?: string;
+  /** The diagnosed hop and cause, for a broken trace. */
+  hop?: string;
+  cause?: string;
+}
+
+/** A trace with its HTML, rendered by the report's own fragments. */
+export interface WholeTrace extends Row {
+  html: string;
+}
+
+export interface ProgressLine {
+  at: number;
+  message: string;
+}
+
+/** Every event of the stream, by name, with its payload (sent as JSON). */
+export interface LiveEvents {
+  state: LiveState;
+  progress: ProgressLine;
+  switch: SwitchProgress;
+  map: { html: string };
+  /** The older lines, for a page that opens or reconnects; the traces kept whole follow as `trace` events. */
+  history: { rows: Row[] };
+  trace: WholeTrace;
+  note: Row;
+}
+
+export type LiveEvent = keyof LiveEvents;
+
+export const eventsPath = '/events';
+
+/**
+ * The page's actions, each by its one name: the method of UpControls that runs it, its URL
+ * (actionPath), its button's `data-action` and the server's handler.
+ */
+export type ActionName = keyof UpControls;
+
+/** What each action's POST carries: a switch names its scenario. */
+export type ActionBodies = {
+  [A in ActionName]: A extends 'switchScenario' ? { name: string } : Record<string, never>;
+};
+
+export const actionPath = (name: ActionName) => `/actions/${name}`;
+
+/** The run's token: the page reads it from this meta element and sends it in this header. */
+export const token = { meta: 'polytrace-token', header: 'x-polytrace-token' } as const;
+
+/** A trace kept whole, for a page that expands an older line. */
+export const tracePath = (seq: number) => `/traces/${seq}`;
