@@ -1,5 +1,7 @@
-// The one interface both runtimes implement. The orchestrator (src/core)
-// talks only to this; it never imports execa or testcontainers.
+// The one interface both runtimes implement, a type per state of it: a
+// runtime as chosen, prepared (the machine checked), built, and the chain it
+// started. The orchestrator (src/core) talks only to these; it never imports
+// execa or testcontainers.
 import { broker } from '../topology/chain.js';
 import type { EnvironmentOptions } from '../topology/environment.js';
 import type { BaseImageOverrides } from '../topology/base-images.js';
@@ -7,13 +9,14 @@ import type { PortMap } from '../topology/ports.js';
 import type { Progress } from '../common/progress.js';
 import type { Teardown } from '../common/teardown.js';
 import type { Timeline } from '../common/timeline.js';
+import type { BuiltRuntime } from './built-runtime.js';
 
 type RuntimeName = 'local' | 'docker';
 
 export type RuntimeChoice = RuntimeName | 'auto';
 
-/** What the user asked of the chain: parsed once by the command, read as it is by the runtime. */
-export interface ChainOptions {
+/** What the user asked of a run: parsed once by the command, read as it is by the runtime. */
+export interface RunOptions {
   runtime: RuntimeChoice;
   ports: PortMap;
   /** The user's own base images for the docker runtime's builds (`--base-image`). */
@@ -27,7 +30,7 @@ export interface ChainOptions {
 }
 
 export interface RunPlan {
-  chain: ChainOptions;
+  options: RunOptions;
   /** The run's folder: logs and the Collector's spans and metrics files live here. */
   runDir: string;
   /** Where the Collector writes OTLP JSON (inside runDir). */
@@ -49,7 +52,11 @@ export interface ProcessUsage {
   cpuSeconds: number;
 }
 
-/** What a started chain offers: the addresses on 127.0.0.1 the CLI uses. */
+/**
+ * A chain whose components all answered: the addresses on 127.0.0.1 the CLI uses, and what may be
+ * done to a running chain. Its stop is in the run's teardown, registered as each part started, so
+ * that a chain that failed halfway is stopped too.
+ */
 export interface StartedChain {
   gatewayUrl: string;
   collectorHttpUrl: string;
@@ -61,22 +68,26 @@ export interface StartedChain {
    * counts it: the cgroup's usage less its inactive file pages).
    */
   usage?: () => Promise<Record<string, ProcessUsage>>;
+  /**
+   * Stops one service and starts it again with another environment (a scenario's settings), on
+   * the same port, and waits until it is healthy. Teardown stops it as it stops the others.
+   */
+  restart(service: string, environment: EnvironmentOptions): Promise<void>;
 }
 
+/** A runtime as chosen: nothing checked, nothing built. */
 export interface Runtime {
   readonly name: RuntimeName;
   /** Fails fast with an EnvironmentError when the machine cannot run the chain (toolchains, ports, engine). */
-  preflight(plan: RunPlan): Promise<void>;
+  preflight(plan: RunPlan): Promise<PreparedRuntime>;
+}
+
+/** A runtime the machine can run: what it needs is there (the docker runtime: an engine, base images chosen). */
+export interface PreparedRuntime {
   /** Builds what is missing or stale; cached between runs. */
-  build(plan: RunPlan): Promise<void>;
-  /** Starts the Collector, then the services, and waits until all are healthy. */
-  start(plan: RunPlan): Promise<StartedChain>;
-  /**
-   * After start: stops one service and starts it again with the environment `plan.chain` gives it
-   * now (a scenario's settings), on the same port, and waits until it is healthy.
-   */
-  restart(service: string, plan: RunPlan): Promise<void>;
+  build(plan: RunPlan): Promise<BuiltRuntime>;
 }
 
 /** Whether this run starts the broker: its flow (or the scenario switched to) passes through it. */
-export const runHasBroker = (plan: RunPlan): boolean => plan.chain.environment.brokers?.includes(broker.name) ?? false;
+export const runHasBroker = (plan: RunPlan): boolean =>
+  plan.options.environment.brokers?.includes(broker.name) ?? false;
