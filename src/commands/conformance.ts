@@ -52,6 +52,7 @@ export async function conformanceCommand(
     colors: colorsFor(colorEnabled(process.stdout)),
   };
   process.stdout.write(conformanceReporters[flags.json ? 'json' : 'terminal'](result, context));
-  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), conformanceReporters.junit(result));
+  if (flags.junit)
+    await toFile({ what: 'JUnit report', path: resolve(flags.junit), text: conformanceReporters.junit(result) });
   return exitCodes.ok;
 }

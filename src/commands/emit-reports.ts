@@ -15,7 +15,17 @@ export interface ReportFlags {
 }
 
 /** Writes one report to a file, saying where on stderr; a path that cannot be written is the environment's problem. */
-export async function toFile(what: string, path: string, text: string, append = false): Promise<void> {
+export async function toFile({
+  what,
+  path,
+  text,
+  append = false,
+}: {
+  what: string;
+  path: string;
+  text: string;
+  append?: boolean;
+}): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     await (append ? appendFile : writeFile)(path, text);
@@ -32,7 +42,8 @@ export async function emitReports(result: RunResult, flags: ReportFlags, env = p
   };
   const render = (name: ReporterName) => reporters[name](result, context);
   process.stdout.write(render(flags.json ? 'json' : 'terminal'));
-  if (flags.html) await toFile('HTML report', resolve(flags.html), render('html'));
-  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), render('junit'));
-  if (env.GITHUB_STEP_SUMMARY) await toFile('step summary', env.GITHUB_STEP_SUMMARY, render('github-summary'), true);
+  if (flags.html) await toFile({ what: 'HTML report', path: resolve(flags.html), text: render('html') });
+  if (flags.junit) await toFile({ what: 'JUnit report', path: resolve(flags.junit), text: render('junit') });
+  if (env.GITHUB_STEP_SUMMARY)
+    await toFile({ what: 'step summary', path: env.GITHUB_STEP_SUMMARY, text: render('github-summary'), append: true });
 }

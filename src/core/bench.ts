@@ -52,11 +52,10 @@ async function sampled<T>(
   }
 }
 
+/** One configuration's chain in one round: `deadline` (ms since the epoch) ends its load early. */
 async function runConfiguration(
   options: BenchOptions,
-  configuration: BenchConfiguration,
-  round: number,
-  deadline: number,
+  { configuration, round, deadline }: { configuration: BenchConfiguration; round: number; deadline: number },
   signal: AbortSignal,
 ): Promise<{ run: ConfigurationRun; runtime: string }> {
   const { environment } = options.runOptions;
@@ -127,7 +126,7 @@ export async function bench(options: BenchOptions, signal: AbortSignal): Promise
         incomplete = `the time limit (${options.timeLimitMs / 1000}s) passed before round ${round}'s ${configuration.name}`;
         break rounds;
       }
-      const { run, runtime: ran } = await runConfiguration(options, configuration, round, deadline, signal);
+      const { run, runtime: ran } = await runConfiguration(options, { configuration, round, deadline }, signal);
       runtime = ran;
       runs.push(run);
       if (run.load.sent < options.requests) {

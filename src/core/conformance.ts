@@ -79,7 +79,7 @@ async function probeAll(
     // Every endpoint must answer before any case runs: a chain without --conformance (404) or a
     // service that is down is an environment problem, not a verdict on its SDK.
     const ready = await Promise.allSettled(
-      services.map((s) => preflight(s.name, endpoints[s.name]!, callbacks, signal)),
+      services.map((s) => preflight(s.name, endpoints[s.name]!, { callbacks, signal })),
     );
     // The first in the topology's order, whichever failed first.
     const refused = ready.find((r) => r.status === 'rejected');
@@ -91,7 +91,7 @@ async function probeAll(
     return await Promise.all(
       services.map(async (service) => {
         const began = Date.now();
-        const cases = await probeService(service.name, endpoints[service.name]!, callbacks, signal);
+        const cases = await probeService(service.name, endpoints[service.name]!, { callbacks, signal });
         const passed = cases.filter((c) => c.ok).length;
         const took = ((Date.now() - began) / 1000).toFixed(1);
         progress({ step: 'traffic', message: `${service.name}: ${passed}/${cases.length} cases passed (${took} s)` });
@@ -103,14 +103,19 @@ async function probeAll(
   }
 }
 
-async function preflight(name: string, endpoint: string, callbacks: CallbackServer, signal: AbortSignal) {
-  const outcome = await runStep(
+/** Where the services call back, and the run's signal: what every probe needs. */
+interface ProbeContext {
+  callbacks: CallbackServer;
+  signal: AbortSignal;
+}
+
+async function preflight(name: string, endpoint: string, context: ProbeContext) {
+  const outcome = await runStep({
     endpoint,
-    { send: [], calls: 1, expect: () => undefined },
-    `${name}.preflight`,
-    callbacks,
-    signal,
-  );
+    step: { send: [], calls: 1, expect: () => undefined },
+    key: `${name}.preflight`,
+    ...context,
+  });
   if (outcome.status === 200 && outcome.calls[0]) return;
   const got =
     outcome.error ?? (outcome.status !== 200 ? `HTTP ${outcome.status}` : 'an answer, but no call back to polytrace');
@@ -123,12 +128,7 @@ async function preflight(name: string, endpoint: string, callbacks: CallbackServ
   throw new EnvironmentError(`Expected ${name} to answer POST ${endpoint} and call polytrace back, got ${got}${hint}`);
 }
 
-async function probeService(
-  name: string,
-  endpoint: string,
-  callbacks: CallbackServer,
-  signal: AbortSignal,
-): Promise<CaseVerdict[]> {
+async function probeService(name: string, endpoint: string, context: ProbeContext): Promise<CaseVerdict[]> {
   const verdicts: CaseVerdict[] = [];
   let unanswered = 0;
   for (const probeCase of probeCases) {
@@ -138,7 +138,7 @@ async function probeService(
         outcomes.push({ error: `not sent: ${name} left ${unansweredLimit} requests in a row unanswered`, calls: [] });
         continue;
       }
-      const outcome = await runStep(endpoint, step, stepKey(name, probeCase, i), callbacks, signal);
+      const outcome = await runStep({ endpoint, step, key: stepKey(name, probeCase, i), ...context });
       unanswered = outcome.status === undefined ? unanswered + 1 : 0;
       outcomes.push(outcome);
     }
@@ -150,13 +150,13 @@ async function probeService(
 const stepKey = (service: string, probeCase: ProbeCase, step: number) => `${service}.${probeCase.id}.${step}`;
 
 /** One POST /w3c/test asking for the step's calls back, and the header fields each call carried. */
-async function runStep(
-  endpoint: string,
-  step: ProbeStep,
-  key: string,
-  callbacks: CallbackServer,
-  signal: AbortSignal,
-): Promise<StepOutcome> {
+async function runStep({
+  endpoint,
+  step,
+  key,
+  callbacks,
+  signal,
+}: ProbeContext & { endpoint: string; step: ProbeStep; key: string }): Promise<StepOutcome> {
   const keys = Array.from({ length: step.calls }, (_, i) => `${key}.${i}`);
   // The suite's request body: one {url, arguments} per call, the arguments empty.
   const body = JSON.stringify(keys.map((k) => ({ url: callbacks.url(k), arguments: [] })));

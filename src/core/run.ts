@@ -64,7 +64,12 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
         // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
         await session.tracer.flush();
         runOptions.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
-        return collectEvidence(session.spans, requests, signal, { otelSettings: settings, runId: session.runId });
+        return collectEvidence({
+          file: session.spans,
+          requests,
+          signal,
+          run: { otelSettings: settings, runId: session.runId },
+        });
       });
       traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);

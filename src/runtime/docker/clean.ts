@@ -57,7 +57,7 @@ export async function clean(options: CleanOptions): Promise<CleanResult> {
     await docker.getNetwork(network.Id).remove();
     result.removed.push(`network ${network.Name}`);
   }
-  if (options.images || options.baseImages) await removeImages(docker, options, say, result);
+  if (options.images || options.baseImages) await removeImages({ docker, options, say, result });
   return result;
 }
 
@@ -65,12 +65,17 @@ export async function clean(options: CleanOptions): Promise<CleanResult> {
  * Removes polytrace's images leaves first: the chain's (and with baseImages the base images), and
  * the untagged build-cache images under them, which carry the label they inherit from a base image.
  */
-async function removeImages(
-  docker: Awaited<ReturnType<typeof dockerode>>,
-  options: CleanOptions,
-  say: (message: string) => void,
-  result: CleanResult,
-): Promise<void> {
+async function removeImages({
+  docker,
+  options,
+  say,
+  result,
+}: {
+  docker: Awaited<ReturnType<typeof dockerode>>;
+  options: CleanOptions;
+  say: (message: string) => void;
+  result: CleanResult;
+}): Promise<void> {
   const filters = labelFilter(label.owner);
   for (let round = 0; round < 50; round++) {
     const images = await docker.listImages({ all: true, filters });

@@ -21,16 +21,30 @@ const pullHint =
   'without a registry, make local base images with `polytrace images prepare` (or `polytrace images load FILE` from another machine), or use --runtime local';
 
 /** Pulls each image the engine does not have; all at once, each reported as it goes. */
-export async function pullMissing(docker: Dockerode, images: string[], progress: Progress, signal: AbortSignal): Promise<void> {
+export async function pullMissing({
+  docker,
+  images,
+  progress,
+  signal,
+}: {
+  docker: Dockerode;
+  images: string[];
+  progress: Progress;
+  signal: AbortSignal;
+}): Promise<void> {
   const missing: string[] = [];
   for (const image of images) {
     const present = await docker.getImage(image).inspect().then(() => true, () => false);
     if (!present) missing.push(image);
   }
-  await Promise.all(missing.map((image) => pull(docker, image, progress, signal)));
+  await Promise.all(missing.map((image) => pull(docker, image, { progress, signal })));
 }
 
-async function pull(docker: Dockerode, image: string, progress: Progress, signal: AbortSignal): Promise<void> {
+async function pull(
+  docker: Dockerode,
+  image: string,
+  { progress, signal }: { progress: Progress; signal: AbortSignal },
+): Promise<void> {
   const started = Date.now();
   const say = (message: string) => progress({ step: 'build', message });
   say(`pulling base image ${image}…`);

@@ -19,14 +19,14 @@ interface StagedToolchain {
 
 type Stager = (contextDir: string, signal: AbortSignal) => Promise<StagedToolchain>;
 
-const run = async (cmd: string, args: string[], signal: AbortSignal, env: Record<string, string> = {}) => {
+const run = async (cmd: string, args: string[], signal: AbortSignal) => {
   try {
     const result = await execa(cmd, args, {
       all: true,
       stdin: 'ignore',
       cancelSignal: signal,
       timeout: 10 * 60_000,
-      env: { GOTOOLCHAIN: 'local', ...env },
+      env: { GOTOOLCHAIN: 'local' },
     });
     return result.all ?? '';
   } catch (error) {
@@ -82,7 +82,7 @@ const jdkModules = async (jdk: Jdk, signal: AbortSignal) =>
     .map((line) => line.trim().replace(/@.*$/, ''))
     .filter(Boolean);
 
-async function jlink(jdk: Jdk, modules: string[], output: string, signal: AbortSignal) {
+async function jlink(jdk: Jdk, { modules, output }: { modules: string[]; output: string }, signal: AbortSignal) {
   await run(
     join(jdk.home, 'bin', 'jlink'),
     [
@@ -115,7 +115,7 @@ const maven: Stager = async (dir, signal) => {
   // needs it; Maven uses neither.
   const linkTools = /^jdk\.(jlink|jpackage)$/;
   const modules = (await jdkModules(jdk, signal)).filter((name) => hasJmods(jdk) || !linkTools.test(name));
-  await jlink(jdk, modules, join(dir, 'jdk'), signal);
+  await jlink(jdk, { modules, output: join(dir, 'jdk') }, signal);
   const tarball = join(dir, `apache-maven-${standInMavenVersion}-bin.tar.gz`);
   await run(
     'mvn',
@@ -136,7 +136,7 @@ const notInJre =
 const jre: Stager = async (dir, signal) => {
   const jdk = await machineJdk();
   const modules = (await jdkModules(jdk, signal)).filter((name) => !notInJre.test(name));
-  await jlink(jdk, modules, join(dir, 'jre'), signal);
+  await jlink(jdk, { modules, output: join(dir, 'jre') }, signal);
   await trustStore(jdk, dir, signal);
   return { toolchain: `Java ${jdk.version} runtime (${modules.length} modules of ${jdk.home})` };
 };

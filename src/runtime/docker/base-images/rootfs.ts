@@ -53,13 +53,19 @@ async function registryEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
-export async function bootstrapDebian(
-  docker: Dockerode,
-  workDir: string,
-  image: string,
-  signal: AbortSignal,
-  say: (message: string) => void,
-): Promise<void> {
+export async function bootstrapDebian({
+  docker,
+  workDir,
+  image,
+  signal,
+  say,
+}: {
+  docker: Dockerode;
+  workDir: string;
+  image: string;
+  signal: AbortSignal;
+  say: (message: string) => void;
+}): Promise<void> {
   const rootfs = join(workDir, `rootfs-${suite}`);
   const logPath = join(workDir, 'debootstrap.log');
   await rm(rootfs, { recursive: true, force: true });
