@@ -38,7 +38,10 @@ export interface SpanCount {
 }
 
 /** Counts, per service of the chain, the spans of a run of `requests` answered requests of the flow. */
-export function countSpans(spans: readonly Span[], requests: number, off: readonly string[], flow: Flow): SpanCount[] {
+export function countSpans(
+  spans: readonly Span[],
+  { requests, off, flow }: { requests: number; off: readonly string[]; flow: Flow },
+): SpanCount[] {
   return services.map((service) => {
     const own = spans.filter((span) => span.service === service.name);
     if (off.includes(service.name)) {

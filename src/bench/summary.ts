@@ -152,8 +152,7 @@ function summarizeConfiguration(configuration: BenchConfiguration, runs: Configu
 function overhead(
   runs: ConfigurationRun[],
   against: BenchConfiguration,
-  service: string,
-  language: string,
+  { service, language }: { service: string; language: string },
 ): Overhead | undefined {
   const byRound = (name: string) => new Map(runs.filter((r) => r.configuration.name === name).map((r) => [r.round, r]));
   const on = byRound(allOn.name);
@@ -193,9 +192,9 @@ export function summarizeBench(runs: ConfigurationRun[]): BenchSummary {
     .filter(([, ofConfiguration]) => ofConfiguration.length > 0)
     .map(([c, ofConfiguration]) => summarizeConfiguration(c, ofConfiguration));
   const languages = services
-    .map((s) => overhead(runs, offAlone(s.name), s.name, s.language))
+    .map((s) => overhead(runs, offAlone(s.name), { service: s.name, language: s.language }))
     .filter((o): o is Overhead => o !== undefined);
-  const total = overhead(runs, allOff, 'all', 'all');
+  const total = overhead(runs, allOff, { service: 'all', language: 'all' });
   const loss = firstLoss(runs);
   return {
     configurations,

@@ -51,10 +51,10 @@ const zeroTraceId = '0'.repeat(32);
 const traceparent = (value: string): HeaderField => ['traceparent', value];
 const tracestate = (value: string): HeaderField => ['tracestate', value];
 /** A traceparent from the given parts, the others valid. */
-const parts = (version = '00', trace = traceId, parent = parentId, flags = '01') =>
+const parts = ({ version = '00', trace = traceId, parent = parentId, flags = '01' } = {}) =>
   `${version}-${trace}-${parent}-${flags}`;
 /** A valid, unsampled traceparent: the suite's companion to every tracestate case. */
-const unsampled = traceparent(parts('00', traceId, parentId, '00'));
+const unsampled = traceparent(parts({ flags: '00' }));
 
 const step = (send: HeaderField[], expect: Expectation, calls = 1): ProbeStep => ({ send, calls, expect });
 /** One step per traceparent value, each expecting the same. */
@@ -90,7 +90,7 @@ export const probeCases: ProbeCase[] = [
     suiteTest: 'test_traceparent_included_tracestate_missing',
     steps: [
       step([traceparent(parts())], continues(traceId, parentId, { sampled: true })),
-      step([traceparent(parts('00', traceId, parentId, '00'))], continues(traceId, parentId, { sampled: false })),
+      step([traceparent(parts({ flags: '00' }))], continues(traceId, parentId, { sampled: false })),
     ],
   },
   {
@@ -101,8 +101,8 @@ export const probeCases: ProbeCase[] = [
     steps: [
       step(
         [
-          traceparent(parts('00', '12345678901234567890123456789011')),
-          traceparent(parts('00', '12345678901234567890123456789012')),
+          traceparent(parts({ trace: '12345678901234567890123456789011' })),
+          traceparent(parts({ trace: '12345678901234567890123456789012' })),
         ],
         restarts('12345678901234567890123456789011', '12345678901234567890123456789012'),
       ),
@@ -135,8 +135,11 @@ export const probeCases: ProbeCase[] = [
     expectation: 'a higher version is parsed for the known fields: the trace continues, unless the flags run on',
     suiteTest: 'test_traceparent_version_0xcc',
     steps: [
-      ...eachTraceparent([parts('cc'), `${parts('cc')}-what-the-future-will-be-like`], continued),
-      ...eachTraceparent([`${parts('cc')}.what-the-future-will-be-like`], restarted),
+      ...eachTraceparent(
+        [parts({ version: 'cc' }), `${parts({ version: 'cc' })}-what-the-future-will-be-like`],
+        continued,
+      ),
+      ...eachTraceparent([`${parts({ version: 'cc' })}.what-the-future-will-be-like`], restarted),
     ],
   },
   {
@@ -144,35 +147,35 @@ export const probeCases: ProbeCase[] = [
     section: '3.2.2.1 version',
     expectation: 'version ff is invalid: a new trace',
     suiteTest: 'test_traceparent_version_0xff',
-    steps: eachTraceparent([parts('ff')], restarted),
+    steps: eachTraceparent([parts({ version: 'ff' })], restarted),
   },
   {
     id: 'traceparent-version-not-hex',
     section: '3.2.2.1 version',
     expectation: 'a version that is not hex: a new trace',
     suiteTest: 'test_traceparent_version_illegal_characters',
-    steps: eachTraceparent([parts('.0'), parts('0.')], restarted),
+    steps: eachTraceparent([parts({ version: '.0' }), parts({ version: '0.' })], restarted),
   },
   {
     id: 'traceparent-version-too-long',
     section: '3.2.2.1 version',
     expectation: 'a version of more than 2 hex digits: a new trace',
     suiteTest: 'test_traceparent_version_too_long',
-    steps: eachTraceparent([parts('000'), parts('0000')], restarted),
+    steps: eachTraceparent([parts({ version: '000' }), parts({ version: '0000' })], restarted),
   },
   {
     id: 'traceparent-version-too-short',
     section: '3.2.2.1 version',
     expectation: 'a version of 1 hex digit: a new trace',
     suiteTest: 'test_traceparent_version_too_short',
-    steps: eachTraceparent([parts('0')], restarted),
+    steps: eachTraceparent([parts({ version: '0' })], restarted),
   },
   {
     id: 'trace-id-all-zero',
     section: '3.2.2.3 trace-id',
     expectation: 'an all-zero trace-id is invalid: a new trace',
     suiteTest: 'test_traceparent_trace_id_all_zero',
-    steps: eachTraceparent([parts('00', zeroTraceId)], restarts(zeroTraceId)),
+    steps: eachTraceparent([parts({ trace: zeroTraceId })], restarts(zeroTraceId)),
   },
   {
     id: 'trace-id-not-hex',
@@ -180,7 +183,7 @@ export const probeCases: ProbeCase[] = [
     expectation: 'a trace-id that is not hex: a new trace',
     suiteTest: 'test_traceparent_trace_id_illegal_characters',
     steps: ['.2345678901234567890123456789012', '1234567890123456789012345678901.'].map((trace) =>
-      step([traceparent(parts('00', trace))], restarts(trace)),
+      step([traceparent(parts({ trace }))], restarts(trace)),
     ),
   },
   {
@@ -189,7 +192,7 @@ export const probeCases: ProbeCase[] = [
     expectation: 'a trace-id of 33 hex digits: a new trace, not part of it',
     suiteTest: 'test_traceparent_trace_id_too_long',
     steps: eachTraceparent(
-      [parts('00', '123456789012345678901234567890123')],
+      [parts({ trace: '123456789012345678901234567890123' })],
       restarts('123456789012345678901234567890123', traceId, '23456789012345678901234567890123'),
     ),
   },
@@ -199,7 +202,7 @@ export const probeCases: ProbeCase[] = [
     expectation: 'a trace-id of 31 hex digits: a new trace',
     suiteTest: 'test_traceparent_trace_id_too_short',
     steps: eachTraceparent(
-      [parts('00', '1234567890123456789012345678901')],
+      [parts({ trace: '1234567890123456789012345678901' })],
       restarts('1234567890123456789012345678901'),
     ),
   },
@@ -208,31 +211,28 @@ export const probeCases: ProbeCase[] = [
     section: '3.2.2.4 parent-id',
     expectation: 'an all-zero parent-id is invalid: a new trace',
     suiteTest: 'test_traceparent_parent_id_all_zero',
-    steps: eachTraceparent([parts('00', traceId, '0000000000000000')], restarted),
+    steps: eachTraceparent([parts({ parent: '0000000000000000' })], restarted),
   },
   {
     id: 'parent-id-not-hex',
     section: '3.2.2.4 parent-id',
     expectation: 'a parent-id that is not hex: a new trace',
     suiteTest: 'test_traceparent_parent_id_illegal_characters',
-    steps: eachTraceparent(
-      [parts('00', traceId, '.234567890123456'), parts('00', traceId, '123456789012345.')],
-      restarted,
-    ),
+    steps: eachTraceparent([parts({ parent: '.234567890123456' }), parts({ parent: '123456789012345.' })], restarted),
   },
   {
     id: 'parent-id-too-long',
     section: '3.2.2.4 parent-id',
     expectation: 'a parent-id of 17 hex digits: a new trace',
     suiteTest: 'test_traceparent_parent_id_too_long',
-    steps: eachTraceparent([parts('00', traceId, '12345678901234567')], restarted),
+    steps: eachTraceparent([parts({ parent: '12345678901234567' })], restarted),
   },
   {
     id: 'parent-id-too-short',
     section: '3.2.2.4 parent-id',
     expectation: 'a parent-id of 15 hex digits: a new trace',
     suiteTest: 'test_traceparent_parent_id_too_short',
-    steps: eachTraceparent([parts('00', traceId, '123456789012345')], restarted),
+    steps: eachTraceparent([parts({ parent: '123456789012345' })], restarted),
   },
   {
     id: 'traceparent-upper-case-hex',
@@ -240,10 +240,10 @@ export const probeCases: ProbeCase[] = [
     expectation: 'upper-case hex is invalid (HEXDIGLC): a new trace',
     steps: [
       step(
-        [traceparent(parts('00', '1234567890ABCDEF1234567890ABCDEF'))],
+        [traceparent(parts({ trace: '1234567890ABCDEF1234567890ABCDEF' }))],
         restarts('1234567890abcdef1234567890abcdef', '1234567890ABCDEF1234567890ABCDEF'),
       ),
-      step([traceparent(parts('00', traceId, '1234567890ABCDEF'))], restarted),
+      step([traceparent(parts({ parent: '1234567890ABCDEF' }))], restarted),
     ],
   },
   {
@@ -251,21 +251,21 @@ export const probeCases: ProbeCase[] = [
     section: '3.2.2.5 trace-flags',
     expectation: 'flags that are not hex: a new trace',
     suiteTest: 'test_traceparent_trace_flags_illegal_characters',
-    steps: eachTraceparent([parts('00', traceId, parentId, '.0'), parts('00', traceId, parentId, '0.')], restarted),
+    steps: eachTraceparent([parts({ flags: '.0' }), parts({ flags: '0.' })], restarted),
   },
   {
     id: 'trace-flags-too-long',
     section: '3.2.2.5 trace-flags',
     expectation: 'flags of 3 hex digits: a new trace',
     suiteTest: 'test_traceparent_trace_flags_too_long',
-    steps: eachTraceparent([parts('00', traceId, parentId, '001')], restarted),
+    steps: eachTraceparent([parts({ flags: '001' })], restarted),
   },
   {
     id: 'trace-flags-too-short',
     section: '3.2.2.5 trace-flags',
     expectation: 'flags of 1 hex digit: a new trace',
     suiteTest: 'test_traceparent_trace_flags_too_short',
-    steps: eachTraceparent([parts('00', traceId, parentId, '1')], restarted),
+    steps: eachTraceparent([parts({ flags: '1' })], restarted),
   },
   {
     id: 'traceparent-whitespace',
@@ -291,8 +291,8 @@ export const probeCases: ProbeCase[] = [
     section: '3.3 Tracestate Header',
     expectation: 'with an invalid traceparent the tracestate is not parsed: a new trace without it',
     steps: [
-      step([traceparent(parts('ff')), tracestate('foo=1')], all(restarted, drops('foo'))),
-      step([traceparent(parts('00', zeroTraceId)), tracestate('foo=1')], all(restarts(zeroTraceId), drops('foo'))),
+      step([traceparent(parts({ version: 'ff' })), tracestate('foo=1')], all(restarted, drops('foo'))),
+      step([traceparent(parts({ trace: zeroTraceId })), tracestate('foo=1')], all(restarts(zeroTraceId), drops('foo'))),
     ],
   },
   {
@@ -390,6 +390,6 @@ export const probeCases: ProbeCase[] = [
     section: '4.3 A traceparent is Received',
     expectation: 'three calls after an invalid traceparent: a new trace, each with its own parent-id',
     suiteTest: 'test_multiple_requests_with_illegal_traceparent',
-    steps: [step([traceparent(parts('00', zeroTraceId))], all(restarts(zeroTraceId), distinctParents), 3)],
+    steps: [step([traceparent(parts({ trace: zeroTraceId }))], all(restarts(zeroTraceId), distinctParents), 3)],
   },
 ];

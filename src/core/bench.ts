@@ -108,7 +108,7 @@ async function runConfiguration(
       warmupAnswered: measured.warmupAnswered,
       usage: measured.usage,
       chainPeakRssBytes: measured.chainPeakRssBytes,
-      spans: countSpans(spans, answered, configuration.off, flow),
+      spans: countSpans(spans, { requests: answered, off: configuration.off, flow }),
       runDir: measured.runDir,
     },
   };

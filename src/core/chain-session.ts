@@ -52,8 +52,11 @@ export async function withChain<T>(
     const prepared = await timed(timeline, 'preflight', () => runtime.preflight(plan));
     const built = await timed(timeline, 'build check', () => prepared.build(plan));
     const chain = await timed(timeline, 'start', () => startChain(built, plan));
-    const tracer = createClientTracer(chain.collectorHttpUrl, options.environment.deploymentEnvironment, runId, {
-      authorization: `Bearer ${otlpToken}`,
+    const tracer = createClientTracer({
+      collectorHttpUrl: chain.collectorHttpUrl,
+      deploymentEnvironment: options.environment.deploymentEnvironment,
+      runId,
+      exportHeaders: { authorization: `Bearer ${otlpToken}` },
     });
     teardown.add('polytrace tracer', () => tracer.shutdown());
     return await use({

@@ -164,8 +164,7 @@ async function runStep({
   try {
     const { status } = await postHeaderFields(
       endpoint,
-      step.send,
-      body,
+      { fields: step.send, body },
       AbortSignal.any([signal, AbortSignal.timeout(stepTimeoutMs)]),
     );
     answer = { status };

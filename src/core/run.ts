@@ -50,13 +50,13 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
           message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
         });
         requests.push(
-          await fireRequest(
-            session.tracer,
-            session.chain.gatewayUrl,
+          await fireRequest({
+            tracer: session.tracer,
+            gatewayUrl: session.chain.gatewayUrl,
             flow,
-            { index: n - 1, runId: session.runId },
+            request: { index: n - 1, runId: session.runId },
             signal,
-          ),
+          }),
         );
       }
       if (firstSent !== undefined) timeline?.since('requests', firstSent);

@@ -46,7 +46,11 @@ const isDelta = (temporality: number | string | undefined) =>
 
 const hex = (id: string | undefined) => (id ?? '').toLowerCase();
 
-function addPoint(series: MetricSeries, point: OtlpDataPoint, kind: MetricSeries['kind'], delta: boolean): void {
+function addPoint(
+  series: MetricSeries,
+  point: OtlpDataPoint,
+  { kind, delta }: { kind: MetricSeries['kind']; delta: boolean },
+): void {
   const value = kind === 'histogram' ? Number(point.count ?? 0) : Number(point.asInt ?? point.asDouble ?? 0);
   const counts = (point.bucketCounts ?? []).map(Number);
   if (delta) {
@@ -104,7 +108,7 @@ export function parseOtlpMetricLines(text: string): MetricSeries[] {
               value: 0,
               exemplars: [],
             };
-            addPoint(entry, point, kind, delta);
+            addPoint(entry, point, { kind, delta });
             series.set(key, entry);
           }
         }

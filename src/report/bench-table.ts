@@ -68,7 +68,7 @@ function configurationTable(configurations: ConfigurationSummary[], colors: Colo
   ];
 }
 
-function overheadRow(o: Overhead, label: string, claim: string, widths: number[]): string {
+function overheadRow(o: Overhead, { label, claim }: { label: string; claim: string }, widths: number[]): string {
   return row(
     [
       label,
@@ -89,17 +89,27 @@ function overheadTable(languages: Overhead[], total: Overhead | undefined, color
   ];
   for (const o of languages) {
     const language = services.find((s) => s.name === o.service)!.language;
-    lines.push(serviceColor(colors, o.service)(overheadRow(o, language, articleClaims[language].brief, widths)));
+    lines.push(
+      serviceColor(
+        colors,
+        o.service,
+      )(overheadRow(o, { label: language, claim: articleClaims[language].brief }, widths)),
+    );
   }
-  if (total) lines.push(overheadRow(total, 'all four', '', widths));
+  if (total) lines.push(overheadRow(total, { label: 'all four', claim: '' }, widths));
   return lines;
 }
 
 /** One matrix: a row per component, a column per configuration. */
 function componentMatrix(
   configurations: ConfigurationSummary[],
-  cell: (usage: ConfigurationSummary['components'][number]) => string,
-  last: { label: string; cell: (c: ConfigurationSummary) => string },
+  {
+    cell,
+    last,
+  }: {
+    cell: (usage: ConfigurationSummary['components'][number]) => string;
+    last: { label: string; cell: (c: ConfigurationSummary) => string };
+  },
   colors: Colors,
 ): string[] {
   const components = [...new Set(configurations.flatMap((c) => c.components.map((u) => u.component)))];
@@ -162,16 +172,20 @@ export function renderBenchTable(result: BenchResult, { width, colors }: TableOp
     colors.bold('Peak RSS (MiB) per component during the load'),
     ...componentMatrix(
       configurations,
-      (usage) => mib(usage.peakRssBytes).toFixed(0),
-      { label: 'whole chain', cell: (c) => mib(c.chainPeakRssBytes).toFixed(0) },
+      {
+        cell: (usage) => mib(usage.peakRssBytes).toFixed(0),
+        last: { label: 'whole chain', cell: (c) => mib(c.chainPeakRssBytes).toFixed(0) },
+      },
       colors,
     ),
     '',
     colors.bold('CPU ms per request, per component'),
     ...componentMatrix(
       configurations,
-      (usage) => figure(usage.cpuMsPerRequest.mean),
-      { label: 'polytrace (client)', cell: (c) => figure(c.clientCpuMsPerRequest.mean) },
+      {
+        cell: (usage) => figure(usage.cpuMsPerRequest.mean),
+        last: { label: 'polytrace (client)', cell: (c) => figure(c.clientCpuMsPerRequest.mean) },
+      },
       colors,
     ),
     '',

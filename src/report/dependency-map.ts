@@ -122,7 +122,7 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
   const seen = new Set<string>();
   const calls = new Map<string, { from: string; to: string; via?: string; servers: Span[]; latencies: number[] }>();
   const found = new Set<string>();
-  const add = (from: Span, to: Span, latencyMs: number, via?: string) => {
+  const add = (from: Span, to: Span, { latencyMs, via }: { latencyMs: number; via?: string }) => {
     const edgeKey = `${from.service}\u0000${via ?? ''}\u0000${to.service}`;
     const call = calls.get(edgeKey) ?? {
       from: from.service,
@@ -148,14 +148,17 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
         if (!producer || producer.kind !== 'PRODUCER' || producer.service === span.service) continue;
         seen.add(key);
         const via = String(span.attributes['messaging.system'] ?? producer.attributes['messaging.system'] ?? 'broker');
-        add(producer, span, Number(BigInt(span.startTimeUnixNano) - BigInt(producer.startTimeUnixNano)) / 1e6, via);
+        add(producer, span, {
+          latencyMs: Number(BigInt(span.startTimeUnixNano) - BigInt(producer.startTimeUnixNano)) / 1e6,
+          via,
+        });
         continue;
       }
       if (span.kind !== 'SERVER' || !span.parentSpanId) continue;
       const parent = byId.get(`${span.traceId}/${span.parentSpanId}`);
       if (!parent || parent.service === span.service) continue;
       seen.add(key);
-      add(parent, span, durationMs(parent));
+      add(parent, span, { latencyMs: durationMs(parent) });
     }
   }
   const edges = [...calls.values()]

@@ -65,7 +65,7 @@ function axisOf(spans: readonly Span[]): Axis {
   return { start, total: Number(end - start) || 1 };
 }
 
-function spanRow(span: Span, depth: number, orphan: boolean, axis: Axis): string {
+function spanRow({ span, depth, orphan }: { span: Span; depth: number; orphan: boolean }, axis: Axis): string {
   const left = (Number(BigInt(span.startTimeUnixNano) - axis.start) / axis.total) * 100;
   const width = Math.max(0.4, (durationMs(span) * 1e6 * 100) / axis.total);
   const failed = isFailed(span);
@@ -109,7 +109,7 @@ function waterfall(trace: TraceResult): string {
         const note = hop
           ? `<div class="hop-line" style="padding-left:${r.depth * 0.9}em">⇣ ${escapeHtml(hop)}</div>\n`
           : '';
-        return `${note}${spanRow(r.span, r.depth, r.orphan, axis)}`;
+        return `${note}${spanRow(r, axis)}`;
       })
       .join('\n');
   const continued = linkedHop(trace.spans, linked);

@@ -53,12 +53,17 @@ function runSampler(runId: string): Sampler {
   };
 }
 
-export function createClientTracer(
-  collectorHttpUrl: string,
-  deploymentEnvironment: string,
-  runId: string,
-  exportHeaders: Record<string, string> = {},
-): ClientTracer {
+export function createClientTracer({
+  collectorHttpUrl,
+  deploymentEnvironment,
+  runId,
+  exportHeaders = {},
+}: {
+  collectorHttpUrl: string;
+  deploymentEnvironment: string;
+  runId: string;
+  exportHeaders?: Record<string, string>;
+}): ClientTracer {
   const provider = withoutOtelEnvironment(
     () =>
       new BasicTracerProvider({

@@ -27,13 +27,19 @@ export function orderBody(index: number): string {
   });
 }
 
-export async function fireRequest(
-  tracer: ClientTracer,
-  gatewayUrl: string,
-  flow: Flow,
-  request: { index: number; runId: string },
-  signal: AbortSignal,
-): Promise<FiredRequest> {
+export async function fireRequest({
+  tracer,
+  gatewayUrl,
+  flow,
+  request,
+  signal,
+}: {
+  tracer: ClientTracer;
+  gatewayUrl: string;
+  flow: Flow;
+  request: { index: number; runId: string };
+  signal: AbortSignal;
+}): Promise<FiredRequest> {
   const { index } = request;
   const requestId = `${request.runId}-${index + 1}`;
   const url = `${gatewayUrl}${flow.path}`;

@@ -15,8 +15,7 @@ const maxBodyBytes = 64 * 1024;
 
 export function postHeaderFields(
   url: string,
-  fields: ReadonlyArray<readonly [string, string]>,
-  body: string,
+  { fields, body }: { fields: ReadonlyArray<readonly [string, string]>; body: string },
   signal: AbortSignal,
 ): Promise<PostAnswer> {
   const target = new URL(url);

@@ -124,7 +124,7 @@ describe('span accounting', () => {
 
   it('counts every expected span of the services that were on, by name and kind, whatever trace it is in', () => {
     const spans = [...orderTrace(), ...orderTrace(), ...orderTrace()];
-    const counts = countSpans(spans, 3, [], flows.order);
+    const counts = countSpans(spans, { requests: 3, off: [], flow: flows.order });
     expect(counts.map((c) => [c.service, c.expected, c.received, c.lost])).toEqual([
       ['api-gateway', 15, 15, 0],
       ['auth-service', 6, 6, 0],
@@ -137,7 +137,7 @@ describe('span accounting', () => {
     const [a, b] = [orderTrace(), orderTrace()];
     const withoutEmail = b.filter((s) => s.name !== 'email.send');
     const duplicated = a.find((s) => s.name === 'POST /notify')!;
-    const counts = countSpans([...a, ...withoutEmail, duplicated], 2, [], flows.order);
+    const counts = countSpans([...a, ...withoutEmail, duplicated], { requests: 2, off: [], flow: flows.order });
     expect(counts.find((c) => c.service === 'notification-service')).toEqual({
       service: 'notification-service',
       telemetry: 'on',
@@ -149,7 +149,7 @@ describe('span accounting', () => {
 
   it('expects nothing of a service that was off, and counts any span it still sent', () => {
     const spans = orderTrace();
-    const counts = countSpans(spans, 1, ['order-service'], flows.order);
+    const counts = countSpans(spans, { requests: 1, off: ['order-service'], flow: flows.order });
     expect(counts.find((c) => c.service === 'order-service')).toEqual({
       service: 'order-service',
       telemetry: 'off',
@@ -159,9 +159,7 @@ describe('span accounting', () => {
     });
     const clean = countSpans(
       spans.filter((s) => s.service !== 'order-service'),
-      1,
-      ['order-service'],
-      flows.order,
+      { requests: 1, off: ['order-service'], flow: flows.order },
     );
     expect(clean.find((c) => c.service === 'order-service')?.received).toBe(0);
   });
