@@ -32,45 +32,51 @@ export class LocalRuntime implements Runtime {
     // Said before anything is built: RabbitMQ is the one component the machine may lack.
     if (brokers.includes(broker.name)) await rabbitmqServer();
     await assertPortsFree(portsInUse(plan.options.ports, brokers, 'local'));
-    return { build: (plan) => build(plan, this.cacheRoot) };
+    return new PreparedLocalRuntime(this.cacheRoot);
   }
 }
 
-/** Builds each component into its cache folder, unless it is current there. */
-async function build(plan: RunPlan, cacheRoot: string): Promise<BuiltLocalRuntime> {
-  const buildDirs = new Map<string, string>();
-  // Builds run side by side: most of their time is spent waiting on package registries.
-  await Promise.all(
-    localTargets.map(async (target) => {
-      const dir = await buildDirFor(target, cacheRoot);
-      buildDirs.set(target.name, dir);
-      const started = Date.now();
-      const announce = setTimeout(
-        () =>
+/** The machine has the toolchains (and RabbitMQ, when the run needs it), and the ports are free. */
+class PreparedLocalRuntime implements PreparedRuntime {
+  constructor(private readonly cacheRoot: string) {}
+
+  /** Builds each component into its cache folder, unless it is current there. */
+  async build(plan: RunPlan): Promise<BuiltLocalRuntime> {
+    const { cacheRoot } = this;
+    const buildDirs = new Map<string, string>();
+    // Builds run side by side: most of their time is spent waiting on package registries.
+    await Promise.all(
+      localTargets.map(async (target) => {
+        const dir = await buildDirFor(target, cacheRoot);
+        buildDirs.set(target.name, dir);
+        const started = Date.now();
+        const announce = setTimeout(
+          () =>
+            plan.options.progress({
+              step: 'build',
+              component: target.name,
+              message: `building ${target.name} (${target.recipe.toolchains.join(' + ')}; first time takes a while)…`,
+            }),
+          300,
+        );
+        try {
+          const built = await buildComponent({
+            target,
+            buildDir: dir,
+            signal: plan.signal,
+            toolchainEnv: await toolchainEnvironment(target.recipe.toolchains),
+          });
+          const seconds = ((Date.now() - started) / 1000).toFixed(1);
           plan.options.progress({
             step: 'build',
             component: target.name,
-            message: `building ${target.name} (${target.recipe.toolchains.join(' + ')}; first time takes a while)…`,
-          }),
-        300,
-      );
-      try {
-        const built = await buildComponent({
-          target,
-          buildDir: dir,
-          signal: plan.signal,
-          toolchainEnv: await toolchainEnvironment(target.recipe.toolchains),
-        });
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        plan.options.progress({
-          step: 'build',
-          component: target.name,
-          message: built ? `built ${target.name} in ${seconds}s` : `${target.name} is up to date`,
-        });
-      } finally {
-        clearTimeout(announce);
-      }
-    }),
-  );
-  return new BuiltLocalRuntime(buildDirs);
+            message: built ? `built ${target.name} in ${seconds}s` : `${target.name} is up to date`,
+          });
+        } finally {
+          clearTimeout(announce);
+        }
+      }),
+    );
+    return new BuiltLocalRuntime(buildDirs);
+  }
 }
