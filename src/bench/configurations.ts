@@ -1,8 +1,9 @@
 // The configurations `polytrace bench` compares: every SDK on, every SDK off, and each
 // language's off on its own. An SDK is turned off the way its language does it (the topology's
 // `telemetryOff` of each service), through the same per-service OTEL_* settings a scenario uses.
-import { services } from '../topology/chain.js';
+import { serviceNamed, services } from '../topology/chain.js';
 import type { OtelSettings } from '../topology/environment.js';
+import { type ServiceName } from '../topology/names.js';
 
 export interface BenchConfiguration {
   /** `all-on`, `all-off`, or `<language>-off`. */
@@ -15,8 +16,8 @@ export const allOn: BenchConfiguration = { name: 'all-on', off: [] };
 export const allOff: BenchConfiguration = { name: 'all-off', off: services.map((s) => s.name) };
 
 /** The configuration with only this service's telemetry off. */
-export function offAlone(service: string): BenchConfiguration {
-  const { language } = services.find((s) => s.name === service)!;
+export function offAlone(service: ServiceName): BenchConfiguration {
+  const { language } = serviceNamed(service);
   return { name: `${language}-off`, off: [service] };
 }
 

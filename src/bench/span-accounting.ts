@@ -3,7 +3,8 @@
 // what they are, service, name and kind, never by trace: every span a service that was on should
 // have made for the requests answered, and none at all from a service that was off.
 import type { Span } from '../intake/span.js';
-import { expectedSpans, services } from '../topology/chain.js';
+import { expectedSpans, serviceNamed, services } from '../topology/chain.js';
+import { isServiceName } from '../topology/names.js';
 import type { Flow, SpanKind } from '../topology/types.js';
 
 interface SpanSignature {
@@ -18,8 +19,8 @@ interface SpanSignature {
  * the SQLite instrumentation's, are not counted).
  */
 export function spansPerRequest(serviceName: string, flow: Flow): SpanSignature[] {
-  const service = services.find((s) => s.name === serviceName);
-  if (!service || !flow.services.includes(serviceName)) return [];
+  if (!isServiceName(serviceName) || !flow.services.includes(serviceName)) return [];
+  const service = serviceNamed(serviceName);
   const calls = flow.edges
     .filter((edge) => edge.from === serviceName)
     .map((edge): SpanSignature => ({ name: edge.route.split(' ')[0]!, kind: 'CLIENT' }));
@@ -37,11 +38,15 @@ export interface SpanCount {
   lost: number;
 }
 
-/** Counts, per service of the chain, the spans of a run of `requests` answered requests of the flow. */
-export function countSpans(
-  spans: readonly Span[],
-  { requests, off, flow }: { requests: number; off: readonly string[]; flow: Flow },
-): SpanCount[] {
+/** What a run of the bench sent: `requests` answered requests of the flow, with these services' telemetry off. */
+interface SentRequests {
+  requests: number;
+  off: readonly string[];
+  flow: Flow;
+}
+
+/** Counts, per service of the chain, the spans of the requests a run sent. */
+export function countSpans(spans: readonly Span[], { requests, off, flow }: SentRequests): SpanCount[] {
   return services.map((service) => {
     const own = spans.filter((span) => span.service === service.name);
     if (off.includes(service.name)) {

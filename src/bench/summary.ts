@@ -3,6 +3,7 @@
 // and CPU per component, and the spans lost. Pure: the runs in, the summary out.
 import type { LoadResult } from '../traffic/load.js';
 import { collector, services } from '../topology/chain.js';
+import { serviceNames, type ServiceName } from '../topology/names.js';
 import { allOff, allOn, benchConfigurations, offAlone, type BenchConfiguration } from './configurations.js';
 import type { SpanCount } from './span-accounting.js';
 import { confidenceInterval, mean, percentile, type Interval } from './statistics.js';
@@ -70,7 +71,7 @@ export interface ConfigurationSummary {
 /** What turning a language's telemetry on adds: all-on minus the configuration with it off, paired by round. */
 export interface Overhead {
   /** A service's name, or `all` for every SDK at once (all-on minus all-off). */
-  service: string;
+  service: ServiceName | 'all';
   language: string;
   /** The configuration all-on is compared with. */
   against: string;
@@ -92,7 +93,8 @@ interface FirstLoss {
 
 export interface BenchSummary {
   configurations: ConfigurationSummary[];
-  languages: Overhead[];
+  /** One a service, in the topology's order. */
+  languages: Array<Overhead & { service: ServiceName }>;
   total?: Overhead;
   /** The first configuration, in the order they ran, that lost a span (none is the bar). */
   firstLoss?: FirstLoss;
@@ -112,7 +114,7 @@ function summarizeConfiguration(configuration: BenchConfiguration, runs: Configu
   const spans = runs.flatMap((r) => r.spans);
   const on = spans.filter((s) => s.telemetry === 'on');
   // The Collector first, then the services in the topology's order; anything else after them.
-  const known = [collector.name, ...services.map((s) => s.name)];
+  const known: readonly string[] = [collector.name, ...serviceNames];
   const measured = new Set(runs.flatMap((r) => Object.keys(r.usage)));
   const components = [
     ...known.filter((name) => measured.has(name)),
@@ -149,17 +151,23 @@ function summarizeConfiguration(configuration: BenchConfiguration, runs: Configu
 }
 
 /** all-on minus `against`, round by round, over the rounds that ran both. */
-function overhead(
-  runs: ConfigurationRun[],
-  against: BenchConfiguration,
-  { service, language }: { service: string; language: string },
-): Overhead | undefined {
+function overhead<S extends ServiceName | 'all'>({
+  runs,
+  against,
+  service,
+  language,
+}: {
+  runs: ConfigurationRun[];
+  against: BenchConfiguration;
+  service: S;
+  language: string;
+}): (Overhead & { service: S }) | undefined {
   const byRound = (name: string) => new Map(runs.filter((r) => r.configuration.name === name).map((r) => [r.round, r]));
   const on = byRound(allOn.name);
   const off = byRound(against.name);
   const pairs = [...on.keys()].filter((round) => off.has(round)).map((round) => [on.get(round)!, off.get(round)!]);
   if (pairs.length === 0) return undefined;
-  const measured = service === 'all' ? services.map((s) => s.name) : [service];
+  const measured: readonly ServiceName[] = service === 'all' ? serviceNames : [service as ServiceName];
   const cpu = (run: ConfigurationRun) => measured.reduce((sum, name) => sum + cpuMsPerRequest(run, name), 0);
   const rss = (run: ConfigurationRun) =>
     service === 'all' ? run.chainPeakRssBytes : (run.usage[service]?.peakRssBytes ?? 0);
@@ -192,9 +200,9 @@ export function summarizeBench(runs: ConfigurationRun[]): BenchSummary {
     .filter(([, ofConfiguration]) => ofConfiguration.length > 0)
     .map(([c, ofConfiguration]) => summarizeConfiguration(c, ofConfiguration));
   const languages = services
-    .map((s) => overhead(runs, offAlone(s.name), { service: s.name, language: s.language }))
-    .filter((o): o is Overhead => o !== undefined);
-  const total = overhead(runs, allOff, { service: 'all', language: 'all' });
+    .map((s) => overhead({ runs, against: offAlone(s.name), service: s.name, language: s.language }))
+    .filter((o) => o !== undefined);
+  const total = overhead({ runs, against: allOff, service: 'all', language: 'all' });
   const loss = firstLoss(runs);
   return {
     configurations,

@@ -57,6 +57,7 @@ export async function benchCommand(
   const runOptions = localRuntimeOnly(parsed.runOptions, {
     command: 'bench',
     why: "it reads each component's memory and CPU from /proc, by process group",
+    progress,
   });
   const result = await bench({ runOptions: await withFreePorts(runOptions, flags), ...counts }, signal);
   const context: ReportContext = {

@@ -43,6 +43,7 @@ export async function conformanceCommand(
     const local = localRuntimeOnly(runOptions, {
       command: 'conformance',
       why: "a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
+      progress,
     });
     target = { kind: 'chain', runOptions: local, scenario: scenario.name };
   }
@@ -52,7 +53,6 @@ export async function conformanceCommand(
     colors: colorsFor(colorEnabled(process.stdout)),
   };
   process.stdout.write(conformanceReporters[flags.json ? 'json' : 'terminal'](result, context));
-  if (flags.junit)
-    await toFile({ what: 'JUnit report', path: resolve(flags.junit), text: conformanceReporters.junit(result) });
+  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), { text: conformanceReporters.junit(result) });
   return exitCodes.ok;
 }

@@ -15,22 +15,16 @@ export interface ReportFlags {
 }
 
 /** Writes one report to a file, saying where on stderr; a path that cannot be written is the environment's problem. */
-export async function toFile({
-  what,
-  path,
-  text,
-  append = false,
-}: {
-  what: string;
-  path: string;
-  text: string;
-  append?: boolean;
-}): Promise<void> {
+export async function toFile(
+  what: string,
+  path: string,
+  { text, append = false }: { text: string; append?: boolean },
+): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
     await (append ? appendFile : writeFile)(path, text);
   } catch (error) {
-    throw new EnvironmentError(`Could not write the ${what} to ${path}: ${(error as Error).message}`);
+    throw new EnvironmentError(`Could not write the ${what} to ${path}: ${(error as Error).message}`, { cause: error });
   }
   process.stderr.write(`polytrace ▸ ${what}: ${path}\n`);
 }
@@ -42,8 +36,8 @@ export async function emitReports(result: RunResult, flags: ReportFlags, env = p
   };
   const render = (name: ReporterName) => reporters[name](result, context);
   process.stdout.write(render(flags.json ? 'json' : 'terminal'));
-  if (flags.html) await toFile({ what: 'HTML report', path: resolve(flags.html), text: render('html') });
-  if (flags.junit) await toFile({ what: 'JUnit report', path: resolve(flags.junit), text: render('junit') });
+  if (flags.html) await toFile('HTML report', resolve(flags.html), { text: render('html') });
+  if (flags.junit) await toFile('JUnit report', resolve(flags.junit), { text: render('junit') });
   if (env.GITHUB_STEP_SUMMARY)
-    await toFile({ what: 'step summary', path: env.GITHUB_STEP_SUMMARY, text: render('github-summary'), append: true });
+    await toFile('step summary', env.GITHUB_STEP_SUMMARY, { text: render('github-summary'), append: true });
 }

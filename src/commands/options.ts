@@ -8,9 +8,10 @@ import type { RunOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
-import { brokersOf, services } from '../topology/chain.js';
+import { brokersOf, serviceNamed, services } from '../topology/chain.js';
 import type { ClockSkewSetting } from '../topology/environment.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
+import { isServiceName } from '../topology/names.js';
 
 export interface ChainFlags {
   runtime: string;
@@ -73,13 +74,13 @@ export async function withFreePorts(runOptions: RunOptions, flags: Pick<ChainFla
  */
 export function localRuntimeOnly(
   runOptions: RunOptions,
-  { command, why }: { command: string; why: string },
+  { command, why, progress }: { command: string; why: string; progress: Progress },
 ): RunOptions {
   if (runOptions.runtime === 'docker') {
     throw new UsageError(`Expected --runtime local or auto for ${command}, got docker: ${why}`);
   }
   if (runOptions.runtime === 'auto') {
-    runOptions.progress({ step: 'runtime', message: `${command} runs the chain as local processes: ${why}` });
+    progress({ step: 'runtime', message: `${command} runs the chain as local processes: ${why}` });
   }
   return { ...runOptions, runtime: 'local' };
 }
@@ -89,7 +90,7 @@ function parseClockSkew(value: string): ClockSkewSetting {
   const match = /^([a-z-]+)=([+-]?\d+(?:\.\d+)?)$/.exec(value);
   if (!match) throw new UsageError(`Expected --clock-skew service=seconds (e.g. order-service=2), got "${value}"`);
   const [, name, seconds] = match as unknown as [string, string, string];
-  const service = services.find((s) => s.name === name);
+  const service = isServiceName(name) ? serviceNamed(name) : undefined;
   const skewable = services.filter((s) => s.language !== 'go').map((s) => s.name);
   if (!service) throw new UsageError(`Expected --clock-skew to name one of ${skewable.join(', ')}, got "${name}"`);
   if (service.language === 'go') {

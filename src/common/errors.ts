@@ -10,29 +10,40 @@ export const exitCodes = {
   interrupted: 130,
 } as const;
 
+/** What an error carries beyond its one line: the original error it wraps (kept, never flattened), and log lines. */
+export interface ErrorDetails {
+  /** Last lines of a log that explain the failure, shown under the message. */
+  detail?: string;
+  /** The error this one explains; the CLI prints only the message, a debugger sees the whole chain. */
+  cause?: unknown;
+}
+
 export class PolytraceError extends Error {
+  /** Last lines of a log that explain the failure, shown under the message. */
+  readonly detail?: string;
+
   constructor(
     message: string,
     readonly exitCode: number,
-    /** Last lines of a log that explain the failure, shown under the message. */
-    readonly detail?: string,
+    { detail, cause }: ErrorDetails = {},
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
+    if (detail !== undefined) this.detail = detail;
   }
 }
 
 /** Bad flags or arguments. */
 export class UsageError extends PolytraceError {
-  constructor(message: string) {
-    super(message, exitCodes.usage);
+  constructor(message: string, details?: ErrorDetails) {
+    super(message, exitCodes.usage, details);
   }
 }
 
 /** The machine is not ready: a busy port, a missing toolchain, no Docker engine, a failed build or start. */
 export class EnvironmentError extends PolytraceError {
-  constructor(message: string, detail?: string) {
-    super(message, exitCodes.environment, detail);
+  constructor(message: string, details?: ErrorDetails) {
+    super(message, exitCodes.environment, details);
   }
 }
 

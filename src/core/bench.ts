@@ -52,10 +52,16 @@ async function sampled<T>(
   }
 }
 
-/** One configuration's chain in one round: `deadline` (ms since the epoch) ends its load early. */
+/** One configuration's run in one round, to finish before the bench's deadline. */
+interface ConfigurationRound {
+  configuration: BenchConfiguration;
+  round: number;
+  deadline: number;
+}
+
 async function runConfiguration(
   options: BenchOptions,
-  { configuration, round, deadline }: { configuration: BenchConfiguration; round: number; deadline: number },
+  { configuration, round, deadline }: ConfigurationRound,
   signal: AbortSignal,
 ): Promise<{ run: ConfigurationRun; runtime: string }> {
   const { environment } = options.runOptions;

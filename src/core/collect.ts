@@ -79,17 +79,10 @@ export function evidenceFor(
 }
 
 /** Waits until every request's evidence is settled (verify-trace.ts says when), then returns it. */
-export async function collectEvidence({
-  file,
-  requests,
-  signal,
-  run = {},
-}: {
-  file: SpanFile;
-  requests: readonly FiredRequest[];
-  signal: AbortSignal;
-  run?: RunContext;
-}): Promise<Evidence[]> {
+export async function collectEvidence(
+  { file, requests, run = {} }: { file: SpanFile; requests: readonly FiredRequest[]; run?: RunContext },
+  signal: AbortSignal,
+): Promise<Evidence[]> {
   const started = Date.now();
   let lastNew = Date.now();
   for (;;) {

@@ -103,19 +103,17 @@ async function probeAll(
   }
 }
 
-/** Where the services call back, and the run's signal: what every probe needs. */
+/** Where the probe hears the services call back, and what cancels it. */
 interface ProbeContext {
   callbacks: CallbackServer;
   signal: AbortSignal;
 }
 
-async function preflight(name: string, endpoint: string, context: ProbeContext) {
-  const outcome = await runStep({
-    endpoint,
-    step: { send: [], calls: 1, expect: () => undefined },
-    key: `${name}.preflight`,
-    ...context,
-  });
+async function preflight(name: string, endpoint: string, probe: ProbeContext) {
+  const outcome = await runStep(
+    { endpoint, step: { send: [], calls: 1, expect: () => undefined }, key: `${name}.preflight` },
+    probe,
+  );
   if (outcome.status === 200 && outcome.calls[0]) return;
   const got =
     outcome.error ?? (outcome.status !== 200 ? `HTTP ${outcome.status}` : 'an answer, but no call back to polytrace');
@@ -128,7 +126,7 @@ async function preflight(name: string, endpoint: string, context: ProbeContext) 
   throw new EnvironmentError(`Expected ${name} to answer POST ${endpoint} and call polytrace back, got ${got}${hint}`);
 }
 
-async function probeService(name: string, endpoint: string, context: ProbeContext): Promise<CaseVerdict[]> {
+async function probeService(name: string, endpoint: string, probe: ProbeContext): Promise<CaseVerdict[]> {
   const verdicts: CaseVerdict[] = [];
   let unanswered = 0;
   for (const probeCase of probeCases) {
@@ -138,7 +136,7 @@ async function probeService(name: string, endpoint: string, context: ProbeContex
         outcomes.push({ error: `not sent: ${name} left ${unansweredLimit} requests in a row unanswered`, calls: [] });
         continue;
       }
-      const outcome = await runStep({ endpoint, step, key: stepKey(name, probeCase, i), ...context });
+      const outcome = await runStep({ endpoint, step, key: stepKey(name, probeCase, i) }, probe);
       unanswered = outcome.status === undefined ? unanswered + 1 : 0;
       outcomes.push(outcome);
     }
@@ -150,21 +148,17 @@ async function probeService(name: string, endpoint: string, context: ProbeContex
 const stepKey = (service: string, probeCase: ProbeCase, step: number) => `${service}.${probeCase.id}.${step}`;
 
 /** One POST /w3c/test asking for the step's calls back, and the header fields each call carried. */
-async function runStep({
-  endpoint,
-  step,
-  key,
-  callbacks,
-  signal,
-}: ProbeContext & { endpoint: string; step: ProbeStep; key: string }): Promise<StepOutcome> {
+async function runStep(
+  { endpoint, step, key }: { endpoint: string; step: ProbeStep; key: string },
+  { callbacks, signal }: ProbeContext,
+): Promise<StepOutcome> {
   const keys = Array.from({ length: step.calls }, (_, i) => `${key}.${i}`);
   // The suite's request body: one {url, arguments} per call, the arguments empty.
   const body = JSON.stringify(keys.map((k) => ({ url: callbacks.url(k), arguments: [] })));
   let answer: { status?: number; error?: string };
   try {
     const { status } = await postHeaderFields(
-      endpoint,
-      { fields: step.send, body },
+      { url: endpoint, fields: step.send, body },
       AbortSignal.any([signal, AbortSignal.timeout(stepTimeoutMs)]),
     );
     answer = { status };

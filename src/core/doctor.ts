@@ -1,7 +1,6 @@
 // `polytrace doctor`: is this machine ready? Each toolchain, port and the
 // Docker engine, with how to fix what is not. Returns data; prints nothing.
 import { realpath } from 'node:fs/promises';
-import { execa } from 'execa';
 import { chainBaseKinds, officialImages } from '../topology/base-images.js';
 import { broker, collector, services } from '../topology/chain.js';
 import { portOwner, portsInUse, type PortMap } from '../topology/ports.js';
@@ -9,6 +8,7 @@ import { isPortFree } from '../runtime/port-check.js';
 import { fakeTimeLibrary } from '../runtime/local/fake-time.js';
 import { installHint as rabbitmqHint, rabbitmqServer } from '../runtime/local/rabbitmq-node.js';
 import { installHints } from '../runtime/toolchains.js';
+import { toolchainVersion } from '../runtime/toolchain-version.js';
 import { which } from '../runtime/which.js';
 import { findJdk, jdkFolders, minimumJava } from '../runtime/jdk.js';
 
@@ -18,23 +18,6 @@ export interface DoctorItem {
   ok: boolean;
   detail: string;
   fix?: string;
-}
-
-const versionFlags: Record<string, string[]> = { go: ['version'], mvn: ['-v'] };
-
-async function version(command: string): Promise<string> {
-  const result = await execa(command, versionFlags[command] ?? ['--version'], {
-    reject: false,
-    timeout: 15_000,
-    all: true,
-    stdin: 'ignore',
-  });
-  return (
-    (result.all ?? '')
-      .split('\n')[0]
-      ?.replace(/\x1b\[[0-9;]*m/g, '')
-      .trim() ?? ''
-  );
 }
 
 /** Java is a JDK of the version auth-service needs, found as build tools find one (not only on PATH). */
@@ -67,7 +50,7 @@ async function toolchainItems(): Promise<DoctorItem[]> {
           detail: `not on PATH (needed by ${users.join(', ')})`,
           fix: installHints[tool] ?? `install ${tool}`,
         };
-      return { group: 'toolchain', name: tool, ok: true, detail: `${await version(tool)} (${path})` };
+      return { group: 'toolchain', name: tool, ok: true, detail: `${await toolchainVersion(tool)} (${path})` };
     }),
   );
 }

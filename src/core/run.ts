@@ -50,13 +50,11 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
           message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
         });
         requests.push(
-          await fireRequest({
-            tracer: session.tracer,
-            gatewayUrl: session.chain.gatewayUrl,
-            flow,
-            request: { index: n - 1, runId: session.runId },
+          await fireRequest(
+            session.tracer,
+            { gatewayUrl: session.chain.gatewayUrl, flow, index: n - 1, runId: session.runId },
             signal,
-          }),
+          ),
         );
       }
       if (firstSent !== undefined) timeline?.since('requests', firstSent);
@@ -64,12 +62,10 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
         // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
         await session.tracer.flush();
         runOptions.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
-        return collectEvidence({
-          file: session.spans,
-          requests,
+        return collectEvidence(
+          { file: session.spans, requests, run: { otelSettings: settings, runId: session.runId } },
           signal,
-          run: { otelSettings: settings, runId: session.runId },
-        });
+        );
       });
       traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);

@@ -88,13 +88,11 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
         await switching?.catch(() => {});
         const sentIn = scenario.name;
         const flow = kind === 'no-token' ? flows.unauthorized : scenario.flow;
-        const request = await fireRequest({
-          tracer: session.tracer,
-          gatewayUrl: session.chain.gatewayUrl,
-          flow,
-          request: { index: fired++, runId: session.runId },
+        const request = await fireRequest(
+          session.tracer,
+          { gatewayUrl: session.chain.gatewayUrl, flow, index: fired++, runId: session.runId },
           signal,
-        });
+        );
         // polytrace's own root span goes out now: the verifier waits for it.
         await session.tracer.flush();
         const trace = await follower.expect(request);

@@ -46,11 +46,9 @@ const isDelta = (temporality: number | string | undefined) =>
 
 const hex = (id: string | undefined) => (id ?? '').toLowerCase();
 
-function addPoint(
-  series: MetricSeries,
-  point: OtlpDataPoint,
-  { kind, delta }: { kind: MetricSeries['kind']; delta: boolean },
-): void {
+/** Adds one data point to its series: summed when its temporality is delta, the newest total otherwise. */
+function addPoint(series: MetricSeries, point: OtlpDataPoint, delta: boolean): void {
+  const { kind } = series;
   const value = kind === 'histogram' ? Number(point.count ?? 0) : Number(point.asInt ?? point.asDouble ?? 0);
   const counts = (point.bucketCounts ?? []).map(Number);
   if (delta) {
@@ -108,7 +106,7 @@ export function parseOtlpMetricLines(text: string): MetricSeries[] {
               value: 0,
               exemplars: [],
             };
-            addPoint(entry, point, { kind, delta });
+            addPoint(entry, point, delta);
             series.set(key, entry);
           }
         }

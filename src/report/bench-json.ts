@@ -3,7 +3,7 @@
 import { articleClaims } from '../bench/article-claims.js';
 import { intervalMethod, mean, percentile } from '../bench/statistics.js';
 import type { BenchResult } from '../bench/result.js';
-import { services } from '../topology/chain.js';
+import { serviceNamed, services } from '../topology/chain.js';
 
 const schemaVersion = 1;
 
@@ -20,7 +20,7 @@ export function renderBenchJson(result: BenchResult): string {
     configurations: summary.configurations,
     languages: summary.languages.map((o) => ({
       ...o,
-      articleClaim: articleClaims[services.find((s) => s.name === o.service)!.language].text,
+      articleClaim: articleClaims[serviceNamed(o.service).language].text,
     })),
     total: summary.total ?? null,
     spans: { lostFirstIn: summary.firstLoss ?? null },

@@ -3,9 +3,9 @@
 // chain's peak memory against its limit.
 import { articleClaims } from '../bench/article-claims.js';
 import { intervalMethod, type Interval } from '../bench/statistics.js';
-import type { ConfigurationSummary, Overhead } from '../bench/summary.js';
+import type { BenchSummary, ConfigurationSummary, Overhead } from '../bench/summary.js';
 import type { BenchResult } from '../bench/result.js';
-import { services } from '../topology/chain.js';
+import { serviceNamed, services } from '../topology/chain.js';
 import { formatMs, wrap } from './format.js';
 import type { Colors } from './style.js';
 import { serviceColor } from './style.js';
@@ -68,6 +68,7 @@ function configurationTable(configurations: ConfigurationSummary[], colors: Colo
   ];
 }
 
+/** One line of the overhead table: what turning an SDK on adds, and what the article says it costs. */
 function overheadRow(o: Overhead, { label, claim }: { label: string; claim: string }, widths: number[]): string {
   return row(
     [
@@ -82,13 +83,13 @@ function overheadRow(o: Overhead, { label, claim }: { label: string; claim: stri
   );
 }
 
-function overheadTable(languages: Overhead[], total: Overhead | undefined, colors: Colors): string[] {
+function overheadTable(languages: BenchSummary['languages'], total: Overhead | undefined, colors: Colors): string[] {
   const widths = [8, 14, 14, 14, 14, 0];
   const lines = [
     colors.dim(row(['SDK', 'latency mean', 'latency p50', 'CPU/request', 'peak RSS MiB', 'the article says'], widths)),
   ];
   for (const o of languages) {
-    const language = services.find((s) => s.name === o.service)!.language;
+    const { language } = serviceNamed(o.service);
     lines.push(
       serviceColor(
         colors,
@@ -100,16 +101,16 @@ function overheadTable(languages: Overhead[], total: Overhead | undefined, color
   return lines;
 }
 
+/** What a matrix shows: a figure per component and configuration, and a last row of its own. */
+interface MatrixFigures {
+  cell: (usage: ConfigurationSummary['components'][number]) => string;
+  last: { label: string; cell: (c: ConfigurationSummary) => string };
+}
+
 /** One matrix: a row per component, a column per configuration. */
 function componentMatrix(
   configurations: ConfigurationSummary[],
-  {
-    cell,
-    last,
-  }: {
-    cell: (usage: ConfigurationSummary['components'][number]) => string;
-    last: { label: string; cell: (c: ConfigurationSummary) => string };
-  },
+  { cell, last }: MatrixFigures,
   colors: Colors,
 ): string[] {
   const components = [...new Set(configurations.flatMap((c) => c.components.map((u) => u.component)))];

@@ -4,7 +4,8 @@
 // shows the calls that really happened: one edge per caller → callee pair.
 import { percentile } from '../common/percentile.js';
 import { durationMs, type Span } from '../intake/span.js';
-import { client, services } from '../topology/chain.js';
+import { client } from '../topology/chain.js';
+import { serviceNames } from '../topology/names.js';
 import type { Cause } from '../verify/cause.js';
 import type { TraceResult } from '../verify/result.js';
 import { producerOf } from './message-hop.js';
@@ -83,7 +84,7 @@ function brokenEdges(traces: readonly TraceResult[]): BrokenEdge[] {
     .sort((a, b) => compareServices(a.from, b.from) || compareServices(a.to, b.to));
 }
 
-const knownOrder = [client.name, ...services.map((s) => s.name)];
+const knownOrder: readonly string[] = [client.name, ...serviceNames];
 
 /** The topology's order, so maps read in the direction a request travels; strangers after, by name. */
 function compareServices(a: string, b: string): number {
@@ -122,7 +123,7 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
   const seen = new Set<string>();
   const calls = new Map<string, { from: string; to: string; via?: string; servers: Span[]; latencies: number[] }>();
   const found = new Set<string>();
-  const add = (from: Span, to: Span, { latencyMs, via }: { latencyMs: number; via?: string }) => {
+  const add = ({ from, to, latencyMs, via }: { from: Span; to: Span; latencyMs: number; via?: string }) => {
     const edgeKey = `${from.service}\u0000${via ?? ''}\u0000${to.service}`;
     const call = calls.get(edgeKey) ?? {
       from: from.service,
@@ -148,17 +149,15 @@ export function dependencyMap(traces: readonly TraceResult[]): DependencyMap {
         if (!producer || producer.kind !== 'PRODUCER' || producer.service === span.service) continue;
         seen.add(key);
         const via = String(span.attributes['messaging.system'] ?? producer.attributes['messaging.system'] ?? 'broker');
-        add(producer, span, {
-          latencyMs: Number(BigInt(span.startTimeUnixNano) - BigInt(producer.startTimeUnixNano)) / 1e6,
-          via,
-        });
+        const latencyMs = Number(BigInt(span.startTimeUnixNano) - BigInt(producer.startTimeUnixNano)) / 1e6;
+        add({ from: producer, to: span, latencyMs, via });
         continue;
       }
       if (span.kind !== 'SERVER' || !span.parentSpanId) continue;
       const parent = byId.get(`${span.traceId}/${span.parentSpanId}`);
       if (!parent || parent.service === span.service) continue;
       seen.add(key);
-      add(parent, span, { latencyMs: durationMs(parent) });
+      add({ from: parent, to: span, latencyMs: durationMs(parent) });
     }
   }
   const edges = [...calls.values()]

@@ -3,13 +3,14 @@
 // request; the live page of `up` and `view` receives each as it is verified.
 // Service colours follow the terminal's (style.ts) by name.
 import { durationMs, traceExtent, type AttributeValue, type Span } from '../intake/span.js';
-import { client, services } from '../topology/chain.js';
+import { client, serviceNamed, services } from '../topology/chain.js';
 import type { TraceResult } from '../verify/result.js';
 import { formatMs } from './format.js';
 import { serviceColorName, type ServiceColorName } from './style.js';
 import { markLegend, traceVerdict } from './verdict.js';
-import { isFailed, linkedHop, waterfallRows } from './waterfall.js';
+import { isFailed, linkedHop, waterfallRows, type WaterfallRow } from './waterfall.js';
 import { messageHop, producerOf } from './message-hop.js';
+import { isServiceName } from '../topology/names.js';
 
 // Each terminal colour name drawn from Okabe and Ito's palette ("Color Universal Design"), whose
 // colours stay apart for people with any common colour-vision deficiency, on a dark background:
@@ -33,7 +34,7 @@ const languageLabel: Record<string, string> = { go: 'Go', java: 'Java', python: 
 
 export function describeService(name: string): { language: string; stack: string } {
   if (name === client.name) return { language: 'Node.js', stack: 'the CLI: root span and W3C traceparent' };
-  const service = services.find((s) => s.name === name);
+  const service = isServiceName(name) ? serviceNamed(name) : undefined;
   return service
     ? { language: languageLabel[service.language] ?? service.language, stack: service.stack }
     : { language: '?', stack: 'not a service of the chain' };
@@ -65,7 +66,8 @@ function axisOf(spans: readonly Span[]): Axis {
   return { start, total: Number(end - start) || 1 };
 }
 
-function spanRow({ span, depth, orphan }: { span: Span; depth: number; orphan: boolean }, axis: Axis): string {
+/** One span's line of the waterfall, with its details folded under it. */
+function spanRow({ span, depth, orphan }: WaterfallRow, axis: Axis): string {
   const left = (Number(BigInt(span.startTimeUnixNano) - axis.start) / axis.total) * 100;
   const width = Math.max(0.4, (durationMs(span) * 1e6 * 100) / axis.total);
   const failed = isFailed(span);

@@ -2,7 +2,8 @@
 // colour per component, so a service keeps its colour in every view (the HTML
 // report maps the same names to CSS colours).
 import pc from 'picocolors';
-import { client, collector, services } from '../topology/chain.js';
+import { client, collector } from '../topology/chain.js';
+import { serviceNames } from '../topology/names.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -17,7 +18,7 @@ export function colorEnabled(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
 }
 
 const palette = ['cyan', 'yellow', 'green', 'magenta', 'blue'] as const;
-const componentNames = [...services.map((s) => s.name), collector.name];
+const componentNames: readonly string[] = [...serviceNames, collector.name];
 
 export type ServiceColorName = (typeof palette)[number] | 'white' | 'red';
 

@@ -16,7 +16,7 @@ export interface WaterfallOptions {
   linked?: readonly Span[];
 }
 
-interface Row {
+export interface WaterfallRow {
   span: Span;
   depth: number;
   /** The span's parent is named but never arrived. */
@@ -26,9 +26,9 @@ interface Row {
 const byStart = (a: Span, b: Span) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1);
 
 /** Tree order: each span after its parent, siblings by start time; orphans start subtrees of their own. */
-export function waterfallRows(spans: readonly Span[]): Row[] {
+export function waterfallRows(spans: readonly Span[]): WaterfallRow[] {
   const tree = new TraceTree(spans);
-  const rows: Row[] = [];
+  const rows: WaterfallRow[] = [];
   const visit = (span: Span, depth: number, orphan: boolean) => {
     rows.push({ span, depth, orphan });
     for (const child of tree.children(span).sort(byStart)) visit(child, depth + 1, false);
@@ -63,7 +63,7 @@ export function linkedHop(traceSpans: readonly Span[], linked: readonly Span[]):
   return undefined;
 }
 
-type Line = Row | { rule: string } | { hop: string; depth: number };
+type Line = WaterfallRow | { rule: string } | { hop: string; depth: number };
 
 export function renderWaterfall(
   traceSpans: readonly Span[],

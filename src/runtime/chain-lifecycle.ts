@@ -1,16 +1,24 @@
 // A chain's lifecycle, the same in both runtimes: what starts, in what order
 // and with what waiting, the broker started once a run, a service restarted,
 // and the order in which teardown stops it all. A runtime supplies only how
-// one component is started, probed and stopped (built-runtime.ts).
+// one component is started, probed and stopped (runtime.ts: BuiltRuntime).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allOrFirstError } from '../common/abort.js';
 import { timed } from '../common/timeline.js';
-import { broker, collector, connectsToBroker, entryService, services } from '../topology/chain.js';
+import { broker, collector, connectsToBroker, entryService, serviceNamed, services } from '../topology/chain.js';
+import { isServiceName } from '../topology/names.js';
 import type { Service } from '../topology/types.js';
-import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart } from './built-runtime.js';
 import { Reaper } from './reaper/reaper.js';
-import { runHasBroker, type RunPlan, type StartedChain } from './runtime.js';
+import {
+  runHasBroker,
+  type BuiltRuntime,
+  type ComponentStart,
+  type RunComponents,
+  type RunningPart,
+  type RunPlan,
+  type StartedChain,
+} from './runtime.js';
 
 type Start = (signal: AbortSignal, running?: () => void) => Promise<void>;
 
@@ -53,9 +61,10 @@ export async function startChain<Part extends RunningPart>(
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
     logPaths: chain.logPaths,
     usage: () => components.usage(chain.current()),
-    restart: async (serviceName, environment) => {
-      const service = services.find((s) => s.name === serviceName);
-      if (!service) throw new Error(`restart(${serviceName}): not a started service of this run`);
+    restart: async (name, environment) => {
+      // The compiler checks the name; a name from outside its sight (a page's request) may still be none.
+      if (!isServiceName(name)) throw new Error(`restart(${name}): not a started service of this run`);
+      const service = serviceNamed(name);
       plan.options.progress({
         step: 'stop',
         component: service.name,

@@ -50,7 +50,7 @@ export const scenarios: Scenario[] = [
     name: 'downstream-error',
     summary:
       "notification-service's email provider fails: Node and Python throw, every span on the error path is ERROR, one connected trace, HTTP 502",
-    flow: flows.failedOrder,
+    flow: flows['failed-order'],
     appSettings: { 'notification-service': { NOTIFY_EMAIL_PROVIDER: 'failing' } },
   },
   {
@@ -72,13 +72,13 @@ export const scenarios: Scenario[] = [
     name: 'async',
     summary:
       'order-service also publishes order.created to RabbitMQ; notification-service consumes it: one trace through the broker (--links: a new trace, linked)',
-    flow: flows.asyncOrder,
+    flow: flows['async-order'],
   },
   {
     name: 'queue-context-dropped',
     summary:
       "order-service's publisher is not instrumented (pika): the message carries no trace context, and notification-service's consumer starts a new trace",
-    flow: flows.asyncOrder,
+    flow: flows['async-order'],
     otelSettings: { 'order-service': { OTEL_PYTHON_DISABLED_INSTRUMENTATIONS: 'pika' } },
     breaks: { hop: 'order-service → rabbitmq → notification-service', cause: 'context-not-injected' },
   },

@@ -4,6 +4,7 @@
 // must produce. Runtimes, the verifier, renderers and `doctor` read this file;
 // nothing else repeats these facts.
 import type { Broker, Client, Collector, Edge, Flow, Service } from './types.js';
+import { serviceNames, type BrokerName, type FlowName, type ServiceName } from './names.js';
 
 export const client: Client = {
   name: 'polytrace',
@@ -348,14 +349,24 @@ export const collector: Collector = {
   },
 };
 
-const gatewayToAuth = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };
-/** The service polytrace sends its requests to. */
-export const entryService = 'api-gateway';
+/**
+ * One service by its name. A name from outside the topology (a span's `service.name`, a flag)
+ * may name no service: check it with `isServiceName` first.
+ */
+export function serviceNamed(name: ServiceName): Service {
+  const service = services.find((s) => s.name === name);
+  if (!service) throw new Error(`Expected a service named ${name} in the topology, found none`);
+  return service;
+}
 
-const clientToGateway = { from: client.name, to: entryService, route: 'POST /orders' };
+const gatewayToAuth: Edge = { from: 'api-gateway', to: 'auth-service', route: 'GET /verify', via: 'auth.verify' };
+/** The service polytrace sends its requests to. */
+export const entryService: ServiceName = 'api-gateway';
+
+const clientToGateway: Edge = { from: client.name, to: entryService, route: 'POST /orders' };
 
 /** The calls of an authorized order, through every service. */
-const orderEdges = [
+const orderEdges: Edge[] = [
   clientToGateway,
   gatewayToAuth,
   { from: 'api-gateway', to: 'order-service', route: 'POST /orders', via: 'orders.create' },
@@ -371,36 +382,37 @@ const orderCreatedEdge: Edge = {
   broker: broker.name,
 };
 
-const order: Flow = {
+const order: Flow & { name: 'order' } = {
   name: 'order',
   description: 'POST /orders with a bearer token: every service takes part',
   method: 'POST',
   path: '/orders',
   authorization: 'Bearer polytrace-demo-token',
   expectedStatus: 201,
-  services: services.map((s) => s.name),
+  services: [...serviceNames],
   absentServices: [],
   edges: orderEdges,
 };
 
-export const flows: Record<'order' | 'asyncOrder' | 'unauthorized' | 'failedOrder', Flow> = {
+/** Every flow, keyed by its own name. */
+export const flows: { readonly [N in FlowName]: Flow & { name: N } } = {
   order,
   // The same request; the order event crosses the broker too.
-  asyncOrder: {
+  'async-order': {
     ...order,
     name: 'async-order',
     description:
       'POST /orders with a bearer token; order-service also publishes order.created to RabbitMQ, and notification-service consumes it',
     edges: [...orderEdges, orderCreatedEdge],
   },
-  failedOrder: {
+  'failed-order': {
     name: 'failed-order',
     description: "POST /orders while notification-service's email provider fails: the error comes back up the chain",
     method: 'POST',
     path: '/orders',
     authorization: 'Bearer polytrace-demo-token',
     expectedStatus: 502,
-    services: services.map((s) => s.name),
+    services: [...serviceNames],
     absentServices: [],
     edges: orderEdges,
     errorPath: {
@@ -447,16 +459,16 @@ export function expectedSpans(service: Service, flow: Flow) {
  * conventions). notification-service reads the switch and hands it to its amqplib
  * instrumentation (`useLinksForConsume`).
  */
-export const consumerLinks = {
+export const consumerLinks: { service: ServiceName; settings: Record<string, string> } = {
   service: 'notification-service',
   settings: { NOTIFY_LINK_CONSUMER_SPANS: '1' },
-} as const;
+};
 
 /** Whether a service connects to the broker (it is one of its upstreams): its start waits for the broker's. */
 export const connectsToBroker = (service: Service): boolean =>
   Object.values(service.upstreams ?? {}).includes(broker.name);
 
 /** The brokers a flow's messages pass: a run starts them, and only them. */
-export function brokersOf(flow: Flow): string[] {
+export function brokersOf(flow: Flow): BrokerName[] {
   return [...new Set(flow.edges.flatMap((e) => (e.broker ? [e.broker] : [])))];
 }

@@ -3,7 +3,8 @@
 // that points each service at the others. Both runtimes call this; only the
 // addresses differ (127.0.0.1 ports locally, container hostnames in Docker).
 import type { Broker, Service } from './types.js';
-import { broker, services } from './chain.js';
+import { broker, serviceNamed, services } from './chain.js';
+import { isServiceName, type ServiceName } from './names.js';
 
 export interface Addressing {
   /** Base URL at which the other services reach a service, e.g. http://127.0.0.1:8081. */
@@ -112,7 +113,10 @@ function withScenarioSettings(
 }
 
 /** A broker's URL with the run's credentials, e.g. amqp://polytrace:<secret>@127.0.0.1:5672/%2F (vhost "/"). */
-export function brokerUrl(target: Broker, host: string, port: number, secret: string): string {
+export function brokerUrl(
+  target: Broker,
+  { host, port, secret }: { host: string; port: number; secret: string },
+): string {
   return `${target.scheme}://${target.user}:${encodeURIComponent(secret)}@${host}:${port}/%2F`;
 }
 
@@ -138,8 +142,7 @@ export function serviceEnvironment(
     ...(options.conformance ? { POLYTRACE_CONFORMANCE: '1' } : {}),
   };
   for (const [variable, target] of Object.entries(service.upstreams ?? {})) {
-    const upstream = services.find((s) => s.name === target);
-    if (upstream) env[variable] = addressing.serviceUrl(upstream);
+    if (isServiceName(target)) env[variable] = addressing.serviceUrl(serviceNamed(target));
     // A broker only when the run started it: without the variable a service talks to no broker.
     if (target === broker.name && options.brokers?.includes(target)) env[variable] = addressing.brokerUrl(broker);
   }
@@ -166,7 +169,7 @@ const comparedAddressing: Addressing = {
  * The services whose environment differs between two sets of options (another scenario's
  * settings, or its clock skew): what must restart to switch from one to the other, and nothing else.
  */
-export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): string[] {
+export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): ServiceName[] {
   return services
     .filter(
       (service) =>

@@ -1,5 +1,6 @@
 // The shapes of the topology: what a service is, how it is built and started,
 // which spans it must produce, and which calls link the services.
+import type { BrokerName, ClientName, CollectorName, FlowName, ServiceName } from './names.js';
 
 type Language = 'go' | 'java' | 'python' | 'nodejs';
 
@@ -62,11 +63,11 @@ interface ExpectedSpan {
   /** Attribute keys that must be present (values vary per request). */
   attributes?: string[];
   /** Made only in flows whose messages pass this broker (the spans of a message hop). */
-  broker?: string;
+  broker?: BrokerName;
 }
 
 export interface Service {
-  name: string;
+  name: ServiceName;
   language: Language;
   /** Human label of the stack, for `doctor`, docs and the waterfall legend. */
   stack: string;
@@ -88,10 +89,10 @@ export interface Service {
    * The service's business counter (unit `1`): each request of a flow adds one, under that flow's
    * attributes (a flow missing here does not reach the counter).
    */
-  counter: { name: string; byFlow: Record<string, Record<string, string>> };
+  counter: { name: string; byFlow: Partial<Record<FlowName, Record<string, string>>> };
   spans: ExpectedSpan[];
-  /** Wiring variables this service reads: variable name → the service it points at. */
-  upstreams?: Record<string, string>;
+  /** Wiring variables this service reads: variable name → the service (or broker) it points at. */
+  upstreams?: Record<string, ServiceName | BrokerName>;
   /**
    * The variables that turn this service's telemetry wholly off, the way its language does it:
    * no span or metric recorded or exported, and no instrumentation left in the request's path
@@ -106,19 +107,19 @@ export interface Service {
  * the CONSUMER span.
  */
 export interface Edge {
-  from: string;
-  to: string;
+  from: ServiceName | ClientName;
+  to: ServiceName;
   /** `METHOD /route` of the callee's server span; through a broker, the name of its CONSUMER span. */
   route: string;
   /** The caller's span that wraps the client call (the article's span names), or the PRODUCER span. */
   via?: string;
   /** The broker a message takes from `from` to `to` (see `Broker`): a message hop, not a call. */
-  broker?: string;
+  broker?: BrokerName;
 }
 
 /** A kind of request polytrace fires, and what its trace must contain. */
 export interface Flow {
-  name: string;
+  name: FlowName;
   description: string;
   method: string;
   path: string;
@@ -126,19 +127,19 @@ export interface Flow {
   authorization?: string;
   expectedStatus: number;
   /** Services that must appear in the trace. */
-  services: string[];
+  services: ServiceName[];
   /** Services that must not appear (e.g. orders on the 401 path). */
-  absentServices: string[];
+  absentServices: ServiceName[];
   edges: Edge[];
   /**
    * Where the flow fails on purpose: the spans (by service and name) that must end with status
    * ERROR, and the services whose code throws, each recording an `exception` event.
    */
-  errorPath?: { spans: Array<{ service: string; name: string }>; throwing: string[] };
+  errorPath?: { spans: Array<{ service: ServiceName; name: string }>; throwing: ServiceName[] };
 }
 
 export interface Collector {
-  name: string;
+  name: CollectorName;
   dir: string;
   hostname: string;
   ports: { otlpGrpc: number; otlpHttp: number; health: number };
@@ -156,7 +157,7 @@ export interface Collector {
  * its own; a run starts it only when its flow sends messages through it.
  */
 export interface Broker {
-  name: string;
+  name: BrokerName;
   /** Folder of its image's Dockerfile (the docker runtime), relative to the repository root. */
   dir: string;
   /** Container hostname, and the host of its URL inside the docker network. */
@@ -175,7 +176,7 @@ export interface Broker {
 
 /** The CLI's own identity: it makes the root span of every trace. */
 export interface Client {
-  name: string;
+  name: ClientName;
   language: Language;
   version: string;
   rootSpan: ExpectedSpan;

@@ -53,17 +53,21 @@ function runSampler(runId: string): Sampler {
   };
 }
 
+/** Where polytrace's own spans go, and what marks them as this run's. */
+interface ClientTracerOptions {
+  collectorHttpUrl: string;
+  deploymentEnvironment: string;
+  runId: string;
+  /** Sent with every export: the run's secret, which the Collector asks for. */
+  exportHeaders?: Record<string, string>;
+}
+
 export function createClientTracer({
   collectorHttpUrl,
   deploymentEnvironment,
   runId,
   exportHeaders = {},
-}: {
-  collectorHttpUrl: string;
-  deploymentEnvironment: string;
-  runId: string;
-  exportHeaders?: Record<string, string>;
-}): ClientTracer {
+}: ClientTracerOptions): ClientTracer {
   const provider = withoutOtelEnvironment(
     () =>
       new BasicTracerProvider({

@@ -27,21 +27,20 @@ export function orderBody(index: number): string {
   });
 }
 
-export async function fireRequest({
-  tracer,
-  gatewayUrl,
-  flow,
-  request,
-  signal,
-}: {
-  tracer: ClientTracer;
+/** Which request to send, where: the run's `index`-th request (from 0) of the flow. */
+interface RequestToFire {
   gatewayUrl: string;
   flow: Flow;
-  request: { index: number; runId: string };
-  signal: AbortSignal;
-}): Promise<FiredRequest> {
-  const { index } = request;
-  const requestId = `${request.runId}-${index + 1}`;
+  index: number;
+  runId: string;
+}
+
+export async function fireRequest(
+  tracer: ClientTracer,
+  { gatewayUrl, flow, index, runId }: RequestToFire,
+  signal: AbortSignal,
+): Promise<FiredRequest> {
+  const requestId = `${runId}-${index + 1}`;
   const url = `${gatewayUrl}${flow.path}`;
   const { span, headers, traceId } = tracer.startRequest(flow.method, url);
   const startedAt = Date.now();

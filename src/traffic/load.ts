@@ -45,8 +45,7 @@ const traceparent = () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8
 
 /** One request: its status, once the whole answer has been read. */
 function send(
-  url: string,
-  { flow, body, agent }: { flow: Flow; body: string; agent: Agent },
+  { url, flow, body, agent }: { url: string; flow: Flow; body: string; agent: Agent },
   signal: AbortSignal,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -90,7 +89,7 @@ export async function fireLoad(options: LoadOptions, signal: AbortSignal): Promi
       const started = performance.now();
       try {
         const timeout = AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs)]);
-        const status = await send(url, { flow, body: orderBody(index), agent }, timeout);
+        const status = await send({ url, flow, body: orderBody(index), agent }, timeout);
         if (status === flow.expectedStatus) {
           latenciesMs.push(performance.now() - started);
           continue;

@@ -1,9 +1,9 @@
 // The propagation checks, one function each. Every failure message names what
 // was expected, what was found and, where it can, the hop and the likely cause.
-import { client, entryService, expectedSpans, runIdKeys, services } from '../topology/chain.js';
+import { client, entryService, expectedSpans, runIdKeys, serviceNamed, services } from '../topology/chain.js';
 import type { Span } from '../intake/span.js';
 import type { Edge, Service } from '../topology/types.js';
-import type { Check } from './result.js';
+import type { Check } from './check.js';
 import {
   anonymousServices,
   describeSpan,
@@ -158,8 +158,7 @@ export function checkServicesPresent(evidence: Evidence): Check {
   const anonymous = anonymousServices(evidence.spans);
   const present = new Set(evidence.spans.map(serviceOf));
   for (const name of evidence.flow.services) {
-    const service = services.find((s) => s.name === name);
-    if (!service) continue;
+    const service = serviceNamed(name);
     const nameless = anonymous.find((a) => a.expected === name);
     if (nameless) {
       problems.push(missingServiceName(evidence, name, nameless.reported));
@@ -181,9 +180,7 @@ export function checkServicesPresent(evidence: Evidence): Check {
     if (present.has(name)) problems.push(`${name} took part, but the ${evidence.flow.name} flow must stop before it`);
   }
   if (problems.length > 0) return { name: 'services-present', ok: false, message: problems.join('; ') };
-  const summary = evidence.flow.services
-    .map((n) => `${n} (${services.find((s) => s.name === n)?.language})`)
-    .join(', ');
+  const summary = evidence.flow.services.map((n) => `${n} (${serviceNamed(n).language})`).join(', ');
   return { name: 'services-present', ok: true, message: `All services took part: ${summary}` };
 }
 
@@ -255,10 +252,7 @@ export function checkExpectedSpans(evidence: Evidence, tree: TraceTree): Check {
   // A trace that continues by link holds the rest of the request's spans (the consumer's).
   const linked = evidence.linked?.length ? new TraceTree([...tree.spans, ...evidence.linked]) : tree;
   const whole = { ...evidence, spans: [...linked.spans] };
-  const problems = evidence.flow.services.flatMap((name) => {
-    const service = services.find((s) => s.name === name);
-    return service ? checkServiceSpans(whole, linked, service) : [];
-  });
+  const problems = evidence.flow.services.flatMap((name) => checkServiceSpans(whole, linked, serviceNamed(name)));
   if (problems.length > 0) return { name: 'expected-spans', ok: false, message: problems.join('; ') };
   return { name: 'expected-spans', ok: true, message: 'The expected span names and attributes are all there' };
 }

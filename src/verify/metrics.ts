@@ -10,7 +10,7 @@ import { durationMs, type Span } from '../intake/span.js';
 import { services } from '../topology/chain.js';
 import type { Flow, Service } from '../topology/types.js';
 import type { Diagnosis } from './diagnose.js';
-import type { Check } from './result.js';
+import type { Check } from './check.js';
 
 const serverDuration = { name: 'http.server.request.duration', unit: 's' } as const;
 /** What the HTTP server metric was called, in ms, before the HTTP semantic conventions were stable. */

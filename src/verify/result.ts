@@ -1,17 +1,8 @@
 // What the verifier concludes about one trace: data only, renderers print it.
 import type { Span } from '../intake/span.js';
+import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
 import type { MetricsVerdict } from './metrics.js';
-
-export interface Check {
-  /** Stable identifier, e.g. `one-trace-id`; JUnit and JSON use it. */
-  name: string;
-  ok: boolean;
-  /** One or more plain sentences; on failure they name the hop and the likely cause. */
-  message: string;
-  /** `caller → callee` when the check is about one call. */
-  hop?: string;
-}
 
 /** A service whose clock is off polytrace's: a warning, not a failure (propagation ignores clocks). */
 export interface ClockSkew {

@@ -18,10 +18,11 @@ import { clockSkews } from './clock-skew.js';
 import { dedupeBySpanId } from './span-ids.js';
 import type { Cause } from './cause.js';
 import type { Diagnosis } from './diagnose.js';
-import type { Check, TraceResult } from './result.js';
+import type { Check } from './check.js';
+import type { TraceResult } from './result.js';
 import { TraceTree } from './trace-tree.js';
 import { serviceOf } from './diagnose.js';
-import { expectedSpans, services } from '../topology/chain.js';
+import { expectedSpans, serviceNamed, services } from '../topology/chain.js';
 
 /** The evidence with each span once: an exporter's identical re-send is not a second span. */
 function deduped(evidence: Evidence): {
@@ -96,12 +97,9 @@ const optional = (check: Check | undefined): Check[] => (check ? [check] : []);
 export function allArrived(evidence: Evidence): boolean {
   const all = [...evidence.spans, ...(evidence.linked ?? []), ...evidence.strays];
   return evidence.flow.services.every((name) => {
-    const service = services.find((s) => s.name === name);
-    return (
-      !service ||
-      expectedSpans(service, evidence.flow).every((expected) =>
-        all.some((s) => serviceOf(s) === name && s.name === expected.name && s.kind === expected.kind),
-      )
+    const service = serviceNamed(name);
+    return expectedSpans(service, evidence.flow).every((expected) =>
+      all.some((s) => serviceOf(s) === name && s.name === expected.name && s.kind === expected.kind),
     );
   });
 }

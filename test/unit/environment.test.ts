@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { findScenario } from '../../src/scenarios/catalog.js';
 import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
-import { services } from '../../src/topology/chain.js';
+import { serviceNamed, services } from '../../src/topology/chain.js';
 import {
   defaultEnvironmentOptions,
   serviceEnvironment,
@@ -62,8 +62,8 @@ describe('servicesChanged: what a scenario switch restarts', () => {
 });
 
 describe('the broker in the environment', () => {
-  const orders = services.find((s) => s.name === 'order-service')!;
-  const notify = services.find((s) => s.name === 'notification-service')!;
+  const orders = serviceNamed('order-service');
+  const notify = serviceNamed('notification-service');
 
   it('reaches the services (AMQP_URL) only in a run that starts it', () => {
     const happy = scenarioEnvironment(findScenario('happy')!);

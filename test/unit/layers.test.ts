@@ -36,12 +36,35 @@ function sources(dir: string): string[] {
 }
 
 const imports = sources(src).flatMap((file) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) => ({
-    from: topFolder(file),
-    to: topFolder(resolve(dirname(file), m[1]!)),
-    where: relative(repoRoot, file),
-  })),
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) => {
+    const target = resolve(dirname(file), m[1]!);
+    return {
+      from: topFolder(file),
+      to: topFolder(target),
+      where: relative(repoRoot, file),
+      file: relative(src, file),
+      imported: relative(src, target).replace(/\.js$/, '.ts'),
+    };
+  }),
 );
+
+/** Every cycle of imports between files (type-only imports too), each as the files around it. */
+function importCycles(): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const i of imports) edges.set(i.file, [...(edges.get(i.file) ?? []), i.imported]);
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (file: string, path: string[]): void => {
+    state.set(file, 'open');
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next, [...path, next]);
+    }
+    state.set(file, 'done');
+  };
+  for (const file of edges.keys()) if (!state.has(file)) visit(file, [file]);
+  return cycles;
+}
 
 describe('layers', () => {
   it('knows every folder of src/', () => {
@@ -51,6 +74,18 @@ describe('layers', () => {
   it('has no import that runs up a layer', () => {
     const upward = imports.filter((i) => layerOf(i.to) > layerOf(i.from)).map((i) => `${i.where} → ${i.to}/`);
     expect(upward).toEqual([]);
+  });
+
+  it('has no circle of imports between files', () => {
+    expect(importCycles().map((cycle) => cycle.join(' → '))).toEqual([]);
+  });
+
+  it('keeps core/ free of process and engine libraries: only runtime/ starts processes or containers', () => {
+    const packages = ['execa', 'testcontainers', 'dockerode', 'node:child_process', 'child_process'];
+    const offending = sources(join(src, 'core')).filter((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'([^']+)'/g)].some((m) => packages.includes(m[1]!)),
+    );
+    expect(offending.map((file) => relative(repoRoot, file))).toEqual([]);
   });
 
   it('keeps conformance/ pure: the W3C cases and their judging import only topology/ and common/', () => {

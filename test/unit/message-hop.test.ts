@@ -11,7 +11,7 @@ import { colorsFor } from '../../src/report/style.js';
 import { renderWaterfall } from '../../src/report/waterfall.js';
 import { scenarioEnvironment } from '../../src/scenarios/scenario.js';
 import { findScenario } from '../../src/scenarios/catalog.js';
-import { expectedSpans, flows, services } from '../../src/topology/chain.js';
+import { expectedSpans, flows, serviceNamed } from '../../src/topology/chain.js';
 import { otelSettings } from '../../src/topology/environment.js';
 import type { Evidence } from '../../src/verify/checks.js';
 import { verifyTrace } from '../../src/verify/verify-trace.js';
@@ -22,7 +22,7 @@ const hop = 'order-service → rabbitmq → notification-service';
 const plain = colorsFor(false);
 const asyncEvidence = (parts: { spans: Span[]; linked?: Span[]; strays?: Span[] }, extra: Partial<Evidence> = {}) =>
   evidence(parts.spans, {
-    flow: flows.asyncOrder,
+    flow: flows['async-order'],
     strays: parts.strays ?? [],
     ...(parts.linked?.length ? { linked: parts.linked } : {}),
     ...extra,
@@ -122,9 +122,9 @@ describe('the message hop order-service → rabbitmq → notification-service', 
   });
 
   it('expects the message spans only in a flow through the broker', () => {
-    const notify = services.find((s) => s.name === 'notification-service')!;
+    const notify = serviceNamed('notification-service');
     expect(expectedSpans(notify, flows.order).map((s) => s.name)).toEqual(['POST /notify', 'email.send']);
-    expect(expectedSpans(notify, flows.asyncOrder).map((s) => s.name)).toEqual([
+    expect(expectedSpans(notify, flows['async-order']).map((s) => s.name)).toEqual([
       'POST /notify',
       'email.send',
       'order.created process',
@@ -135,7 +135,7 @@ describe('the message hop order-service → rabbitmq → notification-service', 
 
 describe('collecting the evidence of a message hop', () => {
   const request = (traceId: string) => ({
-    flow: flows.asyncOrder,
+    flow: flows['async-order'],
     traceId,
     requestId: fixtureRequestId,
     status: 201,

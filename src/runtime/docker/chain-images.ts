@@ -120,7 +120,7 @@ export async function ensureChainImages(engine: Engine, options: EnsureOptions):
   const docker = dockerode(engine);
   const components = options.components ?? chainComponents;
   const bases = components.flatMap((c) => Object.values(resolveBaseImages(c, options.base, options.baseImageOverrides).images));
-  await pullMissing({ docker, images: [...new Set(bases)], progress: options.progress, signal: options.signal });
+  await pullMissing(docker, [...new Set(bases)], { progress: options.progress, signal: options.signal });
   // The first failure cancels the other builds, so the error is shown now, not after them.
   await allOrFirstError(
     options.signal,

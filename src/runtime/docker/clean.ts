@@ -57,7 +57,7 @@ export async function clean(options: CleanOptions): Promise<CleanResult> {
     await docker.getNetwork(network.Id).remove();
     result.removed.push(`network ${network.Name}`);
   }
-  if (options.images || options.baseImages) await removeImages({ docker, options, say, result });
+  if (options.images || options.baseImages) result.removed.push(...(await removeImages(docker, options, say)));
   return result;
 }
 
@@ -65,17 +65,12 @@ export async function clean(options: CleanOptions): Promise<CleanResult> {
  * Removes polytrace's images leaves first: the chain's (and with baseImages the base images), and
  * the untagged build-cache images under them, which carry the label they inherit from a base image.
  */
-async function removeImages({
-  docker,
-  options,
-  say,
-  result,
-}: {
-  docker: Awaited<ReturnType<typeof dockerode>>;
-  options: CleanOptions;
-  say: (message: string) => void;
-  result: CleanResult;
-}): Promise<void> {
+async function removeImages(
+  docker: Awaited<ReturnType<typeof dockerode>>,
+  options: CleanOptions,
+  say: (message: string) => void,
+): Promise<string[]> {
+  const removed: string[] = [];
   const filters = labelFilter(label.owner);
   for (let round = 0; round < 50; round++) {
     const images = await docker.listImages({ all: true, filters });
@@ -86,17 +81,18 @@ async function removeImages({
       if (tags.length === 0) return true;
       return image.Labels?.[label.base] ? options.baseImages : options.images;
     });
-    if (leaves.length === 0) return;
+    if (leaves.length === 0) return removed;
     for (const image of leaves) {
       const name = image.RepoTags?.find((t) => t !== '<none>:<none>');
       if (name) say(`removing image ${name}`);
       try {
         await docker.getImage(image.Id).remove({ force: true });
-        if (name) result.removed.push(`image ${name}`);
+        if (name) removed.push(`image ${name}`);
       } catch (error) {
         say(`  could not remove image ${name ?? image.Id.slice(7, 19)}: ${(error as Error).message}`);
-        return;
+        return removed;
       }
     }
   }
+  return removed;
 }

@@ -14,8 +14,7 @@ import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/e
 import type { Service } from '../../topology/types.js';
 import { logTail } from '../../common/log-tail.js';
 import { busyPortsError } from '../port-check.js';
-import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart } from '../built-runtime.js';
-import type { RunPlan } from '../runtime.js';
+import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan } from '../runtime.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
 import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
@@ -174,7 +173,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
       listenPort: (s) => s.port,
       // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
       fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
-      brokerUrl: (b) => brokerUrl(b, b.hostname, b.ports.amqp, plan.otlpToken),
+      brokerUrl: (b) => brokerUrl(b, { host: b.hostname, port: b.ports.amqp, secret: plan.otlpToken }),
     };
     const hostPort = plan.options.ports[service.name]!;
     return this.startContainer(start, {
@@ -248,16 +247,22 @@ class DockerComponents implements RunComponents<ContainerPart> {
       await Promise.race([logDone, new Promise((resolve) => setTimeout(resolve, 2000))]);
       const tail = await logTail(logPath);
       if (error instanceof ContainerExited) {
-        throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, tail);
+        throw new EnvironmentError(`${name} ${error.how} before it was ready (log: ${logPath})`, {
+          detail: tail,
+          cause: error,
+        });
       }
-      if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, tail);
+      if (error instanceof NotReady) throw new EnvironmentError(`${name} ${error.message}`, { detail: tail, cause: error });
       // Another program took a port between the check and the start (another run, say).
       const bind = /Bind for 127\.0\.0\.1:(\d+) failed: port is already allocated/.exec((error as Error).message);
       if (bind) {
         const busy = Object.entries(plan.options.ports).filter(([, p]) => p === Number(bind[1]));
         throw busyPortsError(busy.length > 0 ? busy : [[name, Number(bind[1])]]);
       }
-      throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, tail);
+      throw new EnvironmentError(`${name} could not be started: ${(error as Error).message}`, {
+        detail: tail,
+        cause: error,
+      });
     }
     return ready.where();
   }

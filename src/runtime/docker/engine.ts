@@ -32,7 +32,9 @@ export async function connectEngine(): Promise<Engine> {
   try {
     return await Promise.race([getContainerRuntimeClient(), timeout]);
   } catch (error) {
-    throw new EnvironmentError(`no Docker engine answers (${(error as Error).message}): ${engineHint}, or use --runtime local`);
+    throw new EnvironmentError(`no Docker engine answers (${(error as Error).message}): ${engineHint}, or use --runtime local`, {
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }

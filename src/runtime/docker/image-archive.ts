@@ -43,8 +43,10 @@ export async function saveImages(file: string, progress: Progress, signal: Abort
 export async function loadImages(file: string, progress: Progress, signal: AbortSignal): Promise<string[]> {
   try {
     await stat(file);
-  } catch {
-    throw new EnvironmentError(`Expected an image archive made by \`polytrace images save\`, got no file at ${file}`);
+  } catch (error) {
+    throw new EnvironmentError(`Expected an image archive made by \`polytrace images save\`, got no file at ${file}`, {
+      cause: error,
+    });
   }
   const docker = dockerode(await connectEngine());
   const started = Date.now();

@@ -79,7 +79,7 @@ export async function buildImage(docker: Dockerode, build: ImageBuild, signal: A
     const hint = pullFailure.test(failure)
       ? ': a base image is missing and cannot be pulled here; run `polytrace images prepare` to make local ones'
       : '';
-    throw new EnvironmentError(`building image ${build.image} failed${where}${hint}`, await logTail(build.logPath));
+    throw new EnvironmentError(`building image ${build.image} failed${where}${hint}`, { detail: await logTail(build.logPath) });
   }
   return ran;
 }

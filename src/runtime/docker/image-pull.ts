@@ -21,30 +21,22 @@ const pullHint =
   'without a registry, make local base images with `polytrace images prepare` (or `polytrace images load FILE` from another machine), or use --runtime local';
 
 /** Pulls each image the engine does not have; all at once, each reported as it goes. */
-export async function pullMissing({
-  docker,
-  images,
-  progress,
-  signal,
-}: {
-  docker: Dockerode;
-  images: string[];
+/** What a pull reports to, and what cancels it. */
+interface PullContext {
   progress: Progress;
   signal: AbortSignal;
-}): Promise<void> {
+}
+
+export async function pullMissing(docker: Dockerode, images: string[], context: PullContext): Promise<void> {
   const missing: string[] = [];
   for (const image of images) {
     const present = await docker.getImage(image).inspect().then(() => true, () => false);
     if (!present) missing.push(image);
   }
-  await Promise.all(missing.map((image) => pull(docker, image, { progress, signal })));
+  await Promise.all(missing.map((image) => pull(docker, image, context)));
 }
 
-async function pull(
-  docker: Dockerode,
-  image: string,
-  { progress, signal }: { progress: Progress; signal: AbortSignal },
-): Promise<void> {
+async function pull(docker: Dockerode, image: string, { progress, signal }: PullContext): Promise<void> {
   const started = Date.now();
   const say = (message: string) => progress({ step: 'build', message });
   say(`pulling base image ${image}…`);
@@ -76,7 +68,9 @@ async function pull(
   } catch (error) {
     signal.throwIfAborted();
     const reason = ((error as Error).message ?? String(error)).split('\n')[0]!.trim().replace(/^\(HTTP code \d+\) [a-z ]+ - /, '');
-    throw new EnvironmentError(`could not pull base image ${image} (${shorten(reason)}): ${pullHint}`);
+    throw new EnvironmentError(`could not pull base image ${image} (${shorten(reason)}): ${pullHint}`, {
+      cause: error,
+    });
   }
   say(`pulled ${image} in ${((Date.now() - started) / 1000).toFixed(1)}s (${describe(layers)})`);
 }

@@ -99,19 +99,18 @@ export async function buildComponent({
       } finally {
         signal.removeEventListener('abort', cancel);
       }
-    } catch {
+    } catch (error) {
       signal.throwIfAborted();
-      throw new EnvironmentError(
-        `building ${target.name} failed at \`${cmd} ${args.join(' ')}\``,
-        await logTail(logPath),
-      );
+      throw new EnvironmentError(`building ${target.name} failed at \`${cmd} ${args.join(' ')}\``, {
+        detail: await logTail(logPath),
+        cause: error,
+      });
     }
   }
   if (!outputsExist(target, buildDir)) {
-    throw new EnvironmentError(
-      `building ${target.name} finished but produced no ${target.recipe.outputs.join(', ')}`,
-      await logTail(logPath),
-    );
+    throw new EnvironmentError(`building ${target.name} finished but produced no ${target.recipe.outputs.join(', ')}`, {
+      detail: await logTail(logPath),
+    });
   }
   await writeFile(stamp, new Date().toISOString());
   return true;

@@ -7,8 +7,7 @@ import { EnvironmentError } from '../../common/errors.js';
 import { broker, collector } from '../../topology/chain.js';
 import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/environment.js';
 import type { Service } from '../../topology/types.js';
-import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart } from '../built-runtime.js';
-import type { RunPlan } from '../runtime.js';
+import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan } from '../runtime.js';
 import { toolchainEnvironment } from '../toolchains.js';
 import { expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { collectorTarget, serviceTarget } from './build-targets.js';
@@ -120,7 +119,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
       ...(plan.options.environment.clockSkew?.service === service.name
         ? { fakeTimeLibrary: await fakeTimeLibrary() }
         : {}),
-      brokerUrl: (b) => brokerUrl(b, '127.0.0.1', port(`${b.name}.amqp`), plan.otlpToken),
+      brokerUrl: (b) => brokerUrl(b, { host: '127.0.0.1', port: port(`${b.name}.amqp`), secret: plan.otlpToken }),
     };
     const env = serviceEnvironment(service, addressing, plan.options.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);

@@ -22,7 +22,8 @@ async function whileAlive<T>(child: ManagedProcess, probe: (stillAlive: () => vo
   return probe(() => {
     if (child.exited) throw new Died(`${name} ${child.describeExit()} before it was ready (log: ${logPath})`);
   }).catch(async (error: unknown) => {
-    if (error instanceof Died) throw new EnvironmentError(error.message, await logTail(logPath));
+    if (error instanceof Died)
+      throw new EnvironmentError(error.message, { detail: await logTail(logPath), cause: error });
     throw error;
   });
 }
@@ -43,14 +44,16 @@ export async function awaitReady({
     waitForHealth({ url: healthUrl, timeoutMs: timeoutSeconds * 1000, signal, stillAlive }),
   );
   if (!healthy) {
-    throw new EnvironmentError(`${name} did not answer ${healthUrl} within ${timeoutSeconds}s`, await logTail(logPath));
+    throw new EnvironmentError(`${name} did not answer ${healthUrl} within ${timeoutSeconds}s`, {
+      detail: await logTail(logPath),
+    });
   }
   const port = Number(new URL(healthUrl).port);
   const ours = child.pid ? await listenerInGroup(port, child.pid) : undefined;
   if (child.exited || ours === false) {
     throw new EnvironmentError(
       `${name}: 127.0.0.1:${port} answered, but not from the process this run started (${child.exited ? child.describeExit() : 'another process listens there'}): another run or program holds the port; move it with --port`,
-      await logTail(logPath),
+      { detail: await logTail(logPath) },
     );
   }
 }
@@ -78,7 +81,7 @@ export async function awaitAmqpReady({
   if (!result.ready) {
     throw new EnvironmentError(
       `${child.spec.name} did not open an AMQP connection on 127.0.0.1:${port} within ${timeoutSeconds}s (last try: ${result.lastError})`,
-      await logTail(child.spec.logPath),
+      { detail: await logTail(child.spec.logPath) },
     );
   }
 }

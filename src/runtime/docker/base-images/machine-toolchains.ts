@@ -33,9 +33,14 @@ const run = async (cmd: string, args: string[], signal: AbortSignal) => {
     signal.throwIfAborted();
     const { code, all } = error as { code?: string; all?: string };
     if (code === 'ENOENT') {
-      throw new EnvironmentError(`images prepare needs ${cmd} on PATH: ${installHints[cmd] ?? `install ${cmd}`}`);
+      throw new EnvironmentError(`images prepare needs ${cmd} on PATH: ${installHints[cmd] ?? `install ${cmd}`}`, {
+        cause: error,
+      });
     }
-    throw new EnvironmentError(`\`${cmd} ${args.join(' ')}\` failed`, all?.split('\n').slice(-15).join('\n'));
+    throw new EnvironmentError(`\`${cmd} ${args.join(' ')}\` failed`, {
+      detail: all?.split('\n').slice(-15).join('\n'),
+      cause: error,
+    });
   }
 };
 

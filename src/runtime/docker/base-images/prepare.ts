@@ -41,7 +41,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
   if (debianMissing) {
     await assertCanBootstrap();
     const started = Date.now();
-    await bootstrapDebian({ docker, workDir, image: standInImages.debian, signal, say });
+    await bootstrapDebian(docker, { workDir, image: standInImages.debian, say }, signal);
     say(`made ${standInImages.debian} in ${seconds(started)}`);
   } else {
     say(`${standInImages.debian} is here`);

@@ -53,19 +53,18 @@ async function registryEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
-export async function bootstrapDebian({
-  docker,
-  workDir,
-  image,
-  signal,
-  say,
-}: {
-  docker: Dockerode;
+/** Where the Debian root filesystem is made, the image it becomes, and where progress is said. */
+interface DebianBootstrap {
   workDir: string;
   image: string;
-  signal: AbortSignal;
   say: (message: string) => void;
-}): Promise<void> {
+}
+
+export async function bootstrapDebian(
+  docker: Dockerode,
+  { workDir, image, say }: DebianBootstrap,
+  signal: AbortSignal,
+): Promise<void> {
   const rootfs = join(workDir, `rootfs-${suite}`);
   const logPath = join(workDir, 'debootstrap.log');
   await rm(rootfs, { recursive: true, force: true });
@@ -77,9 +76,12 @@ export async function bootstrapDebian({
       ['--variant=minbase', `--include=${extraPackages.join(',')}`, suite, rootfs, mirror],
       { stdin: 'ignore', stdout: { file: logPath }, stderr: { file: logPath, append: true }, cancelSignal: signal, timeout: 20 * 60_000 },
     );
-  } catch {
+  } catch (error) {
     signal.throwIfAborted();
-    throw new EnvironmentError(`debootstrap ${suite} from ${mirror} failed`, await logTail(logPath));
+    throw new EnvironmentError(`debootstrap ${suite} from ${mirror} failed`, {
+      detail: await logTail(logPath),
+      cause: error,
+    });
   }
   // As the official slim images: no package caches or indexes, no docs, and none installed later.
   for (const path of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale']) {
@@ -115,7 +117,9 @@ export async function bootstrapDebian({
     await tar;
   } catch (error) {
     signal.throwIfAborted();
-    throw new EnvironmentError(`importing the Debian root filesystem as ${image} failed: ${(error as Error).message}`);
+    throw new EnvironmentError(`importing the Debian root filesystem as ${image} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
