@@ -1,6 +1,6 @@
 // The command line: flags and help only. Each command is a plain function in
 // src/commands/; the core under src/ never prints or exits.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchCommand } from './commands/bench.js';
 import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
@@ -32,13 +32,35 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function chainFlags(command: Command): Command {
-  return command
-    .addOption(
-      new Option('--runtime <runtime>', 'where the chain runs: docker when an engine answers, else local processes')
-        .choices([...runtimeChoices])
-        .default('auto'),
+/**
+ * `--runtime` as help shows it. A command that runs the chain as local processes only (`localOnly`
+ * says why) offers auto and local; docker still parses, so that the command's own usage error
+ * says why it is refused.
+ */
+function runtimeOption(localOnly?: string): Option {
+  if (!localOnly) {
+    return new Option(
+      '--runtime <runtime>',
+      'where the chain runs: docker when an engine answers, else local processes',
     )
+      .choices([...runtimeChoices])
+      .default('auto');
+  }
+  const offered = runtimeChoices.filter((choice) => choice !== 'docker');
+  return new Option(
+    '--runtime <runtime>',
+    `local processes (auto means local here): ${localOnly} (choices: ${offered.map((c) => `"${c}"`).join(', ')})`,
+  )
+    .argParser((value) => {
+      if ((runtimeChoices as readonly string[]).includes(value)) return value;
+      throw new InvalidArgumentError(`Allowed choices are ${offered.join(', ')}.`);
+    })
+    .default('auto');
+}
+
+function chainFlags(command: Command, localOnly?: string): Command {
+  return command
+    .addOption(runtimeOption(localOnly))
     .option('--scenario <name>', 'what to run: see `polytrace scenarios`', 'happy')
     .option(
       '--port <name=port>',
@@ -46,11 +68,15 @@ function chainFlags(command: Command): Command {
       collect,
       [],
     )
-    .option(
-      '--base-image <kind=image>',
-      `docker runtime: build on this base image instead of the default, e.g. to pin a digest: golang=golang:1.26-bookworm@sha256:… (kinds: ${chainBaseKinds.join(', ')}; repeatable)`,
-      collect,
-      [],
+    .addOption(
+      new Option(
+        '--base-image <kind=image>',
+        `docker runtime: build on this base image instead of the default, e.g. to pin a digest: golang=golang:1.26-bookworm@sha256:… (kinds: ${chainBaseKinds.join(', ')}; repeatable)`,
+      )
+        .argParser(collect)
+        .default([])
+        // Only the docker runtime builds on base images: a local-only command does not offer it.
+        .hideHelp(localOnly !== undefined),
     )
     .option(
       '--clock-skew <service=seconds>',
@@ -134,6 +160,7 @@ chainFlags(
       'print one JSON document on stdout: per service, each case with its id, spec section, ok and message',
     )
     .option('--junit <file>', 'also write JUnit XML: one test case per case per service'),
+  "each service's W3C endpoint calls back loopback URLs only, which a container cannot reach",
 ).action(async (flags, command: Command) => {
   process.exitCode = await conformanceCommand(
     flags,

@@ -64,6 +64,14 @@ describe('polytrace errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('conformance --help offers only what conformance runs: no docker runtime, no base images', async () => {
+    const result = await polytrace(['conformance', '--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/--runtime <runtime> .*\(choices: "auto", "local"\)/s);
+    expect(result.stdout).not.toMatch(/docker/);
+    expect(result.stdout).not.toMatch(/--base-image/);
+  });
+
   it('lists the scenarios', async () => {
     const result = await polytrace(['scenarios']);
     expect(result.exitCode).toBe(0);

@@ -137,7 +137,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
       fullPage: true,
       clip: { x: 0, y: 0, width: 1400, height: 1500 },
     });
-    // The README's picture is this one, made by this test: copied when asked (it changes the checkout).
+    // The live page's picture in docs/live-page.md is this one, made by this test: copied when asked (it changes the checkout).
     if (process.env.POLYTRACE_UPDATE_DOCS === '1') {
       mkdirSync(join(repo, 'docs'), { recursive: true });
       copyFileSync(join(screenshots, 'live-page-split.png'), join(repo, 'docs/live-page.png'));

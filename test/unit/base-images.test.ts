@@ -17,6 +17,9 @@ const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
 
 const readmes = [
   'README.md',
+  ...readdirSync(join(repoRoot, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => `docs/${file}`),
   'services/README.md',
   ...readdirSync(join(repoRoot, 'services'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())

@@ -1,5 +1,5 @@
 // The layers of src/ run one way: each folder imports only folders below it
-// (README, "How it works"). An import that runs back up a layer fails here.
+// (docs/architecture.md, "The folder map"). An import that runs back up a layer fails here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
