@@ -1,6 +1,6 @@
 import { bench } from '../core/bench.js';
 import { benchTimeline } from '../core/bench-timeline.js';
-import type { ChainOptions } from '../runtime/runtime.js';
+import type { RunOptions } from '../runtime/runtime.js';
 import { renderTimelineJson, renderTimelineTable } from '../report/bench-timeline.js';
 import { exitCodes, UsageError } from '../common/errors.js';
 import { benchReporters, type ReportContext } from '../report/reporters.js';
@@ -54,12 +54,12 @@ export async function benchCommand(
   const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: 'happy' }, progress);
   // Memory and CPU are read per process group from /proc, which only the local runtime's
   // processes offer; a container's would be its cgroup's, measured another way.
-  const chain = localRuntimeOnly(parsed.chain, {
+  const runOptions = localRuntimeOnly(parsed.runOptions, {
     command: 'bench',
     why: "it reads each component's memory and CPU from /proc, by process group",
     progress,
   });
-  const result = await bench({ chain: await withFreePorts(chain, flags), ...counts }, signal);
+  const result = await bench({ runOptions: await withFreePorts(runOptions, flags), ...counts }, signal);
   const context: ReportContext = {
     width: process.stdout.columns || 100,
     colors: colorsFor(colorEnabled(process.stdout)),
@@ -86,10 +86,10 @@ async function timelineCommand(
   const runs = parseCount('--runs', flags.runs, 50);
   const progress = stderrProgress();
   const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: flags.scenario ?? 'happy' }, progress);
-  const runtimes = parsed.chain.runtime === 'auto' ? (['local', 'docker'] as const) : [parsed.chain.runtime];
-  const chains: ChainOptions[] = [];
-  for (const runtime of runtimes) chains.push(await withFreePorts({ ...parsed.chain, runtime }, flags));
-  const result = await benchTimeline({ chains, scenario: parsed.scenario, runs }, signal);
+  const runtimes = parsed.runOptions.runtime === 'auto' ? (['local', 'docker'] as const) : [parsed.runOptions.runtime];
+  const perRuntime: RunOptions[] = [];
+  for (const runtime of runtimes) perRuntime.push(await withFreePorts({ ...parsed.runOptions, runtime }, flags));
+  const result = await benchTimeline({ perRuntime, scenario: parsed.scenario, runs }, signal);
   const colors = colorsFor(colorEnabled(process.stdout));
   process.stdout.write(flags.json ? renderTimelineJson(result) : renderTimelineTable(result, colors));
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;

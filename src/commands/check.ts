@@ -17,10 +17,10 @@ export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Prom
   if (flags.expectBroken && !isJudgeable(scenario)) {
     throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${scenario.name}"`);
   }
-  const chain = await withFreePorts(parsed.chain, flags);
+  const runOptions = await withFreePorts(parsed.runOptions, flags);
   const result = await run(
     {
-      chain,
+      runOptions,
       scenario,
       ...(flags.requests !== undefined ? { requests: parseCount('--requests', flags.requests, 100) } : {}),
       repeat: parseCount('--repeat', flags.repeat, 50),

@@ -37,15 +37,15 @@ export async function conformanceCommand(
     }
     target = { kind: 'running', ports: parsePorts(flags.port), progress };
   } else {
-    const { chain, scenario } = parseChainFlags(flags, progress, true);
+    const { runOptions, scenario } = parseChainFlags(flags, progress, true);
     // Each service's W3C endpoint calls back loopback URLs only, and the probe listens on this
     // machine's loopback: a service in a container, whose loopback is its own, cannot reach it.
-    const local = localRuntimeOnly(chain, {
+    const local = localRuntimeOnly(runOptions, {
       command: 'conformance',
       why: "a service's W3C endpoint calls back loopback URLs only, and a container's loopback is not this machine's",
       progress,
     });
-    target = { kind: 'chain', chain: local, scenario: scenario.name };
+    target = { kind: 'chain', runOptions: local, scenario: scenario.name };
   }
   const result = await conformance(target, signal);
   const context: ReportContext = {

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
 import { freePorts } from '../runtime/port-check.js';
-import type { ChainOptions, RuntimeChoice } from '../runtime/runtime.js';
+import type { RunOptions, RuntimeChoice } from '../runtime/runtime.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { parseBaseImageOverrides, type BaseImageOverrides } from '../topology/base-images.js';
@@ -62,10 +62,10 @@ export function parseCount(flag: string, value: string, max: number): number {
  * The ports of a run of `check`: each one the user named with --port, the others free ports picked
  * now, so two checks on one CI runner never meet. `up` keeps the well-known ports a room types.
  */
-export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags, 'port'>): Promise<ChainOptions> {
+export async function withFreePorts(runOptions: RunOptions, flags: Pick<ChainFlags, 'port'>): Promise<RunOptions> {
   const asked = new Set(flags.port.map((p) => p.split('=')[0]));
-  const free = await freePorts(Object.keys(chain.ports).filter((name) => !asked.has(name)));
-  return { ...chain, ports: { ...chain.ports, ...free } };
+  const free = await freePorts(Object.keys(runOptions.ports).filter((name) => !asked.has(name)));
+  return { ...runOptions, ports: { ...runOptions.ports, ...free } };
 }
 
 /**
@@ -73,16 +73,16 @@ export async function withFreePorts(chain: ChainOptions, flags: Pick<ChainFlags,
  * means local, each saying why (`why` completes "…, got docker: ").
  */
 export function localRuntimeOnly(
-  chain: ChainOptions,
+  runOptions: RunOptions,
   { command, why, progress }: { command: string; why: string; progress: Progress },
-): ChainOptions {
-  if (chain.runtime === 'docker') {
+): RunOptions {
+  if (runOptions.runtime === 'docker') {
     throw new UsageError(`Expected --runtime local or auto for ${command}, got docker: ${why}`);
   }
-  if (chain.runtime === 'auto') {
+  if (runOptions.runtime === 'auto') {
     progress({ step: 'runtime', message: `${command} runs the chain as local processes: ${why}` });
   }
-  return { ...chain, runtime: 'local' };
+  return { ...runOptions, runtime: 'local' };
 }
 
 /** `--clock-skew order-service=2`: a service of the chain that honours libfaketime, and seconds (±, at most an hour). */
@@ -108,7 +108,7 @@ export function parseChainFlags(
   flags: ChainFlags,
   progress: Progress,
   conformance = false,
-): { chain: ChainOptions; scenario: Scenario; clockSkew?: ClockSkewSetting } {
+): { runOptions: RunOptions; scenario: Scenario; clockSkew?: ClockSkewSetting } {
   const scenario = parseScenario(flags.scenario);
   const clockSkew = flags.clockSkew ? parseClockSkew(flags.clockSkew) : undefined;
   if (flags.links && brokersOf(scenario.flow).length === 0) {
@@ -120,7 +120,7 @@ export function parseChainFlags(
   return {
     scenario,
     ...(clockSkew ? { clockSkew } : {}),
-    chain: {
+    runOptions: {
       runtime: parseRuntime(flags.runtime),
       ports: parsePorts(flags.port),
       baseImages: parseBaseImages(flags.baseImage),

@@ -49,7 +49,7 @@ export async function upCommand(
     await announcePage(server, flags);
     await up(
       {
-        chain: options.chain,
+        runOptions: options.runOptions,
         scenario: options.scenario,
         ...(options.clockSkew ? { clockSkew: options.clockSkew } : {}),
       },
@@ -64,7 +64,7 @@ export async function upCommand(
           for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}`);
           print(`  ${'spans (OTLP JSON)'.padEnd(22)} ${info.spansFile}`);
           print(`  ${'live page'.padEnd(22)} ${server.url}`);
-          if (options.chain.environment.conformance) {
+          if (options.runOptions.environment.conformance) {
             print('W3C Trace Context test-service endpoints (python3 test.py <url> in w3c/trace-context/test):');
             for (const [name, url] of Object.entries(chain.serviceUrls)) print(`  ${name.padEnd(22)} ${url}/w3c/test`);
           }

@@ -8,7 +8,7 @@ import {
   type TimelineRun,
 } from '../bench/timeline.js';
 import { Timeline } from '../common/timeline.js';
-import type { ChainOptions } from '../runtime/runtime.js';
+import type { RunOptions } from '../runtime/runtime.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { run } from './run.js';
 
@@ -16,8 +16,8 @@ import { run } from './run.js';
 const memoryPhase = 'read memory (bench only)';
 
 export interface TimelineBenchOptions {
-  /** One chain per runtime to measure, in order. */
-  chains: ChainOptions[];
+  /** The run's options for each runtime to measure, in order. */
+  perRuntime: RunOptions[];
   scenario: Scenario;
   /** Checks per runtime. */
   runs: number;
@@ -26,16 +26,19 @@ export interface TimelineBenchOptions {
 export async function benchTimeline(options: TimelineBenchOptions, signal: AbortSignal): Promise<TimelineBenchResult> {
   const started = Date.now();
   const runtimes: RuntimeTimeline[] = [];
-  for (const chain of options.chains) {
+  for (const runOptions of options.perRuntime) {
     const runs: TimelineRun[] = [];
-    let runtime: string = chain.runtime;
+    let runtime: string = runOptions.runtime;
     for (let n = 1; n <= options.runs; n++) {
-      chain.progress({ step: 'runtime', message: `timeline: ${chain.runtime} runtime, check ${n}/${options.runs}` });
+      runOptions.progress({
+        step: 'runtime',
+        message: `timeline: ${runOptions.runtime} runtime, check ${n}/${options.runs}`,
+      });
       const timeline = new Timeline();
       let rssBytes: Record<string, number> | undefined;
       const result = await run(
         {
-          chain: { ...chain, timeline },
+          runOptions: { ...runOptions, timeline },
           scenario: options.scenario,
           requests: 1,
           repeat: 1,

@@ -12,14 +12,14 @@ import { summarizeBench, type ConfigurationRun } from '../bench/summary.js';
 import { usageDuringLoad } from '../bench/usage.js';
 import { EnvironmentError } from '../common/errors.js';
 import { parseOtlpJsonLines } from '../intake/otlp-json.js';
-import type { ChainOptions, ProcessUsage } from '../runtime/runtime.js';
+import type { ProcessUsage, RunOptions } from '../runtime/runtime.js';
 import { flows } from '../topology/chain.js';
 import { fireLoad, type LoadResult } from '../traffic/load.js';
 import { withChain } from './chain-session.js';
 
 export interface BenchOptions extends BenchLoad {
-  /** The chain as the command parsed it; each configuration changes only its OTEL_* settings. */
-  chain: ChainOptions;
+  /** The run as the command parsed it; each configuration changes only its OTEL_* settings. */
+  runOptions: RunOptions;
 }
 
 /** One answer waits at most this long: a stuck chain must not hold the bench. */
@@ -64,15 +64,15 @@ async function runConfiguration(
   { configuration, round, deadline }: ConfigurationRound,
   signal: AbortSignal,
 ): Promise<{ run: ConfigurationRun; runtime: string }> {
-  const { environment } = options.chain;
-  const chain: ChainOptions = {
-    ...options.chain,
+  const { environment } = options.runOptions;
+  const runOptions: RunOptions = {
+    ...options.runOptions,
     environment: { ...environment, otelSettings: configurationSettings(configuration, environment.otelSettings) },
   };
   const load = (gatewayUrl: string, requests: number): Promise<LoadResult> =>
     fireLoad({ gatewayUrl, flow, requests, concurrency: options.concurrency, deadline, requestTimeoutMs }, signal);
 
-  const measured = await withChain(chain, signal, async (session) => {
+  const measured = await withChain(runOptions, signal, async (session) => {
     const read = session.chain.usage;
     if (!read) {
       throw new EnvironmentError(
@@ -81,7 +81,7 @@ async function runConfiguration(
     }
     const { gatewayUrl } = session.chain;
     const say = (message: string) =>
-      chain.progress({
+      runOptions.progress({
         step: 'traffic',
         message: `round ${round}/${options.rounds}, ${configuration.name}: ${message}`,
       });
@@ -124,7 +124,7 @@ export async function bench(options: BenchOptions, signal: AbortSignal): Promise
   const started = Date.now();
   const deadline = started + options.timeLimitMs;
   const runs: ConfigurationRun[] = [];
-  let runtime: string = options.chain.runtime;
+  let runtime: string = options.runOptions.runtime;
   let incomplete: string | undefined;
   rounds: for (let round = 1; round <= options.rounds; round++) {
     for (const configuration of benchConfigurations) {
@@ -147,7 +147,7 @@ export async function bench(options: BenchOptions, signal: AbortSignal): Promise
     !summary.firstLoss &&
     summary.configurations.every((c) => c.failed === 0 && c.spans.fromOff === 0) &&
     summary.peakChainRssBytes < summary.chainMemoryLimitBytes;
-  const { chain: _, ...rest } = options;
+  const { runOptions: _, ...rest } = options;
   return {
     runtime,
     options: rest,

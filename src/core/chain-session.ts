@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ChainOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
-import type { EnvironmentOptions } from '../topology/environment.js';
+import { startChain } from '../runtime/chain-lifecycle.js';
+import type { RunOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
 import { SpanFile } from '../intake/span-file.js';
 import { createClientTracer, type ClientTracer } from '../traffic/client-tracer.js';
 import { InterruptedError } from '../common/errors.js';
@@ -23,13 +23,11 @@ export interface ChainSession {
   chain: StartedChain;
   spans: SpanFile;
   tracer: ClientTracer;
-  /** Restarts one service with another environment (a scenario switch); teardown still stops it. */
-  restart(service: string, environment: EnvironmentOptions): Promise<void>;
 }
 
 /** Runs `use` with a started chain; stops everything afterwards, also on error and on abort. */
 export async function withChain<T>(
-  options: ChainOptions,
+  options: RunOptions,
   signal: AbortSignal,
   use: (session: ChainSession) => Promise<T>,
 ): Promise<T> {
@@ -48,12 +46,12 @@ export async function withChain<T>(
   await writeFile(metricsPath, '', { mode: 0o600 });
   const teardown = new Teardown();
   const otlpToken = randomBytes(24).toString('hex');
-  const plan: RunPlan = { chain: options, runDir, spansPath, metricsPath, otlpToken, signal, teardown };
+  const plan: RunPlan = { options, runDir, spansPath, metricsPath, otlpToken, signal, teardown };
   try {
     const { timeline } = options;
-    await timed(timeline, 'preflight', () => runtime.preflight(plan));
-    await timed(timeline, 'build check', () => runtime.build(plan));
-    const chain = await timed(timeline, 'start', () => runtime.start(plan));
+    const prepared = await timed(timeline, 'preflight', () => runtime.preflight(plan));
+    const built = await timed(timeline, 'build check', () => prepared.build(plan));
+    const chain = await timed(timeline, 'start', () => startChain(built, plan));
     const tracer = createClientTracer({
       collectorHttpUrl: chain.collectorHttpUrl,
       deploymentEnvironment: options.environment.deploymentEnvironment,
@@ -70,7 +68,6 @@ export async function withChain<T>(
       chain,
       spans: new SpanFile(spansPath),
       tracer,
-      restart: (service, environment) => runtime.restart(service, { ...plan, chain: { ...options, environment } }),
     });
   } catch (error) {
     if (signal.aborted) throw new InterruptedError();

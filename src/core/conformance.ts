@@ -12,7 +12,7 @@ import { EnvironmentError, InterruptedError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
 import type { Span } from '../intake/span.js';
 import type { SpanFile } from '../intake/span-file.js';
-import type { ChainOptions } from '../runtime/runtime.js';
+import type { RunOptions } from '../runtime/runtime.js';
 import { services } from '../topology/chain.js';
 import type { PortMap } from '../topology/ports.js';
 import { startCallbackServer, type CallbackServer } from '../traffic/callback-server.js';
@@ -21,7 +21,7 @@ import { withChain } from './chain-session.js';
 
 /** Where the services to probe are: a chain this run starts, or one `up --conformance` already runs. */
 export type ConformanceTarget =
-  { kind: 'chain'; chain: ChainOptions; scenario: string } | { kind: 'running'; ports: PortMap; progress: Progress };
+  { kind: 'chain'; runOptions: RunOptions; scenario: string } | { kind: 'running'; ports: PortMap; progress: Progress };
 
 /** The suite's harness gives a test 5 s; a service's own calls back time out at 5 s. */
 const stepTimeoutMs = 10_000;
@@ -45,12 +45,12 @@ export async function conformance(target: ConformanceTarget, signal: AbortSignal
       throw error;
     }
   }
-  return withChain(target.chain, signal, async (session) => {
+  return withChain(target.runOptions, signal, async (session) => {
     const endpoints = Object.fromEntries(
       services.map((s) => [s.name, `${session.chain.serviceUrls[s.name]}/w3c/test`]),
     );
-    const probed = await probeAll(endpoints, target.chain.progress, signal);
-    target.chain.progress({ step: 'collect', message: "reading each service's SDK from its spans…" });
+    const probed = await probeAll(endpoints, target.runOptions.progress, signal);
+    target.runOptions.progress({ step: 'collect', message: "reading each service's SDK from its spans…" });
     const sdks = await sdkEvidence(session.spans, signal);
     return {
       runtime: session.runtime,

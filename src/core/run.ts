@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
-import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
+import type { RunOptions, StartedChain } from '../runtime/runtime.js';
 import { judgeExpectedBreak } from '../scenarios/expected-break.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { otelSettings } from '../topology/environment.js';
@@ -15,9 +15,9 @@ import { timed } from '../common/timeline.js';
 import { withChain } from './chain-session.js';
 import { collectEvidence } from './collect.js';
 
-export interface RunOptions {
-  /** The chain to run: built once by the command, handed to the runtime as it is. */
-  chain: ChainOptions;
+export interface CheckOptions {
+  /** What the user asked of the run: built once by the command, handed to the runtime as it is. */
+  runOptions: RunOptions;
   scenario: Scenario;
   /** Requests per round; the scenario's default when not given. */
   requests?: number;
@@ -29,23 +29,23 @@ export interface RunOptions {
   beforeStop?: (chain: StartedChain) => void | Promise<void>;
 }
 
-export async function run(options: RunOptions, signal: AbortSignal): Promise<RunResult> {
+export async function run(options: CheckOptions, signal: AbortSignal): Promise<RunResult> {
   const started = Date.now();
-  const { chain, scenario } = options;
+  const { runOptions, scenario } = options;
   const perRound = options.requests ?? scenario.defaultRequests ?? 3;
   const total = perRound * options.repeat;
   const { flow } = scenario;
-  const settings = otelSettings(chain.environment);
+  const settings = otelSettings(runOptions.environment);
   const fired: FiredRequest[] = [];
-  const collected = await withChain(chain, signal, async (session) => {
+  const collected = await withChain(runOptions, signal, async (session) => {
     const traces: TraceResult[] = [];
-    const { timeline } = chain;
+    const { timeline } = runOptions;
     for (let round = 0; round < options.repeat; round++) {
       const requests: FiredRequest[] = [];
       const firstSent = timeline?.now();
       for (let i = 0; i < perRound; i++) {
         const n = round * perRound + i + 1;
-        chain.progress({
+        runOptions.progress({
           step: 'traffic',
           message: `request ${n}/${total}: ${flow.method} ${session.chain.gatewayUrl}${flow.path}`,
         });
@@ -61,7 +61,7 @@ export async function run(options: RunOptions, signal: AbortSignal): Promise<Run
       const evidence = await timed(timeline, 'spans', async () => {
         // polytrace's own root spans go out now, not at teardown: the verifier waits for them.
         await session.tracer.flush();
-        chain.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
+        runOptions.progress({ step: 'collect', message: 'waiting for the spans to reach the Collector…' });
         return collectEvidence(
           { file: session.spans, requests, run: { otelSettings: settings, runId: session.runId } },
           signal,

@@ -4,7 +4,7 @@
 // it is wanted: a local run never loads testcontainers.
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
 import type { Runtime, RuntimeChoice } from '../runtime/runtime.js';
-import { localTargets } from '../runtime/local/local-runtime.js';
+import { localTargets } from '../runtime/local/build-targets.js';
 import { missingToolchains } from '../runtime/toolchains.js';
 
 async function dockerRuntime(): Promise<Runtime> {

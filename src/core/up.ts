@@ -8,7 +8,7 @@ import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
 import { flows } from '../topology/chain.js';
 import { otelSettings, servicesChanged, type ClockSkewSetting } from '../topology/environment.js';
-import type { ChainOptions, StartedChain } from '../runtime/runtime.js';
+import type { RunOptions, StartedChain } from '../runtime/runtime.js';
 import { fireRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
 import type { UnsampledRequests } from '../verify/unsampled.js';
@@ -19,8 +19,8 @@ import { TraceFollower } from './trace-follower.js';
 import type { SwitchProgress, TraceOrigin, UpControls } from './up-controls.js';
 
 export interface UpOptions {
-  /** The chain to run (with `environment.conformance` for the W3C test-service endpoints). */
-  chain: ChainOptions;
+  /** What the user asked of the run (with `environment.conformance` for the W3C test-service endpoints). */
+  runOptions: RunOptions;
   scenario: Scenario;
   /** The user's --clock-skew: kept through every scenario switch. */
   clockSkew?: ClockSkewSetting;
@@ -40,10 +40,10 @@ const pollMs = 50;
 
 export async function up(options: UpOptions, signal: AbortSignal, listener: UpListener): Promise<void> {
   let scenario = options.scenario;
-  let environment = options.chain.environment;
+  let environment = options.runOptions.environment;
   let settings = otelSettings(environment);
   try {
-    await withChain(options.chain, signal, async (session) => {
+    await withChain(options.runOptions, signal, async (session) => {
       const follower = new TraceFollower(
         { runId: session.runId, otelSettings: () => settings },
         {
@@ -83,7 +83,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
         });
         // A broker is started with the run (and, in docker, its image built before it): a switch
         // cannot add one.
-        const started = options.chain.environment.brokers ?? [];
+        const started = options.runOptions.environment.brokers ?? [];
         const missing = (nextEnvironment.brokers ?? []).filter((b) => !started.includes(b));
         if (missing.length > 0) {
           throw new UsageError(
@@ -100,7 +100,7 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
             : `${next.name} changes only the request: nothing to restart`,
         );
         try {
-          await Promise.all(changed.map((service) => session.restart(service, nextEnvironment)));
+          await Promise.all(changed.map((service) => session.chain.restart(service, nextEnvironment)));
         } catch (error) {
           progress('failed', `${next.name}: ${(error as Error).message}`);
           throw error;

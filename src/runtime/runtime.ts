@@ -1,7 +1,13 @@
-// The one interface both runtimes implement. The orchestrator (src/core)
-// talks only to this; it never imports execa or testcontainers.
+// The one interface both runtimes implement, a type per state of it: a
+// runtime as chosen, prepared (the machine checked), built, and the chain it
+// started; and what a built runtime supplies the chain's lifecycle
+// (chain-lifecycle.ts): how one component is started, probed and stopped. The
+// orchestrator (src/core) talks only to these; it never imports execa or
+// testcontainers.
 import { broker } from '../topology/chain.js';
 import type { EnvironmentOptions } from '../topology/environment.js';
+import type { ServiceName } from '../topology/names.js';
+import type { Service } from '../topology/types.js';
 import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
 import type { Progress } from '../common/progress.js';
@@ -12,8 +18,8 @@ type RuntimeName = 'local' | 'docker';
 
 export type RuntimeChoice = RuntimeName | 'auto';
 
-/** What the user asked of the chain: parsed once by the command, read as it is by the runtime. */
-export interface ChainOptions {
+/** What the user asked of a run: parsed once by the command, read as it is by the runtime. */
+export interface RunOptions {
   runtime: RuntimeChoice;
   ports: PortMap;
   /** The user's own base images for the docker runtime's builds (`--base-image`). */
@@ -27,7 +33,7 @@ export interface ChainOptions {
 }
 
 export interface RunPlan {
-  chain: ChainOptions;
+  options: RunOptions;
   /** The run's folder: logs and the Collector's spans and metrics files live here. */
   runDir: string;
   /** Where the Collector writes OTLP JSON (inside runDir). */
@@ -49,7 +55,11 @@ export interface ProcessUsage {
   cpuSeconds: number;
 }
 
-/** What a started chain offers: the addresses on 127.0.0.1 the CLI uses. */
+/**
+ * A chain whose components all answered: the addresses on 127.0.0.1 the CLI uses, and what may be
+ * done to a running chain. Its stop is in the run's teardown, registered as each part started, so
+ * that a chain that failed halfway is stopped too.
+ */
 export interface StartedChain {
   gatewayUrl: string;
   collectorHttpUrl: string;
@@ -61,22 +71,71 @@ export interface StartedChain {
    * counts it: the cgroup's usage less its inactive file pages).
    */
   usage?: () => Promise<Record<string, ProcessUsage>>;
+  /**
+   * Stops one service and starts it again with another environment (a scenario's settings), on
+   * the same port, and waits until it is healthy. Teardown stops it as it stops the others.
+   */
+  restart(service: ServiceName, environment: EnvironmentOptions): Promise<void>;
 }
 
+/** A runtime as chosen: nothing checked, nothing built. */
 export interface Runtime {
   readonly name: RuntimeName;
   /** Fails fast with an EnvironmentError when the machine cannot run the chain (toolchains, ports, engine). */
-  preflight(plan: RunPlan): Promise<void>;
+  preflight(plan: RunPlan): Promise<PreparedRuntime>;
+}
+
+/** A runtime the machine can run: what it needs is there (the docker runtime: an engine, base images chosen). */
+export interface PreparedRuntime {
   /** Builds what is missing or stale; cached between runs. */
-  build(plan: RunPlan): Promise<void>;
-  /** Starts the Collector, then the services, and waits until all are healthy. */
-  start(plan: RunPlan): Promise<StartedChain>;
+  build(plan: RunPlan): Promise<BuiltRuntime>;
+}
+
+/** One process or container of a component, as teardown and a restart find it. */
+export interface RunningPart {
+  /** The component's name, or for a component of several processes, the part's (`rabbitmq-epmd`). */
+  readonly name: string;
+  readonly logPath: string;
+  /** Stops it and waits until it has (SIGTERM first: an SDK flushes its spans). */
+  stop(): Promise<void>;
+}
+
+/** What the lifecycle hands a runtime to start one component. */
+export interface ComponentStart<Part extends RunningPart> {
+  /** The run's plan; its signal ends the start when another component's failed. */
+  plan: RunPlan;
+  /** Called as each process or container of the component exists, before it is ready. */
+  track(part: Part): void;
+  /** Called once the component's process runs, before it is ready. */
+  running(): void;
+}
+
+/**
+ * A run's components as one runtime starts them. Each start returns once the component is ready,
+ * with where it is ready (said in the progress line), and fails with an EnvironmentError that
+ * carries the tail of its log.
+ */
+export interface RunComponents<Part extends RunningPart> {
+  /** Whether the slowest service is to be started before the rest, which wait until its process runs. */
+  readonly slowestFirst: boolean;
+  startCollector(start: ComponentStart<Part>): Promise<string>;
+  startBroker(start: ComponentStart<Part>): Promise<string>;
+  startService(service: Service, start: ComponentStart<Part>): Promise<string>;
+  /** The usage now of each part, by its name. */
+  usage(parts: readonly Part[]): Promise<Record<string, ProcessUsage>>;
+}
+
+/** A runtime whose components are built: what the lifecycle needs to start a chain with it. */
+export interface BuiltRuntime<Part extends RunningPart = RunningPart> {
+  /** The reaper's program for this runtime (beside the caller), and what it is told of the run. */
+  reaper(plan: RunPlan): { main: URL; args: string[] };
   /**
-   * After start: stops one service and starts it again with the environment `plan.chain` gives it
-   * now (a scenario's settings), on the same port, and waits until it is healthy.
+   * Readies the run once its reaper runs (the docker runtime: its network), registering in the
+   * plan's teardown whatever must go after the components have stopped.
    */
-  restart(service: string, plan: RunPlan): Promise<void>;
+  open(plan: RunPlan, logsDir: string): Promise<RunComponents<Part>>;
 }
 
 /** Whether this run starts the broker: its flow (or the scenario switched to) passes through it. */
-export const runHasBroker = (plan: RunPlan): boolean => plan.chain.environment.brokers?.includes(broker.name) ?? false;
+export const runHasBroker = (plan: RunPlan): boolean =>
+  plan.options.environment.brokers?.includes(broker.name) ?? false;

@@ -4,7 +4,7 @@
 // addresses differ (127.0.0.1 ports locally, container hostnames in Docker).
 import type { Broker, Service } from './types.js';
 import { broker, serviceNamed, services } from './chain.js';
-import { isServiceName } from './names.js';
+import { isServiceName, type ServiceName } from './names.js';
 
 export interface Addressing {
   /** Base URL at which the other services reach a service, e.g. http://127.0.0.1:8081. */
@@ -169,7 +169,7 @@ const comparedAddressing: Addressing = {
  * The services whose environment differs between two sets of options (another scenario's
  * settings, or its clock skew): what must restart to switch from one to the other, and nothing else.
  */
-export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): string[] {
+export function servicesChanged(from: EnvironmentOptions, to: EnvironmentOptions): ServiceName[] {
   return services
     .filter(
       (service) =>

@@ -40,7 +40,7 @@ describe('the local build cache', () => {
         writeFileSync(join(sources, 'input.txt'), content);
         const t = target(sources, copy);
         const buildDir = await buildDirFor(t, cache);
-        const built = await buildComponent(t, buildDir, signal);
+        const built = await buildComponent({ target: t, buildDir, signal });
         return { built, output: readFileSync(join(sourceDirFor(t, buildDir), 'output.out'), 'utf8') };
       };
       expect(await buildOf('v1')).toEqual({ built: true, output: 'v1' });

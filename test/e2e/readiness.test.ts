@@ -38,7 +38,12 @@ describe('awaitReady', () => {
       "console.error('Traceback: ModuleNotFoundError: flask'); process.exit(3)",
     );
     const url = `http://127.0.0.1:${await closedPort()}/healthz`;
-    const error = await awaitReady(child, url, 10, new AbortController().signal).catch((e: unknown) => e);
+    const error = await awaitReady({
+      child,
+      healthUrl: url,
+      timeoutSeconds: 10,
+      signal: new AbortController().signal,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as EnvironmentError).message).toMatch(
       /^order-service exited with code 3 before it was ready \(log: .*order-service\.log\)$/,
@@ -50,7 +55,12 @@ describe('awaitReady', () => {
   it('never healthy: says which URL and how long, with the tail of its log, and the process can be stopped', async () => {
     const child = await start('auth-service', "console.log('still starting…'); setInterval(() => {}, 1000)");
     const url = `http://127.0.0.1:${await closedPort()}/healthz`;
-    const error = await awaitReady(child, url, 1, new AbortController().signal).catch((e: unknown) => e);
+    const error = await awaitReady({
+      child,
+      healthUrl: url,
+      timeoutSeconds: 1,
+      signal: new AbortController().signal,
+    }).catch((e: unknown) => e);
     await child.stop(2000);
     expect((error as EnvironmentError).message).toBe(`auth-service did not answer ${url} within 1s`);
     expect((error as EnvironmentError).detail).toMatch(/still starting…/);
@@ -64,7 +74,12 @@ describe('awaitReady', () => {
       `require('node:http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')`,
     );
     await expect(
-      awaitReady(child, `http://127.0.0.1:${port}/healthz`, 10, new AbortController().signal),
+      awaitReady({
+        child,
+        healthUrl: `http://127.0.0.1:${port}/healthz`,
+        timeoutSeconds: 10,
+        signal: new AbortController().signal,
+      }),
     ).resolves.toBeUndefined();
     await child.stop(2000);
   });
@@ -76,9 +91,12 @@ describe('awaitReady', () => {
     const { port } = other.address() as AddressInfo;
     const child = await start('order-service', "console.log('EADDRINUSE'); setInterval(() => {}, 1000)");
     try {
-      const error = await awaitReady(child, `http://127.0.0.1:${port}/healthz`, 10, new AbortController().signal).catch(
-        (e: unknown) => e,
-      );
+      const error = await awaitReady({
+        child,
+        healthUrl: `http://127.0.0.1:${port}/healthz`,
+        timeoutSeconds: 10,
+        signal: new AbortController().signal,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnvironmentError);
       expect((error as EnvironmentError).message).toMatch(
         new RegExp(`^order-service: 127\\.0\\.0\\.1:${port} answered, but not from the process this run started`),

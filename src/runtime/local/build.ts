@@ -56,12 +56,17 @@ async function copyInputs(target: BuildTarget, to: string): Promise<void> {
 }
 
 /** Returns true when it built, false when the cache was current. `toolchainEnv` points the steps at their toolchains. */
-export async function buildComponent(
-  target: BuildTarget,
-  buildDir: string,
-  signal: AbortSignal,
-  toolchainEnv: Record<string, string> = {},
-): Promise<boolean> {
+export async function buildComponent({
+  target,
+  buildDir,
+  signal,
+  toolchainEnv = {},
+}: {
+  target: BuildTarget;
+  buildDir: string;
+  signal: AbortSignal;
+  toolchainEnv?: Record<string, string>;
+}): Promise<boolean> {
   const stamp = join(buildDir, '.built');
   if (existsSync(stamp) && outputsExist(target, buildDir)) return false;
   await mkdir(buildDir, { recursive: true });

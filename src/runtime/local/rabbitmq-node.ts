@@ -37,7 +37,7 @@ async function epmd(): Promise<string> {
 }
 
 /** The name of the node's epmd among the run's processes (its log is <name>.log). */
-export const epmdName = (broker: Broker) => `${broker.name}-epmd`;
+const epmdName = (broker: Broker) => `${broker.name}-epmd`;
 
 export interface RabbitmqNodeOptions {
   broker: Broker;

@@ -28,12 +28,17 @@ async function whileAlive<T>(child: ManagedProcess, probe: (stillAlive: () => vo
   });
 }
 
-export async function awaitReady(
-  child: ManagedProcess,
-  healthUrl: string,
-  timeoutSeconds: number,
-  signal: AbortSignal,
-): Promise<void> {
+export async function awaitReady({
+  child,
+  healthUrl,
+  timeoutSeconds,
+  signal,
+}: {
+  child: ManagedProcess;
+  healthUrl: string;
+  timeoutSeconds: number;
+  signal: AbortSignal;
+}): Promise<void> {
   const { name, logPath } = child.spec;
   const healthy = await whileAlive(child, (stillAlive) =>
     waitForHealth({ url: healthUrl, timeoutMs: timeoutSeconds * 1000, signal, stillAlive }),
@@ -57,13 +62,19 @@ export async function awaitReady(
  * Waits for a broker the run started to open an AMQP connection with the run's credentials. A
  * broker of someone else's on the port does not know them, so an open connection is this run's.
  */
-export async function awaitAmqpReady(
-  child: ManagedProcess,
-  port: number,
-  credentials: AmqpCredentials,
-  timeoutSeconds: number,
-  signal: AbortSignal,
-): Promise<void> {
+export async function awaitAmqpReady({
+  child,
+  port,
+  credentials,
+  timeoutSeconds,
+  signal,
+}: {
+  child: ManagedProcess;
+  port: number;
+  credentials: AmqpCredentials;
+  timeoutSeconds: number;
+  signal: AbortSignal;
+}): Promise<void> {
   const result = await whileAlive(child, (stillAlive) =>
     waitForAmqp({ port, credentials, timeoutMs: timeoutSeconds * 1000, signal, stillAlive }),
   );
