@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   up?.kill('SIGINT');
   const result = await up;
-  expect(result.exitCode, result.all).toBe(0);
+  expect(result.exitCode, result.all).toBe(130);
   harness.close();
 }, 60_000);
 

@@ -235,7 +235,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
   it('stops on Ctrl-C, and leaves every port free', async () => {
     up.kill('SIGINT');
     const result = await up;
-    expect(result.exitCode, output.slice(-2000)).toBe(0);
+    expect(result.exitCode, output.slice(-2000)).toBe(130);
     expect(output).toMatch(/stopped: nothing left running/);
     expect(Object.values(await chainPortsFree({ ...ports, ui: uiPort })).every(Boolean)).toBe(true);
   }, 60_000);
