@@ -93,6 +93,38 @@ describe('POST /w3c/test (polytrace up --conformance)', () => {
   });
 
   it.each(services.map((s) => s.name))(
+    '%s refuses what a web page in the browser can send: a text/plain POST, calling nothing',
+    async (name) => {
+      received.length = 0;
+      const response = await fetch(`http://127.0.0.1:${ports[name]}/w3c/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify([{ url: harnessUrl, arguments: [] }]),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(received).toEqual([]);
+    },
+  );
+
+  // The Java agent's controller is left as it is: a page cannot send it JSON without a preflight it refuses.
+  it.each(['api-gateway', 'order-service', 'notification-service'])(
+    '%s refuses any request that names a web page as its Origin, calling nothing',
+    async (name) => {
+      received.length = 0;
+      const response = await fetch(`http://127.0.0.1:${ports[name]}/w3c/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+        body: JSON.stringify([{ url: harnessUrl, arguments: [] }]),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(403);
+      expect(received).toEqual([]);
+    },
+  );
+
+  it.each(services.map((s) => s.name))(
     '%s follows no redirect: a loopback URL cannot send it elsewhere',
     async (name) => {
       received.length = 0;
