@@ -25,9 +25,9 @@ const keepProgress = 12;
  * The HTML of the traces kept whole, in bytes at most: a page that opens gets all of it at once, so
  * this bounds what each new page costs. Older traces beyond it stay as one line.
  */
-export const maxWholeBytes = 2 * 1024 * 1024;
+const maxWholeBytes = 2 * 1024 * 1024;
 /** A page that reads slower than this many bytes behind is dropped; it reconnects and gets the state anew. */
-export const maxBacklog = 4 * 1024 * 1024;
+const maxBacklog = 4 * 1024 * 1024;
 /**
  * Pages open at once, at most (a laptop and a projector, with room to spare); the next is refused
  * with 503 until one closes. Each may hold maxBacklog unread, so this bounds what pages cost.

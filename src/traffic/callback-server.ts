@@ -19,7 +19,7 @@ export interface CallbackServer {
 }
 
 /** URLs handed out and not yet taken, at most: each is taken right after its step. */
-export const maxPendingCallbacks = 1000;
+const maxPendingCallbacks = 1000;
 
 interface Pending {
   fields?: Array<[string, string]>;
