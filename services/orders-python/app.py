@@ -203,6 +203,8 @@ create_schema()
 # noise: OTEL_PYTHON_FLASK_EXCLUDED_URLS=healthz, set where the service is
 # started (Dockerfile, polytrace's topology), leaves them out.
 app = Flask(__name__)
+# A request body is read up to 1 MiB, as the gateway reads one; a larger one gets 413.
+app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
 
 
 @app.get("/healthz")
