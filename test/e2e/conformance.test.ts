@@ -108,8 +108,7 @@ describe('POST /w3c/test (polytrace up --conformance)', () => {
     },
   );
 
-  // The Java agent's controller is left as it is: a page cannot send it JSON without a preflight it refuses.
-  it.each(['api-gateway', 'order-service', 'notification-service'])(
+  it.each(services.map((s) => s.name))(
     '%s refuses any request that names a web page as its Origin, calling nothing',
     async (name) => {
       received.length = 0;
