@@ -235,8 +235,10 @@ func TestW3CTestDoesNotFollowRedirects(t *testing.T) {
 	t.Cleanup(redirector.Close)
 
 	body := `[{"url":"` + redirector.URL + `/test","arguments":{"a":1}}]`
+	req := httptest.NewRequest(http.MethodPost, "/w3c/test", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
-	newTestGateway("http://127.0.0.1:1").ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/w3c/test", strings.NewReader(body)))
+	newTestGateway("http://127.0.0.1:1").ServeHTTP(rec, req)
 
 	if rec.Code != http.StatusOK {
 		t.Fatalf("expected 200, got %d %q", rec.Code, rec.Body.String())
