@@ -1,0 +1,36 @@
+// The real context of a resolution: the checkout's manifests, its default
+// set, and the registries through the machine's own clients.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  anchorDir,
+  defaultSdkVersions,
+  sdkAnchors,
+  type SdkRequest,
+  type SdkSet,
+} from '../../topology/sdk-versions.js';
+import { goClient } from './go-client.js';
+import { mavenClient } from './maven-client.js';
+import { resolveSdkSet } from './resolve-sdk-set.js';
+
+const resolved = new Map<string, Promise<SdkSet>>();
+
+/**
+ * The set a run asked for, resolved once per process: the runs of `bench` and a restart ask again
+ * for the same set, and the registries' answers do not change within a run.
+ */
+export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
+  const key = JSON.stringify(Object.entries(request).sort());
+  let set = resolved.get(key);
+  if (!set) {
+    set = resolveSdkSet(request, {
+      registries: { go: goClient(signal), maven: mavenClient(signal) },
+      defaults: defaultSdkVersions(),
+      manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
+    });
+    // A failed resolution (a registry down) is tried again by the next run.
+    set.catch(() => resolved.delete(key));
+    resolved.set(key, set);
+  }
+  return set;
+}
