@@ -71,6 +71,7 @@ export const sdkAnchors: Record<SdkLanguage, SdkAnchor> = {
 export const oldestSupported: Partial<Record<SdkLanguage, string>> = {
   go: '1.41.0',
   java: '2.25.0',
+  python: '1.42.0',
 };
 
 /** The folder of the component a language's version is built into. */

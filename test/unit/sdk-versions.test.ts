@@ -28,6 +28,8 @@ interface Recorded {
   goRequires: Record<string, Record<string, string>>;
   mavenVersions: Record<string, string[]>;
   mavenPoms: Record<string, string>;
+  pipVersions: Record<string, string[]>;
+  pipResolutions: Record<string, { resolved: Record<string, string> } | { conflict: string }>;
 }
 
 const recorded = JSON.parse(
@@ -48,6 +50,10 @@ const replayed: Registries = {
   maven: {
     versions: async (coordinates) => answer(recorded.mavenVersions, coordinates),
     pom: async (coordinates, version) => answer(recorded.mavenPoms, `${coordinates}:${version}`),
+  },
+  pip: {
+    versions: async (name) => answer(recorded.pipVersions, name),
+    resolve: async (requirements) => answer(recorded.pipResolutions, requirements.join(' ')),
   },
 };
 
@@ -97,6 +103,7 @@ describe('the default set', () => {
     const silent: Registries = {
       go: { versions: () => Promise.reject(new Error('asked')), requires: () => Promise.reject(new Error('asked')) },
       maven: { versions: () => Promise.reject(new Error('asked')), pom: () => Promise.reject(new Error('asked')) },
+      pip: { versions: () => Promise.reject(new Error('asked')), resolve: () => Promise.reject(new Error('asked')) },
     };
     const set = await resolveSdkSet({}, context(silent));
     expect(sdkLanguages.every((l) => set[l].isDefault)).toBe(true);
@@ -131,7 +138,7 @@ describe('resolving a set', () => {
       /got 1\.41\.1; released from 1\.41\.0: 1\.41\.0, 1\.42\.0/,
     );
     await expect(resolveSdkSet({ java: '2.24.0' }, context())).rejects.toThrow(/2\.25\.0 or newer/);
-    await expect(resolveSdkSet({ python: '1.42.0' }, context())).rejects.toThrow(UsageError);
+    await expect(resolveSdkSet({ nodejs: '2.0.0' }, context())).rejects.toThrow(UsageError);
   });
 
   it('names the closest when no companion was made for the version', async () => {

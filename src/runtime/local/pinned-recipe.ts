@@ -31,7 +31,20 @@ export function pinnedRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe
             : step,
         ),
       };
+    case 'python':
+      // The whole set pip resolved, pinned on pip's command line: nothing else comes in.
+      return {
+        ...recipe,
+        build: recipe.build.map((step) =>
+          step.args.includes('-r')
+            ? {
+                ...step,
+                args: ['install', '--quiet', '--no-deps', ...pins.map(([name, version]) => `${name}==${version}`)],
+              }
+            : step,
+        ),
+      };
     default:
-      throw new Error(`Expected a language whose versions polytrace pins (go, java), got ${sdk.language}`);
+      throw new Error(`Expected a language whose versions polytrace pins (go, java, python), got ${sdk.language}`);
   }
 }

@@ -18,7 +18,16 @@ export interface MavenArtifacts {
   pom(coordinates: string, version: string): Promise<string>;
 }
 
+/** The Python package index, as pip reads it. */
+export interface PythonPackages {
+  /** Every released version of a package, in any order. */
+  versions(name: string): Promise<string[]>;
+  /** What pip's resolver picks for these requirements (name → version), or why no set satisfies them. */
+  resolve(requirements: string[]): Promise<{ resolved: Record<string, string> } | { conflict: string }>;
+}
+
 export interface Registries {
   go: GoModules;
   maven: MavenArtifacts;
+  pip: PythonPackages;
 }

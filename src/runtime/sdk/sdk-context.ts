@@ -11,6 +11,7 @@ import {
 } from '../../topology/sdk-versions.js';
 import { goClient } from './go-client.js';
 import { mavenClient } from './maven-client.js';
+import { pipClient } from './pip-client.js';
 import { resolveSdkSet } from './resolve-sdk-set.js';
 
 const resolved = new Map<string, Promise<SdkSet>>();
@@ -24,7 +25,7 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
   let set = resolved.get(key);
   if (!set) {
     set = resolveSdkSet(request, {
-      registries: { go: goClient(signal), maven: mavenClient(signal) },
+      registries: { go: goClient(signal), maven: mavenClient(signal), pip: pipClient(signal) },
       defaults: defaultSdkVersions(),
       manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
     });
