@@ -10,9 +10,10 @@ import { buildDirFor } from '../../src/runtime/local/build.js';
 import { localTargets, localTargetsFor } from '../../src/runtime/local/build-targets.js';
 import { goModRequires } from '../../src/runtime/sdk/go-client.js';
 import { metadataVersions } from '../../src/runtime/sdk/maven-client.js';
+import { indexVersions, reportedInstalls } from '../../src/runtime/sdk/pip-client.js';
 import type { Registries } from '../../src/runtime/sdk/registries.js';
 import { describeSdkSet } from '../../src/runtime/sdk/describe-sdk-set.js';
-import { resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
+import { requirementPins, resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
 import { parseSdk } from '../../src/commands/options.js';
 import {
   anchorDir,
@@ -195,5 +196,19 @@ describe('reading registry metadata', () => {
       '2.25.0',
       '2.26.0',
     ]);
+  });
+
+  it("takes pip's versions, its dry run's report, and a requirements file's pins", () => {
+    expect(indexVersions('opentelemetry-sdk (1.45.2)\nAvailable versions: 1.45.2, 1.45.1, 1.42.0\n')).toEqual([
+      '1.45.2',
+      '1.45.1',
+      '1.42.0',
+    ]);
+    const report = { install: [{ metadata: { name: 'Flask', version: '3.1.3' } }] };
+    expect(reportedInstalls(JSON.stringify(report))).toEqual({ flask: '3.1.3' });
+    expect(requirementPins('# comment\nFlask==3.1.3\ntyping_extensions==4.16.0\n')).toEqual({
+      flask: '3.1.3',
+      'typing-extensions': '4.16.0',
+    });
   });
 });
