@@ -18,7 +18,10 @@ export function goModRequires(goMod: string): Record<string, string> {
 }
 
 /** `go list -m -json` outside any module (so nothing of the checkout is read), never fetching another toolchain. */
-async function goList(args: string[], signal?: AbortSignal): Promise<{ Versions?: string[]; GoMod?: string }> {
+async function goList(
+  args: string[],
+  signal?: AbortSignal,
+): Promise<{ Versions?: string[]; GoMod?: string; missing?: true }> {
   try {
     const { stdout } = await execa('go', ['list', '-m', '-json', ...args], {
       cwd: tmpdir(),
@@ -32,6 +35,8 @@ async function goList(args: string[], signal?: AbortSignal): Promise<{ Versions?
   } catch (error) {
     signal?.throwIfAborted();
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ') ?? '';
+    // The proxy answered, and has no such version: not a failure to reach it.
+    if (/unknown revision|not found|not available|invalid version/.test(stderr)) return { missing: true };
     throw new EnvironmentError(
       `could not read the Go module proxy (GOPROXY) through \`go list -m -json ${args.join(' ')}\`: ${stderr || String(error)}`,
       { cause: error },
@@ -44,7 +49,8 @@ export const goClient = (signal?: AbortSignal): GoModules => ({
     return (await goList(['-versions', module], signal)).Versions ?? [];
   },
   async requires(module, version) {
-    const { GoMod } = await goList([`${module}@${version}`], signal);
+    const { GoMod, missing } = await goList([`${module}@${version}`], signal);
+    if (missing) return undefined;
     if (!GoMod) throw new EnvironmentError(`\`go list -m -json ${module}@${version}\` gave no go.mod`);
     return goModRequires(await readFile(GoMod, 'utf8'));
   },

@@ -6,8 +6,8 @@
 export interface GoModules {
   /** Every released version of a module (`v1.41.0`), oldest first. */
   versions(module: string): Promise<string[]>;
-  /** The requirements in one version's go.mod: module → version. */
-  requires(module: string, version: string): Promise<Record<string, string>>;
+  /** The requirements in one version's go.mod (module → version); undefined when the proxy has no such version. */
+  requires(module: string, version: string): Promise<Record<string, string> | undefined>;
 }
 
 /** A Maven repository, as `mvn` reads it. */

@@ -87,38 +87,55 @@ function directRequires(goMod: string): Record<string, string> {
   return requires;
 }
 
+/** The newest go.opentelemetry.io/otel requirement (the stable, v1 modules of the API and SDK) of a go.mod. */
+function otelNeeded(requires: Record<string, string>): string | undefined {
+  return Object.entries(requires)
+    .filter(
+      ([m, v]) => (m === 'go.opentelemetry.io/otel' || m.startsWith('go.opentelemetry.io/otel/')) && /^v1\./.test(v),
+    )
+    .map(([, v]) => v.replace(/^v/, ''))
+    .sort(semver.rcompare)[0];
+}
+
 /**
- * The newest version of `module` none of whose go.opentelemetry.io/otel requirements (the stable,
- * v1 modules of the API and SDK) is newer than `otel`: with it, Go's minimal version selection
- * keeps the API at the version asked for. A contrib release requires the otel release it was
- * made with, and a later one never an older, so a binary search finds it.
+ * The newest version of `module` none of whose go.opentelemetry.io/otel requirements is newer
+ * than `otel`: with it, Go's minimal version selection keeps the API at the version asked for. A
+ * contrib release requires the otel release it was made with, and a later one never an older, so
+ * a binary search of the listed versions finds it. A module proxy lists only the versions it has
+ * served, so between the one found and the next listed there may be releases it did not list:
+ * each minor release between the two is asked for, newest first.
  */
 async function newestCompatible(
   go: GoModules,
   { module, otel }: { module: string; otel: string },
 ): Promise<{ found?: string; released: string[]; oldestNeeds?: string }> {
   const released = releases(await go.versions(module));
-  const needs = async (version: string): Promise<string | undefined> => {
+  const fits = async (version: string): Promise<boolean | undefined> => {
     const requires = await go.requires(module, `v${version}`);
-    const otelOnes = Object.entries(requires)
-      .filter(
-        ([m, v]) => (m === 'go.opentelemetry.io/otel' || m.startsWith('go.opentelemetry.io/otel/')) && /^v1\./.test(v),
-      )
-      .map(([, v]) => v.replace(/^v/, ''));
-    return otelOnes.sort(semver.rcompare)[0];
+    if (!requires) return undefined;
+    const needed = otelNeeded(requires);
+    return needed === undefined || semver.lte(needed, otel);
   };
   let [low, high] = [0, released.length - 1];
   let found: string | undefined;
   while (low <= high) {
     const middle = Math.floor((low + high) / 2);
-    const needed = await needs(released[middle]!);
-    if (needed === undefined || semver.lte(needed, otel)) {
+    if (await fits(released[middle]!)) {
       found = released[middle];
       low = middle + 1;
     } else high = middle - 1;
   }
+  const next = found ? released[released.indexOf(found) + 1] : released[0];
+  const from = found ? semver.minor(found) + 1 : 0;
+  if (next && semver.major(next) === (found ? semver.major(found) : semver.major(next))) {
+    for (let minor = semver.minor(next) - 1; minor >= from; minor--) {
+      const unlisted = `${semver.major(next)}.${minor}.0`;
+      if (await fits(unlisted)) return { found: unlisted, released };
+    }
+  }
   if (found) return { found, released };
-  const oldestNeeds = released[0] ? await needs(released[0]) : undefined;
+  const oldestRequires = released[0] ? await go.requires(module, `v${released[0]}`) : undefined;
+  const oldestNeeds = oldestRequires ? otelNeeded(oldestRequires) : undefined;
   return { released, ...(oldestNeeds ? { oldestNeeds } : {}) };
 }
 
