@@ -26,7 +26,8 @@ import {
 
 interface Recorded {
   goVersions: Record<string, string[]>;
-  goRequires: Record<string, Record<string, string>>;
+  /** null: the proxy has no such version. */
+  goRequires: Record<string, Record<string, string> | null>;
   mavenVersions: Record<string, string[]>;
   mavenPoms: Record<string, string>;
   pipVersions: Record<string, string[]>;
@@ -46,7 +47,7 @@ const answer = <T>(table: Record<string, T>, key: string): T => {
 const replayed: Registries = {
   go: {
     versions: async (module) => answer(recorded.goVersions, module),
-    requires: async (module, version) => answer(recorded.goRequires, `${module}@${version}`),
+    requires: async (module, version) => answer(recorded.goRequires, `${module}@${version}`) ?? undefined,
   },
   maven: {
     versions: async (coordinates) => answer(recorded.mavenVersions, coordinates),
@@ -120,7 +121,8 @@ describe('resolving a set', () => {
       'go.opentelemetry.io/otel': 'v1.41.0',
       'go.opentelemetry.io/otel/sdk': 'v1.41.0',
       'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp': 'v0.66.0',
-      'go.opentelemetry.io/contrib/processors/baggagecopy': 'v0.5.0',
+      // Listed: v0.4.0, v0.5.0, v0.16.3; v0.14.0, made with otel v1.41.0, is asked for between them.
+      'go.opentelemetry.io/contrib/processors/baggagecopy': 'v0.14.0',
     });
     expect(set.java.isDefault).toBe(true);
     expect(describeSdkSet(set)).toMatch(/^go 1\.41\.0 \(.*otelhttp v0\.66\.0/);

@@ -125,10 +125,9 @@ async function newestCompatible(
       low = middle + 1;
     } else high = middle - 1;
   }
-  const next = found ? released[released.indexOf(found) + 1] : released[0];
-  const from = found ? semver.minor(found) + 1 : 0;
-  if (next && semver.major(next) === (found ? semver.major(found) : semver.major(next))) {
-    for (let minor = semver.minor(next) - 1; minor >= from; minor--) {
+  const next = found ? released[released.indexOf(found) + 1] : undefined;
+  if (found && next && semver.major(next) === semver.major(found)) {
+    for (let minor = semver.minor(next) - 1; minor > semver.minor(found); minor--) {
       const unlisted = `${semver.major(next)}.${minor}.0`;
       if (await fits(unlisted)) return { found: unlisted, released };
     }
