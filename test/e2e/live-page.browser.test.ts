@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionPath } from '../../src/live/protocol.js';
-import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { dumpDom, launchChromium, linesWithIds, scrollToTop, type Browser } from './chromium.js';
 import { chainPortsFree, outDir, polytrace, portFlags, repo } from './run-cli.js';
 
 /** Ports of this test's chain: clear of every other e2e test's, and below Linux's ephemeral range (32768 up). */
@@ -118,13 +118,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
     expect(dom).toMatch(/<div id="map"><p class="note">From 1 trace:[\s\S]*<svg class="graph"/);
     expect(dom).toMatch(/id="counts">✓ 1 {2}✗ 0 {2}\(1 traces\)</);
     expect(dom).toMatch(/id="scenario" aria-live="polite">scenario: happy</);
-    console.log(
-      dom
-        .split('\n')
-        .filter((line) => /id="(trace-1|counts|scenario)"/.test(line))
-        .map((line) => line.slice(0, 240))
-        .join('\n'),
-    );
+    console.log(linesWithIds(dom, /id="(trace-1|counts|scenario)"/));
   }, 90_000);
 
   it('a click on "propagator mismatch": notification-service restarts, and the next trace shows the split, diagnosed at order-service → notification-service', async () => {

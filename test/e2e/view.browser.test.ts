@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionPath } from '../../src/live/protocol.js';
-import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { dumpDom, launchChromium, linesWithIds, scrollToTop, type Browser } from './chromium.js';
 import { outDir, polytrace, repo } from './run-cli.js';
 
 const screenshots = resolve(repo, '.polytrace/screenshots');
@@ -112,13 +112,7 @@ describe('`polytrace view` of a past run, in Chromium', () => {
       ).toHaveLength(2);
       expect(dom).toContain('<g class="edge broken" data-hop="order-service → notification-service">');
       expect(dom).toMatch(/id="counts">✓ 0 {2}✗ 2 {2}\(2 traces\)</);
-      console.log(
-        dom
-          .split('\n')
-          .filter((line) => /id="(trace-\d|counts)"/.test(line))
-          .map((line) => line.slice(0, 240))
-          .join('\n'),
-      );
+      console.log(linesWithIds(dom, /id="(trace-\d|counts)"/));
     } finally {
       expect((await served.stop()).exitCode).toBe(0);
     }
