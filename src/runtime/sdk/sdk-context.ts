@@ -1,5 +1,6 @@
 // The real context of a resolution: the checkout's manifests, its default
 // set, and the registries through the machine's own clients.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,8 +25,14 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
   const key = JSON.stringify(Object.entries(request).sort());
   let set = resolved.get(key);
   if (!set) {
+    // A signal of the resolution's own: its binary searches run many client calls at once, each
+    // listening for the abort, beyond Node's default warning threshold of ten.
+    const own = new AbortController();
+    setMaxListeners(100, own.signal);
+    if (signal?.aborted) own.abort();
+    else signal?.addEventListener('abort', () => own.abort(), { once: true });
     set = resolveSdkSet(request, {
-      registries: { go: goClient(signal), maven: mavenClient(signal), pip: pipClient(signal) },
+      registries: { go: goClient(own.signal), maven: mavenClient(own.signal), pip: pipClient(own.signal) },
       defaults: defaultSdkVersions(),
       manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
     });
