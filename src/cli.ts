@@ -86,7 +86,13 @@ function chainFlags(command: Command, localOnly?: string): Command {
       '--links',
       'with a scenario through RabbitMQ (async): the consumer starts a new trace with a span link to the producer, instead of a child span',
     )
-    .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs');
+    .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
+    .option(
+      '--sdk <language=version>',
+      'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; local runtime)',
+      collect,
+      [],
+    );
 }
 
 function livePageFlags(command: Command): Command {
@@ -194,6 +200,12 @@ program
     [],
   )
   .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
+  .option(
+    '--sdk <language=version>',
+    'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; local runtime)',
+    collect,
+    [],
+  )
   .option(
     '--json',
     'print one JSON document on stdout: per configuration, per language, per run (progress stays on stderr)',

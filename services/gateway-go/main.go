@@ -15,7 +15,10 @@ import (
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
+	// The newest semantic conventions package that every otel release polytrace
+	// builds the gateway with still ships (--sdk go=1.41.0 has none newer);
+	// http.route and http.request.header.* are stable and the same in each.
+	semconv "go.opentelemetry.io/otel/semconv/v1.39.0"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -125,9 +128,16 @@ func newHTTPHandler(g *gateway, conformance, instrumented bool) http.Handler {
 	if !instrumented {
 		return mux
 	}
-	// One server span per request, continuing the caller's trace. otelhttp
-	// renames it "{method} {route}" from the ServeMux pattern once routed.
+	// One server span per request, continuing the caller's trace, renamed
+	// "{method} {route}" (the ServeMux pattern) once routed. Newer otelhttp
+	// names it so itself; older releases (v0.66.0) would keep "api-gateway".
 	return otelhttp.NewHandler(mux, "api-gateway",
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			if r.Pattern != "" {
+				return r.Pattern
+			}
+			return r.Method
+		}),
 		// Health probes would only add noise to every trace view.
 		otelhttp.WithFilter(func(r *http.Request) bool {
 			return r.URL.Path != "/healthz"
@@ -137,11 +147,17 @@ func newHTTPHandler(g *gateway, conformance, instrumented bool) http.Handler {
 
 // handle registers h for "method route" and records http.route on the server
 // span: otelhttp starts that span before the ServeMux has matched a pattern,
-// so it can name the span afterwards but does not add the attribute itself.
+// so it does not add the attribute itself. The route goes on the request's
+// metrics through otelhttp's Labeler: newer otelhttp does that from the
+// ServeMux pattern, but older releases (v0.66.0, which --sdk go=1.41.0
+// brings) do not; this works with each.
 // The caller's X-Request-Id goes on the same span.
 func handle(mux *http.ServeMux, method, route string, h http.HandlerFunc) {
 	mux.HandleFunc(method+" "+route, func(w http.ResponseWriter, r *http.Request) {
 		trace.SpanFromContext(r.Context()).SetAttributes(semconv.HTTPRoute(route))
+		if labeler, ok := otelhttp.LabelerFromContext(r.Context()); ok {
+			labeler.Add(semconv.HTTPRoute(route))
+		}
 		recordRequestID(r)
 		h(w, r)
 	})

@@ -21,6 +21,7 @@ export interface BenchFlags {
   timeline?: boolean;
   runs: string;
   scenario?: string;
+  sdk?: string[];
 }
 
 /** The load flags, which a timeline (one request a check) has no use for. */

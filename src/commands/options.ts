@@ -12,6 +12,7 @@ import { brokersOf, serviceNamed, services } from '../topology/chain.js';
 import type { ClockSkewSetting } from '../topology/environment.js';
 import { applyPortOverrides, defaultPorts, type PortMap } from '../topology/ports.js';
 import { isServiceName } from '../topology/names.js';
+import { parseSdkFlags, type SdkRequest } from '../topology/sdk-versions.js';
 
 export interface ChainFlags {
   runtime: string;
@@ -22,6 +23,8 @@ export interface ChainFlags {
   links?: boolean;
   outDir: string;
   scenario: string;
+  /** `--sdk go=1.41.0`, repeatable: the OpenTelemetry version of one line of the chain. */
+  sdk?: string[];
 }
 
 export const runtimeChoices = ['auto', 'local', 'docker'] as const;
@@ -103,6 +106,30 @@ function parseClockSkew(value: string): ClockSkewSetting {
   return { service: name, seconds: Number(seconds) };
 }
 
+/**
+ * `--sdk`, parsed once. Only the local runtime builds other versions so far (the docker runtime
+ * builds from each Dockerfile as it is): docker is a usage error, and auto means local.
+ */
+export function parseSdk(
+  values: readonly string[],
+  { runtime, progress }: { runtime: RuntimeChoice; progress: Progress },
+): SdkRequest {
+  const request = parseSdkFlags(values);
+  if (typeof request === 'string') throw new UsageError(request);
+  if (Object.keys(request).length > 0 && runtime === 'docker') {
+    throw new UsageError(
+      'Expected --runtime local or auto with --sdk, got docker: only the local runtime builds other versions so far',
+    );
+  }
+  if (Object.keys(request).length > 0 && runtime === 'auto') {
+    progress({
+      step: 'runtime',
+      message: '--sdk builds the chain as local processes: only they build other versions so far',
+    });
+  }
+  return request;
+}
+
 /** The flags every chain command shares, parsed once into what the core and the runtime read. */
 export function parseChainFlags(
   flags: ChainFlags,
@@ -117,11 +144,13 @@ export function parseChainFlags(
       `Expected --links with a scenario whose messages pass a broker (${through.join(', ')}), got "${scenario.name}"`,
     );
   }
+  const runtime = parseRuntime(flags.runtime);
+  const sdk = parseSdk(flags.sdk ?? [], { runtime, progress });
   return {
     scenario,
     ...(clockSkew ? { clockSkew } : {}),
     runOptions: {
-      runtime: parseRuntime(flags.runtime),
+      runtime: Object.keys(sdk).length > 0 ? 'local' : runtime,
       ports: parsePorts(flags.port),
       baseImages: parseBaseImages(flags.baseImage),
       outDir: resolve(flags.outDir),
@@ -130,6 +159,7 @@ export function parseChainFlags(
         ...(clockSkew ? { clockSkew } : {}),
         links: Boolean(flags.links),
       }),
+      sdk,
       progress,
     },
   };

@@ -14,6 +14,7 @@ import { verifyTrace } from '../verify/verify-trace.js';
 import { timed } from '../common/timeline.js';
 import { withChain } from './chain-session.js';
 import { collectEvidence } from './collect.js';
+import { sdksRan } from './sdk-evidence.js';
 
 export interface CheckOptions {
   /** What the user asked of the run: built once by the command, handed to the runtime as it is. */
@@ -92,6 +93,7 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     traces,
     metrics,
     ...(expectation ? { expectation } : {}),
+    sdks: sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])])),
     durationMs: Date.now() - started,
   };
 }

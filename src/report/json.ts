@@ -31,6 +31,7 @@ function checkResultJson(result: RunResult) {
     durationMs: result.durationMs,
     expectation: result.expectation ?? null,
     metrics: result.metrics,
+    sdks: result.sdks ?? [],
     traces: result.traces.map((t) => ({
       traceId: t.traceId,
       flow: t.flow,

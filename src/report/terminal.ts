@@ -1,4 +1,5 @@
 // The human report of `check`: a waterfall per trace, its checks, a summary.
+import type { SdkRan } from '../topology/sdk-versions.js';
 import type { RunResult } from '../verify/result.js';
 import type { TraceResult } from '../verify/result.js';
 import { renderWaterfall } from './waterfall.js';
@@ -66,6 +67,10 @@ export function renderUpTrace(trace: TraceResult, heading: string, options: Term
   ].join('\n');
 }
 
+/** `api-gateway go 1.41.0, auth-service java 1.58.0 (opentelemetry-java-instrumentation 2.25.0), …` */
+const sdksLine = (sdks: readonly SdkRan[]): string =>
+  sdks.map((s) => `${s.service} ${s.language} ${s.version}${s.distro ? ` (${s.distro})` : ''}`).join(', ');
+
 export function renderCheckResult(result: RunResult, options: TerminalOptions): string {
   const { colors } = options;
   const blocks = result.traces.map((trace, i) =>
@@ -91,6 +96,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
       : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
   const footer = [
     verdict,
+    ...(result.sdks?.length ? [colors.dim(`SDKs (from telemetry.sdk.version): ${sdksLine(result.sdks)}`)] : []),
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,
     ),

@@ -10,6 +10,7 @@ import type { ServiceName } from '../topology/names.js';
 import type { Service } from '../topology/types.js';
 import type { BaseImageOverrides } from '../topology/base-images.js';
 import type { PortMap } from '../topology/ports.js';
+import type { SdkRequest } from '../topology/sdk-versions.js';
 import type { Progress } from '../common/progress.js';
 import type { Teardown } from '../common/teardown.js';
 import type { Timeline } from '../common/timeline.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   /** Parent folder of run folders. */
   outDir: string;
   environment: EnvironmentOptions;
+  /** The OpenTelemetry versions asked for with `--sdk`; a line not named keeps its manifest's. */
+  sdk: SdkRequest;
   progress: Progress;
   /** Where the run records its phases (`bench --timeline`); none otherwise. */
   timeline?: Timeline;

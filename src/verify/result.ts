@@ -3,6 +3,7 @@ import type { Span } from '../intake/span.js';
 import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
 import type { MetricsVerdict } from './metrics.js';
+import type { SdkRan } from '../topology/sdk-versions.js';
 
 /** A service whose clock is off polytrace's: a warning, not a failure (propagation ignores clocks). */
 export interface ClockSkew {
@@ -54,5 +55,7 @@ export interface RunResult {
   expectation?: Expectation;
   /** The run's metrics, checked once every service flushed them at shutdown. */
   metrics: MetricsVerdict & { file: string };
+  /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
+  sdks?: SdkRan[];
   durationMs: number;
 }

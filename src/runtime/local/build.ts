@@ -1,7 +1,7 @@
 // Builds one component with the machine's toolchains, into a cache folder
 // keyed by the hash of its inputs; a matching stamp means nothing to do.
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../common/errors.js';
@@ -55,6 +55,14 @@ async function copyInputs(target: BuildTarget, to: string): Promise<void> {
   }
 }
 
+/** A build that failed leaves nothing half-built in the cache: only its log, for the person reading the error. */
+async function leaveOnlyLog(buildDir: string, logPath: string): Promise<void> {
+  for (const entry of await readdir(buildDir)) {
+    const path = join(buildDir, entry);
+    if (path !== logPath) await rm(path, { recursive: true, force: true });
+  }
+}
+
 /** Returns true when it built, false when the cache was current. `toolchainEnv` points the steps at their toolchains. */
 export async function buildComponent({
   target,
@@ -100,9 +108,11 @@ export async function buildComponent({
         signal.removeEventListener('abort', cancel);
       }
     } catch (error) {
+      const detail = await logTail(logPath);
+      await leaveOnlyLog(buildDir, logPath);
       signal.throwIfAborted();
       throw new EnvironmentError(`building ${target.name} failed at \`${cmd} ${args.join(' ')}\``, {
-        detail: await logTail(logPath),
+        detail,
         cause: error,
       });
     }

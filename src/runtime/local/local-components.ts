@@ -10,7 +10,6 @@ import type { Service } from '../../topology/types.js';
 import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan } from '../runtime.js';
 import { toolchainEnvironment } from '../toolchains.js';
 import { expandCommand, sourceDirFor, type BuildTarget } from './build.js';
-import { collectorTarget, serviceTarget } from './build-targets.js';
 import { childEnvironment } from './child-environment.js';
 import { trackForExit } from './exit-guard.js';
 import { fakeTimeLibrary } from './fake-time.js';
@@ -30,16 +29,22 @@ const url = (port: number) => `http://127.0.0.1:${port}`;
 /** Every process group started is written here; the reaper stops them if polytrace is killed. */
 const ledgerOf = (plan: RunPlan) => join(plan.runDir, 'processes.txt');
 
+/** One component as the run built it: the target (its recipe pinned to the run's versions) and its cache folder. */
+export interface LocalBuild {
+  target: BuildTarget;
+  dir: string;
+}
+
 /** The local runtime once built: each component's build folder is known. */
 export class BuiltLocalRuntime implements BuiltRuntime<ProcessPart> {
-  constructor(private readonly buildDirs: ReadonlyMap<string, string>) {}
+  constructor(private readonly builds: ReadonlyMap<string, LocalBuild>) {}
 
   reaper(plan: RunPlan): { main: URL; args: string[] } {
     return { main: new URL('../reaper/local-main.js', import.meta.url), args: [ledgerOf(plan)] };
   }
 
   async open(plan: RunPlan, logsDir: string): Promise<RunComponents<ProcessPart>> {
-    return new LocalComponents({ buildDirs: this.buildDirs, logsDir, ledger: ledgerOf(plan) });
+    return new LocalComponents({ builds: this.builds, logsDir, ledger: ledgerOf(plan) });
   }
 }
 
@@ -49,7 +54,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
 
   constructor(
     private readonly run: {
-      buildDirs: ReadonlyMap<string, string>;
+      builds: ReadonlyMap<string, LocalBuild>;
       logsDir: string;
       ledger: string;
     },
@@ -59,7 +64,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
     const { plan } = start;
     const port = (name: string) => plan.options.ports[name]!;
     return this.launch(start, {
-      target: collectorTarget,
+      name: collector.name,
       env: {
         POLYTRACE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${port(`${collector.name}.grpc`)}`,
         POLYTRACE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${port(`${collector.name}.http`)}`,
@@ -124,7 +129,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
     const env = serviceEnvironment(service, addressing, plan.options.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);
     return this.launch(start, {
-      target: serviceTarget(service),
+      name: service.name,
       env,
       healthUrl: `${url(port(service.name))}${service.healthPath}`,
       timeoutSeconds: service.startTimeoutSeconds,
@@ -138,10 +143,10 @@ class LocalComponents implements RunComponents<ProcessPart> {
   /** Starts one component from its build folder and waits until it answers its health URL. */
   private async launch(
     start: ComponentStart<ProcessPart>,
-    how: { target: BuildTarget; env: Record<string, string>; healthUrl: string; timeoutSeconds: number },
+    how: { name: string; env: Record<string, string>; healthUrl: string; timeoutSeconds: number },
   ): Promise<string> {
-    const { target, healthUrl } = how;
-    const buildDir = this.run.buildDirs.get(target.name)!;
+    const { healthUrl } = how;
+    const { target, dir: buildDir } = this.run.builds.get(how.name)!;
     const { cmd, args, cwd } = expandCommand(target.recipe.start, buildDir, sourceDirFor(target, buildDir));
     const child = await this.startProcess(start, {
       name: target.name,

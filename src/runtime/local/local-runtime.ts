@@ -11,8 +11,11 @@ import { assertPortsFree } from '../port-check.js';
 import type { PreparedRuntime, RunPlan, Runtime } from '../runtime.js';
 import { installHints, missingToolchains, toolchainEnvironment } from '../toolchains.js';
 import { buildComponent, buildDirFor } from './build.js';
-import { localTargets } from './build-targets.js';
-import { BuiltLocalRuntime } from './local-components.js';
+import { localTargets, localTargetsFor } from './build-targets.js';
+import { BuiltLocalRuntime, type LocalBuild } from './local-components.js';
+import { resolveRequestedSdks } from '../sdk/sdk-context.js';
+import type { SdkSet } from '../../topology/sdk-versions.js';
+import { describeSdkSet } from '../sdk/describe-sdk-set.js';
 import { rabbitmqServer } from './rabbitmq-node.js';
 
 export class LocalRuntime implements Runtime {
@@ -32,23 +35,30 @@ export class LocalRuntime implements Runtime {
     // Said before anything is built: RabbitMQ is the one component the machine may lack.
     if (brokers.includes(broker.name)) await rabbitmqServer();
     await assertPortsFree(portsInUse(plan.options.ports, brokers, 'local'));
-    return new PreparedLocalRuntime(this.cacheRoot);
+    // Before anything is built: a version the registry lacks is the user's to fix (exit 2).
+    const sdks = await resolveRequestedSdks(plan.options.sdk, plan.signal);
+    const pinned = describeSdkSet(sdks);
+    if (pinned) plan.options.progress({ step: 'build', message: `versions: ${pinned}` });
+    return new PreparedLocalRuntime(this.cacheRoot, sdks);
   }
 }
 
 /** The machine has the toolchains (and RabbitMQ, when the run needs it), and the ports are free. */
 class PreparedLocalRuntime implements PreparedRuntime {
-  constructor(private readonly cacheRoot: string) {}
+  constructor(
+    private readonly cacheRoot: string,
+    private readonly sdks: SdkSet,
+  ) {}
 
   /** Builds each component into its cache folder, unless it is current there. */
   async build(plan: RunPlan): Promise<BuiltLocalRuntime> {
     const { cacheRoot } = this;
-    const buildDirs = new Map<string, string>();
+    const builds = new Map<string, LocalBuild>();
     // Builds run side by side: most of their time is spent waiting on package registries.
     await Promise.all(
-      localTargets.map(async (target) => {
+      localTargetsFor(this.sdks).map(async (target) => {
         const dir = await buildDirFor(target, cacheRoot);
-        buildDirs.set(target.name, dir);
+        builds.set(target.name, { target, dir });
         const started = Date.now();
         const announce = setTimeout(
           () =>
@@ -77,6 +87,6 @@ class PreparedLocalRuntime implements PreparedRuntime {
         }
       }),
     );
-    return new BuiltLocalRuntime(buildDirs);
+    return new BuiltLocalRuntime(builds);
   }
 }

@@ -1,0 +1,16 @@
+// A version set in one line, for the progress a run prints before it builds.
+import { sdkLanguages, type SdkSet } from '../../topology/sdk-versions.js';
+
+/** The lines that differ from the manifests, each with its companions (short names); empty for the default set. */
+export function describeSdkSet(set: SdkSet): string {
+  return sdkLanguages
+    .map((language) => set[language])
+    .filter((line) => !line.isDefault)
+    .map((line) => {
+      const companions = Object.entries(line.companions)
+        .filter(([, version]) => version.replace(/^v/, '') !== line.version)
+        .map(([name, version]) => `${name.split('/').at(-1)} ${version}`);
+      return `${line.language} ${line.version}${companions.length ? ` (${companions.join(', ')})` : ''}`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,44 @@
+// The real context of a resolution: the checkout's manifests, its default
+// set, and the registries through the machine's own clients.
+import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  anchorDir,
+  defaultSdkVersions,
+  sdkAnchors,
+  type SdkRequest,
+  type SdkSet,
+} from '../../topology/sdk-versions.js';
+import { goClient } from './go-client.js';
+import { mavenClient } from './maven-client.js';
+import { pipClient } from './pip-client.js';
+import { resolveSdkSet } from './resolve-sdk-set.js';
+
+const resolved = new Map<string, Promise<SdkSet>>();
+
+/**
+ * The set a run asked for, resolved once per process: the runs of `bench` and a restart ask again
+ * for the same set, and the registries' answers do not change within a run.
+ */
+export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
+  const key = JSON.stringify(Object.entries(request).sort());
+  let set = resolved.get(key);
+  if (!set) {
+    // A signal of the resolution's own: its binary searches run many client calls at once, each
+    // listening for the abort, beyond Node's default warning threshold of ten.
+    const own = new AbortController();
+    setMaxListeners(100, own.signal);
+    if (signal?.aborted) own.abort();
+    else signal?.addEventListener('abort', () => own.abort(), { once: true });
+    set = resolveSdkSet(request, {
+      registries: { go: goClient(own.signal), maven: mavenClient(own.signal), pip: pipClient(own.signal) },
+      defaults: defaultSdkVersions(),
+      manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
+    });
+    // A failed resolution (a registry down) is tried again by the next run.
+    set.catch(() => resolved.delete(key));
+    resolved.set(key, set);
+  }
+  return set;
+}

@@ -1,0 +1,82 @@
+// End-to-end: `--sdk` builds the chain with other OpenTelemetry versions on
+// the local runtime, and the spans say which ones really ran. The cell of the
+// version matrix here, Go otel 1.41.0 with Java agent 2.25.0, is the one a
+// propagation break shows in (agent 2.26.0 and newer start traces with the
+// W3C Level 2 random flag, which Go otel 1.41.0 and older refuse).
+import { describe, expect, it } from 'vitest';
+import { missingToolchains } from '../../src/runtime/toolchains.js';
+import { localTargets } from '../../src/runtime/local/build-targets.js';
+import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
+import { outDir, polytrace } from './run-cli.js';
+
+const ci = process.env.CI === 'true';
+const missing = await missingToolchains(localTargets.flatMap((t) => t.recipe.toolchains));
+// On CI a missing toolchain is a failure, not a reason to skip.
+const runnable = missing.length === 0 || ci;
+
+const cell = ['--sdk', 'go=1.41.0', '--sdk', 'java=2.25.0'];
+const coldBuild = 30 * 60_000;
+
+interface SdkJson extends JsonResult {
+  sdks: Array<{ service: string; language: string; name: string; version: string; distro?: string }>;
+}
+
+describe('polytrace check --sdk (local runtime)', () => {
+  it.runIf(runnable)(
+    'verifies Go otel 1.41.0 with Java agent 2.25.0, the spans name those versions, and a second run builds nothing',
+    async () => {
+      expect(missing, 'the local runtime needs these toolchains').toEqual([]);
+      const checkOnce = async () => {
+        const result = await polytrace([
+          'check',
+          '--runtime',
+          'local',
+          '--requests',
+          '1',
+          '--json',
+          ...cell,
+          '--out-dir',
+          outDir(),
+        ]);
+        expect(result.exitCode, result.all).toBe(0);
+        return { json: JSON.parse(result.stdout) as SdkJson, stderr: result.stderr };
+      };
+      const first = await checkOnce();
+      expectConnectedOrderTraces(first.json, 'local', 1);
+      expect(first.stderr).toMatch(/versions: go 1\.41\.0 .*otelhttp v0\.66\.0.*java 2\.25\.0/);
+      const ran = Object.fromEntries(first.json.sdks.map((s) => [s.service, s]));
+      expect(ran['api-gateway']).toMatchObject({ language: 'go', version: '1.41.0' });
+      expect(ran['auth-service']?.distro).toMatch(/ 2\.25\.0$/);
+
+      const second = await checkOnce();
+      expectConnectedOrderTraces(second.json, 'local', 1);
+      for (const component of [
+        'otel-collector',
+        'api-gateway',
+        'auth-service',
+        'order-service',
+        'notification-service',
+      ]) {
+        expect(second.stderr).toContain(`${component} is up to date`);
+      }
+    },
+    coldBuild,
+  );
+
+  it.each([
+    [['--sdk', 'go=1.41'], /Expected --sdk go=MAJOR\.MINOR\.PATCH/],
+    [['--sdk', 'rust=1.0.0'], /one of go, java, python, nodejs, collector, got "rust"/],
+    [['--sdk', 'go=1.41.0', '--runtime', 'docker'], /Expected --runtime local or auto with --sdk, got docker/],
+  ])('gives exit 2 and one line for %j', async (flags, message) => {
+    const result = await polytrace(['check', ...flags, '--out-dir', outDir()]);
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.runIf(runnable)('gives exit 2 and lists the releases for a version the registry does not have', async () => {
+    const result = await polytrace(['check', '--runtime', 'local', '--sdk', 'go=1.41.9', '--out-dir', outDir()]);
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr).toMatch(/got 1\.41\.9; released from 1\.41\.0: 1\.41\.0, 1\.42\.0/);
+  });
+});
