@@ -3,7 +3,7 @@
 // not the versions the run asked for.
 import type { Span } from '../intake/span.js';
 import { services } from '../topology/chain.js';
-import type { SdkRan } from '../topology/sdk-versions.js';
+import type { SdkRan } from '../verify/result.js';
 
 /** One entry per service whose spans name their SDK, in the chain's order. */
 export function sdksRan(spans: readonly Span[]): SdkRan[] {

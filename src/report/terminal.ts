@@ -1,5 +1,5 @@
 // The human report of `check`: a waterfall per trace, its checks, a summary.
-import type { SdkRan } from '../topology/sdk-versions.js';
+import type { SdkRan } from '../verify/result.js';
 import type { RunResult } from '../verify/result.js';
 import type { TraceResult } from '../verify/result.js';
 import { renderWaterfall } from './waterfall.js';

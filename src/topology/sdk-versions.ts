@@ -127,13 +127,3 @@ export interface ResolvedSdk {
 
 /** A whole cell of the version matrix: every line resolved. */
 export type SdkSet = { readonly [L in SdkLanguage]: ResolvedSdk };
-
-/** The SDK a service ran, as its spans' resource says (`telemetry.sdk.*`, `telemetry.distro.*`): evidence, not configuration. */
-export interface SdkRan {
-  service: string;
-  language: string;
-  name: string;
-  version: string;
-  /** The distribution around the SDK, when there is one (the Java agent), with its version. */
-  distro?: string;
-}

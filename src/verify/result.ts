@@ -3,7 +3,6 @@ import type { Span } from '../intake/span.js';
 import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
 import type { MetricsVerdict } from './metrics.js';
-import type { SdkRan } from '../topology/sdk-versions.js';
 
 /** A service whose clock is off polytrace's: a warning, not a failure (propagation ignores clocks). */
 export interface ClockSkew {
@@ -58,4 +57,14 @@ export interface RunResult {
   /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
   sdks?: SdkRan[];
   durationMs: number;
+}
+
+/** The SDK a service ran, as its spans' resource says (`telemetry.sdk.*`, `telemetry.distro.*`): evidence, not configuration. */
+export interface SdkRan {
+  service: string;
+  language: string;
+  name: string;
+  version: string;
+  /** The distribution around the SDK, when there is one (the Java agent), with its version. */
+  distro?: string;
 }
