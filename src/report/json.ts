@@ -31,6 +31,7 @@ function checkResultJson(result: RunResult) {
     durationMs: result.durationMs,
     expectation: result.expectation ?? null,
     metrics: result.metrics,
+    unreadable: result.unreadable,
     traces: result.traces.map((t) => ({
       traceId: t.traceId,
       flow: t.flow,

@@ -6,6 +6,7 @@ import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 import { printable, wrap } from './format.js';
+import { describeFaults, hasFaults } from '../intake/intake-faults.js';
 import { renderMetricsBlock } from './metrics-table.js';
 import { markLegend, traceVerdict } from './verdict.js';
 
@@ -89,7 +90,15 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
           `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree`,
         )
       : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
+  const unreadable = (['spans', 'metrics'] as const)
+    .filter((file) => hasFaults(result.unreadable[file]))
+    .map((file) =>
+      colors.yellow(
+        `⚠ the ${file} file had ${describeFaults(result.unreadable[file])}, skipped: ${result.unreadable[file].examples[0] ?? ''}`,
+      ),
+    );
   const footer = [
+    ...unreadable,
     verdict,
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,

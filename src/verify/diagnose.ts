@@ -2,6 +2,7 @@
 // it (was there a client span? did the callee start a new trace? did it record
 // anything?); the settings polytrace gave each SDK (OTEL_PROPAGATORS,
 // OTEL_TRACES_SAMPLER, …) name the likely cause.
+import type { IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { OtelSettings } from '../topology/environment.js';
@@ -31,6 +32,8 @@ export interface Evidence {
    * entry service, as a root or under the caller's own span, which only the caller knows.
    */
   sentByCaller?: boolean;
+  /** What the spans file held that could not be read, when anything: those lines may have held this trace's spans. */
+  faults?: IntakeFaults;
 }
 
 export interface Diagnosis {

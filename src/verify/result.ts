@@ -1,4 +1,5 @@
 // What the verifier concludes about one trace: data only, renderers print it.
+import type { IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
@@ -54,5 +55,7 @@ export interface RunResult {
   expectation?: Expectation;
   /** The run's metrics, checked once every service flushed them at shutdown. */
   metrics: MetricsVerdict & { file: string };
+  /** What the Collector's files held that could not be read (skipped and counted, never fatal). */
+  unreadable: { spans: IntakeFaults; metrics: IntakeFaults };
   durationMs: number;
 }
