@@ -7,6 +7,8 @@ import { open } from 'node:fs/promises';
 
 /** The most one read takes in, and so the longest line kept: far above a Collector's batch of spans. */
 export const maxLineBytes = 64 * 1024 * 1024;
+/** What one read takes in at first: a few hundred lines, so memory stays small when the lines are. */
+const firstReadBytes = 1024 * 1024;
 
 export class AppendedLines {
   private offset = 0;
@@ -48,9 +50,18 @@ export class AppendedLines {
     try {
       this.size = (await handle.stat()).size;
       if (this.size <= this.offset) return '';
-      const buffer = Buffer.alloc(Math.min(this.size - this.offset, this.limit));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, this.offset);
-      return this.take(buffer.subarray(0, bytesRead));
+      // A small read first; a larger one only while no newline is in it, up to the longest line kept.
+      const available = this.size - this.offset;
+      for (
+        let want = Math.min(available, firstReadBytes, this.limit);
+        ;
+        want = Math.min(want * 4, available, this.limit)
+      ) {
+        const buffer = Buffer.alloc(want);
+        const { bytesRead } = await handle.read(buffer, 0, want, this.offset);
+        const read = buffer.subarray(0, bytesRead);
+        if (this.skipping || read.includes(0x0a) || want >= Math.min(available, this.limit)) return this.take(read);
+      }
     } finally {
       await handle.close();
     }

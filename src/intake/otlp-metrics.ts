@@ -145,10 +145,13 @@ export function parseOtlpMetricLines(text: string): MetricSeries[] {
 
 /**
  * Every series, and the lines that could not be read: a line that is not JSON or not the OTLP
- * shape is skipped and counted, the rest are kept.
+ * shape is skipped and counted, the rest are kept. Pass the same `series` map to read a file in
+ * pieces, in order.
  */
-export function readOtlpMetricLines(text: string): { series: MetricSeries[]; faults: IntakeFaults } {
-  const series = new Map<string, MetricSeries>();
+export function readOtlpMetricLines(
+  text: string,
+  series = new Map<string, MetricSeries>(),
+): { series: MetricSeries[]; faults: IntakeFaults } {
   const faults = noFaults();
   text.split('\n').forEach((line, index) => {
     if (!line.trim()) return;

@@ -6,6 +6,7 @@ import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 import { printable, wrap } from './format.js';
+import { client } from '../topology/chain.js';
 import { describeFaults, hasFaults } from '../intake/intake-faults.js';
 import { renderMetricsBlock } from './metrics-table.js';
 import { markLegend, traceVerdict } from './verdict.js';
@@ -37,8 +38,11 @@ function renderTraceDetails(trace: TraceResult, { colors, width }: TerminalOptio
 
 function renderTraceSummary(trace: TraceResult, options: TerminalOptions): string {
   const { colors, width } = options;
-  const services = new Set(trace.spans.map((s) => s.service));
-  const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
+  // Only the chain's services count: polytrace's own span is Node too, and would make a trace that
+  // lost notification-service still look like four languages.
+  const chain = trace.spans.filter((s) => s.service !== client.name);
+  const services = new Set(chain.map((s) => s.service));
+  const languages = new Set(chain.map((s) => s.language).filter(Boolean));
   const passed = trace.checks.filter((c) => c.ok).length;
   const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
   const linked = trace.linked?.length ? ` (+${trace.linked.length} in a trace it continues by link)` : '';
