@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 
 /** The most one read takes in, and so the longest line kept: far above a Collector's batch of spans. */
-export const maxLineBytes = 64 * 1024 * 1024;
+const maxLineBytes = 64 * 1024 * 1024;
 /** What one read takes in at first: a few hundred lines, so memory stays small when the lines are. */
 const firstReadBytes = 1024 * 1024;
 

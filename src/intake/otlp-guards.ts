@@ -24,12 +24,12 @@ type Json = unknown;
 
 const typeName = (value: Json) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
 
-export function fail(path: string, expected: string, value: Json): never {
+function fail(path: string, expected: string, value: Json): never {
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeName(value);
   throw new OtlpShapeError(`${path}: expected ${expected}, got ${shown}`);
 }
 
-export function isObject(value: Json): value is Record<string, Json> {
+function isObject(value: Json): value is Record<string, Json> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -54,7 +54,7 @@ const spanIdPattern = /^[0-9a-f]{16}$/;
  * Why an id is not one W3C Trace Context allows (32 or 16 lowercase hex digits, not all zeros),
  * or undefined when it is. OTLP JSON writes ids as hex; some encoders write them in upper case.
  */
-export function idFault(id: string, kind: 'trace' | 'span'): string | undefined {
+function idFault(id: string, kind: 'trace' | 'span'): string | undefined {
   const pattern = kind === 'trace' ? traceIdPattern : spanIdPattern;
   const digits = kind === 'trace' ? 32 : 16;
   if (!pattern.test(id)) return `${JSON.stringify(id.slice(0, 40))} is not ${digits} hex digits`;
@@ -153,7 +153,7 @@ function spansOfLine(data: unknown): { spans: Span[]; invalid: string[] } {
 }
 
 /** The outcome of one line: its spans, or why it was skipped. */
-export function parseOtlpJsonLine(line: string): { spans: Span[]; invalid: string[] } | { unreadable: string } {
+function parseOtlpJsonLine(line: string): { spans: Span[]; invalid: string[] } | { unreadable: string } {
   let data: unknown;
   try {
     data = JSON.parse(line);

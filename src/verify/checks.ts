@@ -363,7 +363,7 @@ export function checkErrorPath(evidence: Evidence): Check | undefined {
 }
 
 /** The spans the flow expects that arrived nowhere (not in the trace, a linked trace, nor one split off). */
-export function missingExpectedSpans(evidence: Evidence): string[] {
+function missingExpectedSpans(evidence: Evidence): string[] {
   const all = [...evidence.spans, ...(evidence.linked ?? []), ...evidence.strays];
   return evidence.flow.services.flatMap((name) =>
     expectedSpans(serviceNamed(name), evidence.flow)

@@ -1,6 +1,5 @@
 // Property-based tests (fast-check) of the readers that take input from
 // outside: the OTLP JSON reader, and the traceparent and tracestate parsers.
-// (A line of garbage starts with "[": JSON or not, it is never a request.)
 // Whatever the input, they answer (spans and faults, a value or an error
 // sentence) and never throw; what they accept, they read back exactly.
 import fc from 'fast-check';
@@ -63,6 +62,7 @@ describe('the OTLP JSON reader', () => {
         fc.array(
           fc.oneof(
             otlpLine,
+            // A line of garbage starts with "[": JSON or not, it is never an export request.
             fc.string().map((garbage) => ({ spans: null, line: `[${garbage.replace(/\n/g, '')}` })),
           ),
         ),
