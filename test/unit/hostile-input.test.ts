@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/common/errors.js';
+import { collectEvidence } from '../../src/core/collect.js';
 import { spansFileOf, viewRun, type ViewedTrace } from '../../src/core/view.js';
 import { AppendedLines } from '../../src/intake/appended-lines.js';
 import { readOtlpMetricLines } from '../../src/intake/otlp-metrics.js';
@@ -102,6 +103,32 @@ describe('reading the spans file', () => {
     const { series, faults } = readOtlpMetricLines([point('3'), point(1.5), '{', point('4')].join('\n'));
     expect(series[0]!.value).toBe(4);
     expect(faults.unreadableLines).toBe(2);
+  });
+});
+
+describe('check, with a malformed line between its requests', () => {
+  it('verifies the traces on both sides of it, and says the line was skipped', async () => {
+    const file = join(folder(), 'spans.jsonl');
+    writeFileSync(file, `${good(traceIdOf(1))}\n{"resourceSpans":[{"resource":{"attri\n${good(traceIdOf(2))}\n`);
+    const requests = [1, 2].map((n) => ({
+      flow: flows.order,
+      traceId: traceIdOf(n),
+      requestId: `req-${n}`,
+      status: 201,
+      startedAt: Date.now(),
+      endedAt: Date.now(),
+    }));
+    const found = await collectEvidence(
+      { file: new SpanFile(file), requests, run: { runId: '20261130T090000Z-4242' } },
+      new AbortController().signal,
+    );
+    const traces = found.map(verifyTrace);
+    expect(traces.map((t) => t.ok)).toEqual([true, true]);
+    for (const trace of traces) {
+      expect(trace.checks.find((c) => c.name === 'evidence-read')?.message).toMatch(
+        /1 unreadable line \(line 2: not JSON.*every span this flow expects was read anyway/,
+      );
+    }
   });
 });
 
