@@ -272,6 +272,9 @@ try {
 } catch (error) {
   process.exitCode = report(error);
 }
+// An interrupted command exits 130 whatever it returned (`up` and `view` end normally on Ctrl-C):
+// the README promises it for every interrupt, and a script can tell a stop from a pass.
+if (controller.signal.aborted) process.exitCode = exitCodes.interrupted;
 
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
@@ -286,5 +289,5 @@ function report(error: unknown): number {
   process.stderr.write(
     `polytrace: unexpected error (a bug; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`,
   );
-  return 70;
+  return exitCodes.bug;
 }

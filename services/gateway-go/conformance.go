@@ -22,6 +22,10 @@ type w3cAction struct {
 // calls each URL in order with the instrumented client, so the suite can
 // check how this SDK propagates traceparent and tracestate.
 func (g *gateway) w3cTest(w http.ResponseWriter, r *http.Request) {
+	if status, reason := fromBrowser(r); status != 0 {
+		writeJSON(w, status, map[string]string{"error": reason})
+		return
+	}
 	var actions []w3cAction
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes)).Decode(&actions); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "expected a JSON array of {url, arguments}"})
@@ -57,6 +61,21 @@ func (g *gateway) w3cTest(w http.ResponseWriter, r *http.Request) {
 		drainAndClose(resp.Body)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// fromBrowser refuses what a web page open in the user's browser could send
+// here: a browser names the page's origin on every POST, and without a
+// preflight it can send only "simple" bodies such as text/plain. The suite's
+// harness and polytrace's probe send JSON and no Origin.
+func fromBrowser(r *http.Request) (int, string) {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		return http.StatusForbidden, fmt.Sprintf("expected no Origin (a test harness, not a web page), got %q", origin)
+	}
+	mediaType, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if !strings.EqualFold(strings.TrimSpace(mediaType), "application/json") {
+		return http.StatusUnsupportedMediaType, fmt.Sprintf("expected Content-Type application/json, got %q", r.Header.Get("Content-Type"))
+	}
+	return 0, ""
 }
 
 // checkLoopback refuses URLs that would send traffic off this machine: the

@@ -8,6 +8,13 @@ const net = require('node:net');
 const CALL_TIMEOUT_MS = 5000;
 
 async function handleW3cTest(req, res) {
+  // A web page open in the user's browser names its origin on every POST; the
+  // suite's harness and polytrace's probe send none. (A text/plain body, which
+  // a page may send without a preflight, is never parsed: req.body is empty.)
+  if (req.get('origin') !== undefined) {
+    res.status(403).json({ error: `expected no Origin (a test harness, not a web page), got ${req.get('origin')}` });
+    return;
+  }
   const calls = req.body;
   if (!Array.isArray(calls) || !calls.every((call) => isLoopbackHttpUrl(call?.url))) {
     // Checked for every entry before calling any: this endpoint must never

@@ -203,6 +203,8 @@ create_schema()
 # noise: OTEL_PYTHON_FLASK_EXCLUDED_URLS=healthz, set where the service is
 # started (Dockerfile, polytrace's topology), leaves them out.
 app = Flask(__name__)
+# A request body is read up to 1 MiB, as the gateway reads one; a larger one gets 413.
+app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
 
 
 @app.get("/healthz")
@@ -306,11 +308,27 @@ def is_loopback_url(url):
         return False
 
 
+def refused_from_browser():
+    # A web page open in the user's browser could POST here too: a browser
+    # names the page's origin on every POST, and without a preflight it can send
+    # only "simple" bodies such as text/plain. The suite's harness and
+    # polytrace's probe send JSON and no Origin.
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return jsonify({"error": f"expected no Origin (a test harness, not a web page), got {origin!r}"}), 403
+    if request.mimetype != "application/json":
+        return jsonify({"error": f"expected Content-Type application/json, got {request.content_type!r}"}), 415
+    return None
+
+
 def w3c_test():
+    refused = refused_from_browser()
+    if refused:
+        return refused
     # The harness sends [{"url": ..., "arguments": ...}, ...]; every call goes
     # through the instrumented requests client, so each is a client span that
     # carries this request's context on to the harness.
-    calls = request.get_json(force=True, silent=True)
+    calls = request.get_json(silent=True)
     if not isinstance(calls, list) or not all(
         isinstance(call, dict) and isinstance(call.get("url"), str) for call in calls
     ):

@@ -2,7 +2,7 @@
 // whether to open it in a browser.
 import { UsageError } from '../common/errors.js';
 import type { LiveServer } from '../live/server.js';
-import { openBrowser } from './open-browser.js';
+import { openBrowser, redirectFile } from './open-browser.js';
 
 export interface LivePageFlags {
   uiPort?: string;
@@ -23,7 +23,7 @@ export function parseUiPort(value: string | undefined): number {
 export async function announcePage(server: LiveServer, flags: LivePageFlags): Promise<void> {
   process.stderr.write(`polytrace ▸ live page: ${server.url}${flags.open ? '' : ' (--open opens it in a browser)'}\n`);
   if (!flags.open) return;
-  const opener = await openBrowser(server.url);
+  const opener = await openBrowser(redirectFile(server.url));
   process.stderr.write(
     opener
       ? `polytrace ▸ opened it with ${opener}\n`

@@ -8,6 +8,8 @@ export const exitCodes = {
   usage: 2,
   environment: 3,
   interrupted: 130,
+  /** An error polytrace did not expect: a bug, printed with its stack (BSD's EX_SOFTWARE). */
+  bug: 70,
 } as const;
 
 /** What an error carries beyond its one line: the original error it wraps (kept, never flattened), and log lines. */

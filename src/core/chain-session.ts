@@ -45,8 +45,10 @@ export async function withChain<T>(
   await writeFile(spansPath, '', { mode: 0o600 });
   await writeFile(metricsPath, '', { mode: 0o600 });
   const teardown = new Teardown();
+  // One secret per purpose: a leak of one (the broker's password to a port squatter) gives nothing else.
   const otlpToken = randomBytes(24).toString('hex');
-  const plan: RunPlan = { options, runDir, spansPath, metricsPath, otlpToken, signal, teardown };
+  const brokerPassword = randomBytes(24).toString('hex');
+  const plan: RunPlan = { options, runDir, spansPath, metricsPath, otlpToken, brokerPassword, signal, teardown };
   try {
     const { timeline } = options;
     const prepared = await timed(timeline, 'preflight', () => runtime.preflight(plan));

@@ -21,8 +21,18 @@ const keepWhole = 40;
 const mapWindow = 200;
 /** Progress lines kept for a page that opens late. */
 const keepProgress = 12;
+/**
+ * The HTML of the traces kept whole, in bytes at most: a page that opens gets all of it at once, so
+ * this bounds what each new page costs. Older traces beyond it stay as one line.
+ */
+const maxWholeBytes = 2 * 1024 * 1024;
 /** A page that reads slower than this many bytes behind is dropped; it reconnects and gets the state anew. */
 const maxBacklog = 4 * 1024 * 1024;
+/**
+ * Pages open at once, at most (a laptop and a projector, with room to spare); the next is refused
+ * with 503 until one closes. Each may hold maxBacklog unread, so this bounds what pages cost.
+ */
+export const maxPages = 8;
 
 export interface LiveHubOptions {
   /** `live` acts on a running chain; `view` shows a past run and acts on nothing. */
@@ -52,6 +62,7 @@ export class LiveHub {
   private readonly pages = new Set<ServerResponse>();
   private seq = 0;
   private readonly whole: WholeTrace[] = [];
+  private wholeBytes = 0;
   private readonly rows: Row[] = [];
   private readonly window: TraceResult[] = [];
   private readonly counts = { traces: 0, ok: 0, failed: 0, notes: 0 };
@@ -130,6 +141,11 @@ export class LiveHub {
 
   /** A page opened (or reconnected): the event stream, starting with everything it needs to catch up. */
   attach(page: ServerResponse): void {
+    if (this.pages.size >= maxPages) {
+      page.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+      page.end(`Expected at most ${maxPages} live pages open at once, got one more: close one\n`);
+      return;
+    }
     page.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -179,7 +195,10 @@ export class LiveHub {
 
   private keep(item: WholeTrace): void {
     this.whole.push(item);
-    if (this.whole.length > keepWhole) this.whole.shift();
+    this.wholeBytes += item.html.length;
+    while (this.whole.length > keepWhole || (this.whole.length > 1 && this.wholeBytes > maxWholeBytes)) {
+      this.wholeBytes -= this.whole.shift()!.html.length;
+    }
     const { html: _, ...row } = item;
     this.keepRow(row);
   }
@@ -219,8 +238,11 @@ ${dependencyTable(map)}`;
   private broadcastRaw(text: string): void {
     for (const page of this.pages) {
       if (page.writableLength > maxBacklog) {
+        // Said on the page's progress line: a page that reads too slowly is cut, and reconnects.
         page.destroy();
         this.pages.delete(page);
+        const behind = Math.round(maxBacklog / 1024 / 1024);
+        queueMicrotask(() => this.progress(`a live page fell over ${behind} MiB behind and was cut; it reconnects`));
         continue;
       }
       page.write(text);

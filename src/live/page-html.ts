@@ -19,7 +19,7 @@ import {
   scenarioText,
   switchFailedText,
 } from './page-parts.js';
-import { token as tokenName, type ActionName, type LiveState } from './protocol.js';
+import type { ActionName, LiveState } from './protocol.js';
 
 /** Keys of the actions; the scenarios other than happy take 1–9 in `polytrace scenarios` order. */
 const keys = { send: 's', sendUnauthorized: 't', happy: 'h', help: '?' } as const;
@@ -69,7 +69,7 @@ function list(items: LiveSnapshot['items']): string {
     .join('\n');
 }
 
-export function pageHtml(options: LiveHubOptions, now: LiveSnapshot, token: string | undefined): string {
+export function pageHtml(options: LiveHubOptions, now: LiveSnapshot): string {
   const { state } = now;
   const dropped = (now.items[0]?.seq ?? 0) - Math.min(now.items.length, maxRows);
   const failed = now.failedSwitch;
@@ -78,7 +78,6 @@ export function pageHtml(options: LiveHubOptions, now: LiveSnapshot, token: stri
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${token ? `<meta name="${tokenName.meta}" content="${token}">` : ''}
 <title>${escapeHtml(options.title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/page.css">

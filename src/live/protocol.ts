@@ -72,8 +72,12 @@ export type ActionBodies = {
 
 export const actionPath = (name: ActionName) => `/actions/${name}`;
 
-/** The run's token: the page reads it from this meta element and sends it in this header. */
-export const token = { meta: 'polytrace-token', header: 'x-polytrace-token' } as const;
+/**
+ * The page's token: it travels only in the URL polytrace prints (this query parameter), which the
+ * server exchanges for an HttpOnly cookie of this name (one per port: a browser sends a cookie of
+ * 127.0.0.1 to every port). The page's script never sees it; the browser sends it.
+ */
+export const pageToken = { query: 'token', cookie: (port: number) => `polytrace-${port}` } as const;
 
 /** A trace kept whole, for a page that expands an older line. */
 export const tracePath = (seq: number) => `/traces/${seq}`;

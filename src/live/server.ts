@@ -1,11 +1,15 @@
 // The live page's HTTP server: 127.0.0.1 only, the page and its two assets,
-// the event stream, and the actions that change the running chain. Another web
-// page open in the same browser must not be able to trigger those: an action
-// needs the run's token, which only this page carries, and a request from any
-// other origin is refused (its Origin header says where it came from). Every
-// request must also name this server in its Host header, so a hostile DNS name
-// pointed at 127.0.0.1 cannot make the page its own (DNS rebinding).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// the event stream, and the actions that change the running chain. Any local
+// process can reach the port, and a client that is not a browser can send any
+// header: so, as Jupyter does, the page's token travels only in the URL
+// polytrace prints, the server exchanges it for an HttpOnly, SameSite=Strict
+// cookie, and the page, its events, its traces and its actions need that
+// cookie. Another web page open in the same browser must not trigger an action
+// either: a request from any other origin is refused (its Origin header says
+// where it came from). Every request must also name this server in its Host
+// header, so a hostile DNS name pointed at 127.0.0.1 cannot make the page its
+// own (DNS rebinding).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +21,7 @@ import type { LiveHub } from './hub.js';
 import { pageHtml } from './page-html.js';
 import { pageStyle } from './page-style.js';
 import { pageActions } from './actions.js';
-import { eventsPath, token as tokenName } from './protocol.js';
+import { eventsPath, pageToken } from './protocol.js';
 
 export interface LiveServerOptions {
   hub: LiveHub;
@@ -30,7 +34,10 @@ export interface LiveServerOptions {
 }
 
 export interface LiveServer {
+  /** The URL to open: it carries the page's token, so it is printed to the user and nowhere else. */
   url: string;
+  /** The page's address without the token. */
+  origin: string;
   close(): Promise<void>;
 }
 
@@ -70,8 +77,21 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const sameToken = (given: string | string[] | undefined, token: string) =>
-  typeof given === 'string' && given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
+/** Compared as SHA-256 digests, which have one length whatever bytes arrive: in constant time, never a throw. */
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+const sameToken = (given: string | undefined, token: string) =>
+  given !== undefined && timingSafeEqual(digest(given), digest(token));
+
+/** One cookie's value from the Cookie header, as the browser sent it. */
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+const withoutToken = "Expected the live page's cookie: open the URL polytrace printed (it carries the token)\n";
 
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const { hub } = options;
@@ -81,6 +101,8 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     throw new EnvironmentError(`Expected the live page's script at ${pageScriptFile}, got nothing: run npm run build`);
   });
   let origins: string[] = [];
+  let cookieName = '';
+  const hasCookie = (req: IncomingMessage) => sameToken(cookie(req, cookieName), token);
   const runAction = pageActions({
     scenarios: hub.options.scenarios.map((s) => s.name),
     onError: options.onActionError,
@@ -94,8 +116,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
         error: `Expected a request from ${origins[0]}, got one from ${req.headers.origin ?? 'nowhere'}`,
       });
     }
-    if (!sameToken(req.headers[tokenName.header], token)) {
-      return json(res, 403, { error: "Expected the run's token (the page carries it), got none or another" });
+    if (!hasCookie(req)) {
+      return json(res, 403, {
+        error: "Expected the page's cookie (open the URL polytrace printed), got none or another",
+      });
     }
     const body = await readBody(req);
     const controls = options.actions();
@@ -109,15 +133,29 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     if (!origins.includes(host)) {
       return answer(res, { status: 421, type: 'text/plain; charset=utf-8', body: 'Expected this server by name\n' });
     }
-    const path = new URL(req.url ?? '/', host).pathname;
+    const url = new URL(req.url ?? '/', host);
+    const path = url.pathname;
     if (req.method === 'POST') return action(req, res, path);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET or POST only' });
-    if (path === '/') {
-      const body = pageHtml(hub.options, hub.snapshot(), live ? token : undefined);
-      return answer(res, { type: 'text/html; charset=utf-8', body });
-    }
+    // The script and the style hold nothing of the run: the page loads them before anything else.
     if (path === '/page.js') return answer(res, { type: 'text/javascript; charset=utf-8', body: pageScript });
     if (path === '/page.css') return answer(res, { type: 'text/css; charset=utf-8', body: pageStyle });
+    const given = url.searchParams.get(pageToken.query);
+    if (path === '/' && given !== null) {
+      if (!sameToken(given, token))
+        return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
+      // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
+      res.writeHead(303, {
+        ...securityHeaders,
+        'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        location: '/',
+      });
+      return void res.end();
+    }
+    if (!hasCookie(req)) return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
+    if (path === '/') {
+      return answer(res, { type: 'text/html; charset=utf-8', body: pageHtml(hub.options, hub.snapshot()) });
+    }
     if (path === eventsPath) return hub.attach(res);
     const trace = /^\/traces\/(\d+)$/.exec(path);
     if (trace) {
@@ -149,8 +187,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
   });
   const { port } = server.address() as AddressInfo;
   origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  cookieName = pageToken.cookie(port);
   return {
-    url: `${origins[0]}/`,
+    url: `${origins[0]}/?${pageToken.query}=${token}`,
+    origin: origins[0]!,
     close: async () => {
       hub.close();
       server.closeAllConnections();

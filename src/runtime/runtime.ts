@@ -42,6 +42,11 @@ export interface RunPlan {
   metricsPath: string;
   /** The run's secret: the Collector accepts an export only with it, so only this run writes evidence. */
   otlpToken: string;
+  /**
+   * The password of the run's broker user: a secret of its own, so a broker port that leaks it
+   * gives nothing towards the run's evidence (the OTLP token).
+   */
+  brokerPassword: string;
   signal: AbortSignal;
   /** Every start registers its stop here. */
   teardown: Teardown;

@@ -73,6 +73,12 @@ export const defaultEnvironmentOptions: EnvironmentOptions = {
   conformance: false,
 };
 
+/**
+ * The longest attribute value a span keeps, in characters: a request id (a UUID is 36), a
+ * tracestate (at most 512) or a URL fits whole; anything a caller sends beyond it is cut.
+ */
+export const attributeValueLengthLimit = 1024;
+
 /** The OpenTelemetry settings every SDK reads, before a scenario changes them. */
 function telemetryBase(service: Service, options: EnvironmentOptions): Record<string, string> {
   return {
@@ -89,6 +95,10 @@ function telemetryBase(service: Service, options: EnvironmentOptions): Record<st
     OTEL_METRICS_EXPORTER: 'otlp',
     OTEL_METRIC_EXPORT_INTERVAL: String(options.metricExportIntervalMs),
     OTEL_LOGS_EXPORTER: 'none',
+    // A caller's header becomes a span attribute (the request id): the SDK cuts every value, so a
+    // 1 MiB header cannot become megabytes of trace. Both names: the Go SDK reads only the span one.
+    OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(attributeValueLengthLimit),
+    OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: String(attributeValueLengthLimit),
     ...(service.language === 'python' ? pythonHeaderCapture : {}),
   };
 }

@@ -2,36 +2,47 @@
 // server on 127.0.0.1 that a service under test calls back, recording the
 // header fields of each call exactly as they arrived (rawHeaders keeps names,
 // order and repeats), so the probe can judge the trace context the service's
-// instrumented client sent.
+// instrumented client sent. Any local process can reach this port too: each
+// call's URL carries a random path nobody else can guess, only a URL the probe
+// handed out is recorded, and the first call to it wins, so nothing another
+// process sends can stand in for (or crowd out) the call the probe awaits.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface CallbackServer {
-  /** The URL whose call is recorded under this key (letters, digits, "." and "-"). */
+  /** A new URL whose first call is recorded under this key (letters, digits, "." and "-"). */
   url(key: string): string;
-  /** The header fields of the call made to `url(key)`, once it came; forgotten once taken. */
+  /** The header fields of the first call made to `url(key)`, once it came; forgotten once taken. */
   take(key: string): Array<[string, string]> | undefined;
   close(): Promise<void>;
 }
 
-/** Calls kept at most at once: each is taken right after its step. */
-const maxKept = 1000;
+/** URLs handed out and not yet taken, at most: each is taken right after its step. */
+const maxPendingCallbacks = 1000;
+
+interface Pending {
+  fields?: Array<[string, string]>;
+}
 
 export async function startCallbackServer(): Promise<CallbackServer> {
-  const calls = new Map<string, Array<[string, string]>>();
+  /** By the URL's random path: its first call, once it came. */
+  const pending = new Map<string, Pending>();
+  const byKey = new Map<string, string>();
   const server = createServer((incoming, answer) => {
-    const key = /^\/callback\/([\w.-]+)$/.exec(incoming.url ?? '')?.[1];
-    if (key && calls.size < maxKept) {
+    const path = /^\/callback\/([0-9a-f]{32})$/.exec(incoming.url ?? '')?.[1];
+    const call = path ? pending.get(path) : undefined;
+    if (call && !call.fields) {
       const fields: Array<[string, string]> = [];
       for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
         fields.push([incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!]);
       }
-      calls.set(key, fields);
+      call.fields = fields;
     }
     // The body (the step's `arguments`) says nothing about propagation: read it only to free the socket.
     incoming.resume();
     incoming.on('end', () => {
-      answer.writeHead(key ? 200 : 404, { 'content-type': 'application/json' });
+      answer.writeHead(call ? 200 : 404, { 'content-type': 'application/json' });
       answer.end('null');
     });
   });
@@ -42,11 +53,25 @@ export async function startCallbackServer(): Promise<CallbackServer> {
     server.listen(0, '127.0.0.1', resolve);
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const forget = (key: string) => {
+    const path = byKey.get(key);
+    byKey.delete(key);
+    if (path) pending.delete(path);
+  };
   return {
-    url: (key) => `${base}/callback/${key}`,
+    url(key) {
+      forget(key);
+      if (pending.size >= maxPendingCallbacks) {
+        throw new Error(`Expected at most ${maxPendingCallbacks} callbacks awaited at once, got one more (${key})`);
+      }
+      const path = randomBytes(16).toString('hex');
+      pending.set(path, {});
+      byKey.set(key, path);
+      return `${base}/callback/${path}`;
+    },
     take(key) {
-      const fields = calls.get(key);
-      calls.delete(key);
+      const fields = pending.get(byKey.get(key) ?? '')?.fields;
+      forget(key);
       return fields;
     },
     close: () =>

@@ -87,3 +87,11 @@ export async function dumpDom(url: string): Promise<string> {
     rmSync(userDataDir, { recursive: true, force: true });
   }
 }
+
+/** The dumped page's lines that hold the given ids, cut short: what a test prints as its evidence. */
+export const linesWithIds = (dom: string, ids: RegExp): string =>
+  dom
+    .split('\n')
+    .filter((line) => ids.test(line))
+    .map((line) => line.slice(0, 240))
+    .join('\n');

@@ -46,7 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   up?.kill('SIGINT');
   const result = await up;
-  expect(result.exitCode, result.all).toBe(0);
+  expect(result.exitCode, result.all).toBe(130);
   harness.close();
 }, 60_000);
 
@@ -91,6 +91,37 @@ describe('POST /w3c/test (polytrace up --conformance)', () => {
     expect(response.status).toBe(400);
     expect(received).toEqual([]);
   });
+
+  it.each(services.map((s) => s.name))(
+    '%s refuses what a web page in the browser can send: a text/plain POST, calling nothing',
+    async (name) => {
+      received.length = 0;
+      const response = await fetch(`http://127.0.0.1:${ports[name]}/w3c/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify([{ url: harnessUrl, arguments: [] }]),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(received).toEqual([]);
+    },
+  );
+
+  it.each(services.map((s) => s.name))(
+    '%s refuses any request that names a web page as its Origin, calling nothing',
+    async (name) => {
+      received.length = 0;
+      const response = await fetch(`http://127.0.0.1:${ports[name]}/w3c/test`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+        body: JSON.stringify([{ url: harnessUrl, arguments: [] }]),
+        signal: AbortSignal.timeout(10_000),
+      });
+      expect(response.status).toBe(403);
+      expect(received).toEqual([]);
+    },
+  );
 
   it.each(services.map((s) => s.name))(
     '%s follows no redirect: a loopback URL cannot send it elsewhere',

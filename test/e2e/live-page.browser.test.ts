@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionPath } from '../../src/live/protocol.js';
-import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { dumpDom, launchChromium, linesWithIds, scrollToTop, type Browser } from './chromium.js';
 import { chainPortsFree, outDir, polytrace, portFlags, repo } from './run-cli.js';
 
 /** Ports of this test's chain: clear of every other e2e test's, and below Linux's ephemeral range (32768 up). */
@@ -35,6 +35,9 @@ let page: Page;
 let elsewhere: Server;
 let elsewhereUrl: string;
 const pageUrl = `http://127.0.0.1:${uiPort}/`;
+/** The URL `up` printed: the page with its token, which the page exchanges for its cookie. */
+const openUrl = () =>
+  new RegExp(`live page: (http://127\\.0\\.0\\.1:${uiPort}/\\?token=[0-9a-f]{48})`).exec(output)![1]!;
 
 /** The newest trace on the page, and how many items the list holds. */
 const newest = (p: Page) => p.locator('#traces article.item[data-kind="trace"]').first();
@@ -58,7 +61,7 @@ beforeAll(async () => {
   up.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   // The page is served before the chain starts: it shows the start as it goes.
   await new Promise<void>((resolvePage, reject) => {
-    const check = () => output.includes(`live page: ${pageUrl}`) && resolvePage();
+    const check = () => /live page: \S+\?token=[0-9a-f]{48}/.test(output) && resolvePage();
     up.all!.on('data', check);
     void up.then(() => reject(new Error(`up ended before serving its page:\n${output}`)));
   });
@@ -83,7 +86,10 @@ afterAll(async () => {
 
 describe('the live page of `polytrace up`, in Chromium', () => {
   it('shows the first verified trace, and the map with every service and its language', async () => {
-    await page.goto(pageUrl);
+    await page.goto(openUrl());
+    // The token left the address bar: the cookie carries it, and the page holds none.
+    expect(page.url()).toBe(pageUrl);
+    expect(await page.content()).not.toContain(openUrl().split('=')[1]);
     const first = page.locator('section.trace.ok').first();
     // The chain builds what is missing and starts; `up` ending first is a failure with its output.
     await Promise.race([
@@ -108,7 +114,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
   }, 300_000);
 
   it('is whole as soon as it loads: a page Chromium dumps at once shows the newest trace, the map and the counts', async () => {
-    const dom = await dumpDom(pageUrl);
+    const dom = await dumpDom(openUrl());
     expect(dom).toMatch(
       /<section class="trace ok" id="trace-1" data-trace-id="[0-9a-f]{32}">\s*<h2><span class="verdict">✓<\/span> #1 <span class="who">first request<\/span>/,
     );
@@ -118,13 +124,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
     expect(dom).toMatch(/<div id="map"><p class="note">From 1 trace:[\s\S]*<svg class="graph"/);
     expect(dom).toMatch(/id="counts">✓ 1 {2}✗ 0 {2}\(1 traces\)</);
     expect(dom).toMatch(/id="scenario" aria-live="polite">scenario: happy</);
-    console.log(
-      dom
-        .split('\n')
-        .filter((line) => /id="(trace-1|counts|scenario)"/.test(line))
-        .map((line) => line.slice(0, 240))
-        .join('\n'),
-    );
+    console.log(linesWithIds(dom, /id="(trace-1|counts|scenario)"/));
   }, 90_000);
 
   it('a click on "propagator mismatch": notification-service restarts, and the next trace shows the split, diagnosed at order-service → notification-service', async () => {
@@ -235,7 +235,7 @@ describe('the live page of `polytrace up`, in Chromium', () => {
   it('stops on Ctrl-C, and leaves every port free', async () => {
     up.kill('SIGINT');
     const result = await up;
-    expect(result.exitCode, output.slice(-2000)).toBe(0);
+    expect(result.exitCode, output.slice(-2000)).toBe(130);
     expect(output).toMatch(/stopped: nothing left running/);
     expect(Object.values(await chainPortsFree({ ...ports, ui: uiPort })).every(Boolean)).toBe(true);
   }, 60_000);

@@ -2,12 +2,12 @@
 // of its log as the detail. Real processes (node), no mocks.
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/common/errors.js';
-import { awaitReady } from '../../src/runtime/local/readiness.js';
+import { awaitAmqpReady, awaitReady } from '../../src/runtime/local/readiness.js';
 import { ManagedProcess } from '../../src/runtime/local/managed-process.js';
 
 async function start(name: string, script: string) {
@@ -107,4 +107,34 @@ describe('awaitReady', () => {
       await new Promise((resolve) => other.close(resolve));
     }
   });
+});
+
+describe('awaitAmqpReady', () => {
+  it("sends the broker's password to no port another process bound first, and never calls it ready", async () => {
+    // The broker is spawned but has not bound its port yet; a squatter takes it in that moment.
+    const child = await start('rabbitmq', 'setInterval(() => {}, 1000)');
+    let connections = 0;
+    const squatter = createTcpServer((socket) => {
+      connections += 1;
+      socket.on('data', () => {});
+    });
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    try {
+      const ready = awaitAmqpReady({
+        child,
+        port,
+        credentials: { user: 'polytrace', password: 'the-broker-password' },
+        timeoutSeconds: 5,
+        signal: AbortSignal.timeout(10_000),
+      });
+      await expect(ready).rejects.toThrow(
+        new RegExp(`another process listens on 127\\.0\\.0\\.1:${port}, not the broker this run started`),
+      );
+      expect(connections).toBe(0);
+    } finally {
+      squatter.close();
+      await child.stop(2000);
+    }
+  }, 20_000);
 });

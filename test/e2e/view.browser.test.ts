@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionPath } from '../../src/live/protocol.js';
-import { dumpDom, launchChromium, scrollToTop, type Browser } from './chromium.js';
+import { dumpDom, launchChromium, linesWithIds, scrollToTop, type Browser } from './chromium.js';
 import { outDir, polytrace, repo } from './run-cli.js';
 
 const screenshots = resolve(repo, '.polytrace/screenshots');
@@ -23,12 +23,14 @@ async function view(target: string) {
   await new Promise<void>((served, failed) => {
     run.all!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(`live page: ${pageUrl}`)) served();
+      if (/live page: \S+\?token=[0-9a-f]{48}/.test(output)) served();
     });
     void run.then(() => failed(new Error(`view ended before serving its page:\n${output}`)));
   });
   return {
     output: () => output,
+    /** The URL `view` printed, with the page's token. */
+    url: () => /live page: (\S+\?token=[0-9a-f]{48})/.exec(output)![1]!,
     stop: async () => {
       run.kill('SIGINT');
       return run;
@@ -66,7 +68,7 @@ describe('`polytrace view` of a past run, in Chromium', () => {
     try {
       expect(served.output()).toMatch(/spans\.jsonl: 2 traces, 0 verified/);
       const { page } = browser;
-      await page.goto(pageUrl);
+      await page.goto(served.url());
       const traces = page.locator('#traces section.trace');
       await traces.nth(1).waitFor();
       await expect(traces.count()).resolves.toBe(2);
@@ -97,14 +99,14 @@ describe('`polytrace view` of a past run, in Chromium', () => {
         clip: { x: 0, y: 0, width: 1400, height: 1400 },
       });
     } finally {
-      expect((await served.stop()).exitCode).toBe(0);
+      expect((await served.stop()).exitCode).toBe(130);
     }
   }, 60_000);
 
   it('is whole as soon as it loads: a page Chromium dumps at once shows both traces, diagnosed, and the broken hop', async () => {
     const served = await view(runDir);
     try {
-      const dom = await dumpDom(pageUrl);
+      const dom = await dumpDom(served.url());
       const traces = [...dom.matchAll(/<section class="trace failed" id="trace-(\d)"/g)].map((m) => m[1]);
       expect(traces).toEqual(['2', '1']);
       expect(
@@ -112,22 +114,16 @@ describe('`polytrace view` of a past run, in Chromium', () => {
       ).toHaveLength(2);
       expect(dom).toContain('<g class="edge broken" data-hop="order-service → notification-service">');
       expect(dom).toMatch(/id="counts">✓ 0 {2}✗ 2 {2}\(2 traces\)</);
-      console.log(
-        dom
-          .split('\n')
-          .filter((line) => /id="(trace-\d|counts)"/.test(line))
-          .map((line) => line.slice(0, 240))
-          .join('\n'),
-      );
+      console.log(linesWithIds(dom, /id="(trace-\d|counts)"/));
     } finally {
-      expect((await served.stop()).exitCode).toBe(0);
+      expect((await served.stop()).exitCode).toBe(130);
     }
   }, 90_000);
 
   it('opens the spans file alone, as a CI job keeps it', async () => {
     const served = await view(join(runDir, 'spans.jsonl'));
     try {
-      await browser.page.goto(pageUrl);
+      await browser.page.goto(served.url());
       await browser.page.locator('#traces section.trace').nth(1).waitFor();
       await expect(browser.page.locator('h1').innerText()).resolves.toMatch(/^polytrace view .*spans\.jsonl$/);
     } finally {

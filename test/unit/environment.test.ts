@@ -84,3 +84,13 @@ describe('the broker in the environment', () => {
     ).toBeUndefined();
   });
 });
+
+describe('attribute value length', () => {
+  it('is bounded in every SDK, so a caller header copied onto a span cannot grow the trace without end', async () => {
+    const { attributeValueLengthLimit, otelSettings } = await import('../../src/topology/environment.js');
+    for (const [service, settings] of Object.entries(otelSettings())) {
+      expect(settings.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, service).toBe(String(attributeValueLengthLimit));
+      expect(settings.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, service).toBe(String(attributeValueLengthLimit));
+    }
+  });
+});

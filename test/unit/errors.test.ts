@@ -19,3 +19,16 @@ describe('errors', () => {
     expect(error.exitCode).toBe(exitCodes.usage);
   });
 });
+
+describe('exit codes', () => {
+  it('are each in the README table, and the CLI exits with no other', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const cli = await readFile(new URL('../../src/cli.ts', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('## Exit codes'));
+    const documented = [...table.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1]));
+    for (const code of Object.values(exitCodes)) expect(documented, `exit ${code}`).toContain(code);
+    // Any number the CLI returns or exits with is one of those named codes, not a literal.
+    expect(cli).not.toMatch(/return \d+;|exit\(\d+\)|exitCode = \d+/);
+  });
+});

@@ -1,12 +1,11 @@
-// The page's buttons and keys: each sends its action, by the action's name,
-// with the run's token; a scenario switch shows how it goes and how long from
+// The page's buttons and keys: each sends its action, by the action's name
+// (the browser adds the page's cookie, which this script cannot read); a scenario switch shows how it goes and how long from
 // the click to its first diagnosed trace.
 import { buttonState, countsText, scenarioText, switchFailedText } from '../page-parts.js';
-import { actionPath, token, type ActionBodies, type ActionName, type LiveState, type Row } from '../protocol.js';
+import { actionPath, type ActionBodies, type ActionName, type LiveState, type Row } from '../protocol.js';
 import type { SwitchProgress } from '../../core/up-controls.js';
 import { byId } from './dom.js';
 
-const runToken = document.querySelector(`meta[name="${token.meta}"]`)?.getAttribute('content') ?? '';
 const switchBox = byId('switch');
 const progressLine = byId('progress');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -67,7 +66,7 @@ export function traceArrived(trace: Row): void {
 async function post<A extends ActionName>(name: A, body: ActionBodies[A]): Promise<void> {
   const response = await fetch(actionPath(name), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [token.header]: runToken },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
   if (response.ok) return;

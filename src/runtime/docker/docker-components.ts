@@ -138,7 +138,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
   startBroker(start: ComponentStart<ContainerPart>): Promise<string> {
     const { plan } = start;
     const amqpPort = plan.options.ports[`${broker.name}.amqp`]!;
-    const credentials = { user: broker.user, password: plan.otlpToken };
+    const credentials = { user: broker.user, password: plan.brokerPassword };
     const started = Date.now();
     return this.startContainer(start, {
       name: broker.name,
@@ -153,7 +153,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
       configure: (c) =>
         c.withCopyContentToContainer([
           {
-            content: `default_user = ${broker.user}\ndefault_pass = ${plan.otlpToken}\n`,
+            content: `default_user = ${broker.user}\ndefault_pass = ${plan.brokerPassword}\n`,
             target: '/etc/rabbitmq/conf.d/90-polytrace-run.conf',
             // Read by the broker's own user in the container.
             mode: 0o644,
@@ -173,7 +173,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
       listenPort: (s) => s.port,
       // The service images carry Debian's libfaketime at this path (see their Dockerfiles).
       fakeTimeLibrary: '/usr/local/lib/libfaketime.so.1',
-      brokerUrl: (b) => brokerUrl(b, { host: b.hostname, port: b.ports.amqp, secret: plan.otlpToken }),
+      brokerUrl: (b) => brokerUrl(b, { host: b.hostname, port: b.ports.amqp, secret: plan.brokerPassword }),
     };
     const hostPort = plan.options.ports[service.name]!;
     return this.startContainer(start, {

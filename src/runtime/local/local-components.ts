@@ -87,7 +87,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
       runId: basename(plan.runDir),
       runDir: plan.runDir,
       ports,
-      password: plan.otlpToken,
+      password: plan.brokerPassword,
       baseEnv: childEnvironment(),
       logsDir: this.run.logsDir,
     });
@@ -100,7 +100,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
     await awaitAmqpReady({
       child: server,
       port: ports.amqp,
-      credentials: { user: broker.user, password: plan.otlpToken },
+      credentials: { user: broker.user, password: plan.brokerPassword },
       timeoutSeconds: broker.startTimeoutSeconds,
       signal: plan.signal,
     });
@@ -119,7 +119,7 @@ class LocalComponents implements RunComponents<ProcessPart> {
       ...(plan.options.environment.clockSkew?.service === service.name
         ? { fakeTimeLibrary: await fakeTimeLibrary() }
         : {}),
-      brokerUrl: (b) => brokerUrl(b, { host: '127.0.0.1', port: port(`${b.name}.amqp`), secret: plan.otlpToken }),
+      brokerUrl: (b) => brokerUrl(b, { host: '127.0.0.1', port: port(`${b.name}.amqp`), secret: plan.brokerPassword }),
     };
     const env = serviceEnvironment(service, addressing, plan.options.environment);
     if (service.dataFileVariable) env[service.dataFileVariable] = join(plan.runDir, `${service.name}.db`);

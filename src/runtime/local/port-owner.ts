@@ -28,6 +28,40 @@ async function processGroup(pid: number): Promise<number | undefined> {
   return Number.isInteger(group) ? group : undefined;
 }
 
+/** The groups of the processes (of this user) that hold one of these sockets open. */
+async function holderGroups(inodes: Set<string>): Promise<number[]> {
+  const groups: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const target = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode && inodes.has(inode)) groups.push((await processGroup(Number(entry))) ?? -1);
+    }
+  }
+  return groups;
+}
+
+/** Whether /proc tells who listens where (Linux): elsewhere no listener can be proved to be ours. */
+export const canProveOwner = () =>
+  readFile('/proc/net/tcp', 'utf8').then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * Who listens on `port`, before anything is sent there: nobody yet, only the process group `group`
+ * (a child the local runtime started in its own group), or someone else, including a listener
+ * whose process this user may not inspect (another user's squatter) or one shared with ours.
+ */
+export async function portListener(port: number, group: number): Promise<'none' | 'ours' | 'theirs'> {
+  const inodes = await listeningInodes(port);
+  if (inodes.size === 0) return 'none';
+  const groups = await holderGroups(inodes);
+  return groups.length > 0 && groups.every((g) => g === group) ? 'ours' : 'theirs';
+}
+
 /**
  * Whether the socket listening on `port` belongs to the process group `group` (a child the local
  * runtime started in its own group). Undefined where /proc cannot tell (not Linux, or the socket

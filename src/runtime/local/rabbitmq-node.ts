@@ -45,7 +45,7 @@ export interface RabbitmqNodeOptions {
   /** The run's folder: the node keeps everything under <runDir>/<broker>/. */
   runDir: string;
   ports: { amqp: number; dist: number; epmd: number };
-  /** The run's secret: the password of the broker's only user. */
+  /** The password of the broker's only user (a secret of its own, not the OTLP token). */
   password: string;
   /** The environment both processes start from (the user's, minus what must not leak in). */
   baseEnv: Record<string, string>;
