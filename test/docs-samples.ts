@@ -5,6 +5,7 @@
 // test/unit/docs-samples.test.ts fails when one differs from what the code
 // renders now, and `npm run docs:samples` (scripts/docs-samples.mjs) writes
 // them anew from a new run.
+import { noFaults } from '../src/intake/intake-faults.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../src/common/paths.js';
@@ -95,6 +96,7 @@ export function replayCheck(name: string): RunResult {
     scenario: scenario.name,
     runDir,
     spansFile: `${runDir}/spans.jsonl`,
+    unreadable: { spans: noFaults(), metrics: noFaults() },
     traces,
     metrics,
     durationMs: kept.durationMs,

@@ -1,5 +1,6 @@
 // Waits for the spans of the fired requests to arrive in the Collector's file,
 // then hands each request's evidence to the verifier.
+import { hasFaults, type IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import type { SpanFile } from '../intake/span-file.js';
 import { client, requestIdHeader, services } from '../topology/chain.js';
@@ -30,6 +31,8 @@ export function isHealthProbe(span: Span): boolean {
 export interface RunContext {
   runId?: string;
   otelSettings?: OtelSettings;
+  /** What the spans file held that could not be read: each request's verdict says so. */
+  faults?: IntakeFaults;
 }
 
 /**
@@ -74,6 +77,7 @@ export function evidenceFor(
       ...(request.status !== undefined ? { status: request.status } : {}),
       ...(run.otelSettings ? { otelSettings: run.otelSettings } : {}),
       ...(run.runId ? { runId: run.runId } : {}),
+      ...(run.faults && hasFaults(run.faults) ? { faults: { ...run.faults, examples: [...run.faults.examples] } } : {}),
     };
   });
 }
@@ -87,7 +91,7 @@ export async function collectEvidence(
   let lastNew = Date.now();
   for (;;) {
     if ((await file.poll()).length > 0) lastNew = Date.now();
-    const evidence = evidenceFor(requests, file.all(), run);
+    const evidence = evidenceFor(requests, file.all(), { ...run, faults: file.faults });
     const quiet = Date.now() - lastNew;
     if (evidence.every((e) => evidenceSettled(e, quiet))) return evidence;
     if (Date.now() - started >= settleTiming.deadlineMs) return evidence;

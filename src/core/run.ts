@@ -2,7 +2,7 @@
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
+import { readOtlpMetricLines } from '../intake/otlp-metrics.js';
 import type { RunOptions, StartedChain } from '../runtime/runtime.js';
 import { judgeExpectedBreak } from '../scenarios/expected-break.js';
 import type { Scenario } from '../scenarios/scenario.js';
@@ -72,13 +72,19 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
       fired.push(...requests);
     }
     await options.beforeStop?.(session.chain);
-    return { traces, runtime: session.runtime, runDir: session.runDir, spansFile: session.spansPath };
+    return {
+      traces,
+      runtime: session.runtime,
+      runDir: session.runDir,
+      spansFile: session.spansPath,
+      spanFaults: session.spans.faults,
+    };
   });
   // After teardown: every service exported its last metrics on SIGTERM, and the Collector wrote
   // them before it stopped, so the totals are the whole run's.
   const { traces } = collected;
   const metricsFile = join(collected.runDir, 'metrics.jsonl');
-  const series = parseOtlpMetricLines(await readFile(metricsFile, 'utf8').catch(() => ''));
+  const { series, faults: metricFaults } = readOtlpMetricLines(await readFile(metricsFile, 'utf8').catch(() => ''));
   const metrics = {
     file: metricsFile,
     ...verifyMetrics({ series, requests: fired, spans: traces.flatMap((t) => t.spans) }),
@@ -90,6 +96,7 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     scenario: scenario.name,
     runDir: collected.runDir,
     spansFile: collected.spansFile,
+    unreadable: { spans: collected.spanFaults, metrics: metricFaults },
     traces,
     metrics,
     ...(expectation ? { expectation } : {}),

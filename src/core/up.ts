@@ -3,6 +3,7 @@
 // it runs, the caller may fire more requests and switch scenarios: only the
 // services the new scenario configures differently restart.
 import { AppendedLines } from '../intake/appended-lines.js';
+import { describeFaults } from '../intake/intake-faults.js';
 import { parseOtlpMetricLines } from '../intake/otlp-metrics.js';
 import { findScenario, scenarios } from '../scenarios/catalog.js';
 import { scenarioEnvironment, type Scenario } from '../scenarios/scenario.js';
@@ -129,11 +130,21 @@ export async function up(options: UpOptions, signal: AbortSignal, listener: UpLi
         controls,
       );
       const metrics = new AppendedLines(session.metricsPath);
+      let faultsSaid = 0;
       const following = (async () => {
         while (!signal.aborted) {
           // `up` keeps its own: the session's file reader forgets what it read.
           follower.addSpans(await session.spans.poll());
           session.spans.forget();
+          // A line that could not be read is skipped, never fatal; each new one is said once.
+          const { faults } = session.spans;
+          if (faults.unreadableLines + faults.invalidSpans > faultsSaid) {
+            faultsSaid = faults.unreadableLines + faults.invalidSpans;
+            options.runOptions.progress({
+              step: 'collect',
+              message: `⚠ the spans file has had ${describeFaults(faults)} so far, skipped (${faults.examples.at(-1) ?? ''})`,
+            });
+          }
           follower.addMetrics(parseOtlpMetricLines(await metrics.read()));
           follower.tick();
           await sleep(pollMs, signal);

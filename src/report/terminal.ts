@@ -7,6 +7,8 @@ import { dependencyMap } from './dependency-map.js';
 import { renderDependencyTable } from './dependency-table.js';
 import type { Colors } from './style.js';
 import { printable, wrap } from './format.js';
+import { client } from '../topology/chain.js';
+import { describeFaults, hasFaults } from '../intake/intake-faults.js';
 import { renderMetricsBlock } from './metrics-table.js';
 import { markLegend, traceVerdict } from './verdict.js';
 
@@ -37,8 +39,11 @@ function renderTraceDetails(trace: TraceResult, { colors, width }: TerminalOptio
 
 function renderTraceSummary(trace: TraceResult, options: TerminalOptions): string {
   const { colors, width } = options;
-  const services = new Set(trace.spans.map((s) => s.service));
-  const languages = new Set(trace.spans.map((s) => s.language).filter(Boolean));
+  // Only the chain's services count: polytrace's own span is Node too, and would make a trace that
+  // lost notification-service still look like four languages.
+  const chain = trace.spans.filter((s) => s.service !== client.name);
+  const services = new Set(chain.map((s) => s.service));
+  const languages = new Set(chain.map((s) => s.language).filter(Boolean));
   const passed = trace.checks.filter((c) => c.ok).length;
   const head = trace.ok ? colors.green(`✓ trace ${trace.traceId}`) : colors.red(`✗ trace ${trace.traceId}`);
   const linked = trace.linked?.length ? ` (+${trace.linked.length} in a trace it continues by link)` : '';
@@ -94,7 +99,15 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
           `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree`,
         )
       : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
+  const unreadable = (['spans', 'metrics'] as const)
+    .filter((file) => hasFaults(result.unreadable[file]))
+    .map((file) =>
+      colors.yellow(
+        `⚠ the ${file} file had ${describeFaults(result.unreadable[file])}, skipped: ${result.unreadable[file].examples[0] ?? ''}`,
+      ),
+    );
   const footer = [
+    ...unreadable,
     verdict,
     ...(result.sdks?.length ? [colors.dim(`SDKs (from telemetry.sdk.version): ${sdksLine(result.sdks)}`)] : []),
     colors.dim(

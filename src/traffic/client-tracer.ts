@@ -14,9 +14,20 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { client, runIdKeys } from '../topology/chain.js';
 
+/** What polytrace records on its own span of a request: what the request carried. */
+export const sentAttributes = { flow: 'polytrace.flow', requestId: 'polytrace.request_id' } as const;
+
 export interface ClientTracer {
   /** Starts the root span and returns the headers (traceparent) that carry it. */
-  startRequest(method: string, url: string): { span: ApiSpan; headers: Record<string, string>; traceId: string };
+  /**
+   * `flow` and `requestId` are recorded on the span (polytrace.flow, and the request id it sent), so a run read back later (`view`) knows which flow
+   * each request was from what it sent, not from the answer it got.
+   */
+  startRequest(
+    method: string,
+    url: string,
+    sent: { flow: string; requestId: string },
+  ): { span: ApiSpan; headers: Record<string, string>; traceId: string };
   finishRequest(span: ApiSpan, status: number | undefined, error?: unknown): void;
   /** Exports what is buffered now. */
   flush(): Promise<void>;
@@ -101,10 +112,15 @@ export function createClientTracer({
   );
 
   return {
-    startRequest(method, url) {
+    startRequest(method, url, carried) {
       const span = tracer.startSpan(method, {
         kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': method, 'url.full': url },
+        attributes: {
+          'http.request.method': method,
+          'url.full': url,
+          [sentAttributes.flow]: carried.flow,
+          [sentAttributes.requestId]: carried.requestId,
+        },
       });
       const headers: Record<string, string> = {};
       const setter = {

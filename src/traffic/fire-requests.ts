@@ -42,7 +42,7 @@ export async function fireRequest(
 ): Promise<FiredRequest> {
   const requestId = `${runId}-${index + 1}`;
   const url = `${gatewayUrl}${flow.path}`;
-  const { span, headers, traceId } = tracer.startRequest(flow.method, url);
+  const { span, headers, traceId } = tracer.startRequest(flow.method, url, { flow: flow.name, requestId });
   const startedAt = Date.now();
   try {
     const response = await fetch(url, {

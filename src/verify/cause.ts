@@ -8,6 +8,7 @@ export type Cause =
   | 'not-sampled'
   | 'not-exported'
   | 'not-recorded'
+  | 'refused'
   | 'missing-service-name'
   | 'not-called'
   | 'wrong-parent'
@@ -24,6 +25,7 @@ export const causeTitles: Record<Cause, string> = {
   'not-sampled': 'the callee sampled the trace out',
   'not-exported': 'the callee did not export its spans',
   'not-recorded': 'the callee recorded nothing',
+  refused: 'the callee refused the request before its route ran',
   'missing-service-name': 'a service has no service.name',
   'not-called': 'the call never happened',
   'wrong-parent': 'the callee hangs under the wrong parent',

@@ -1,6 +1,7 @@
 // The propagation checks, one function each. Every failure message names what
 // was expected, what was found and, where it can, the hop and the likely cause.
 import { client, entryService, expectedSpans, runIdKeys, serviceNamed, services } from '../topology/chain.js';
+import { describeFaults, hasFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import type { Edge, Service } from '../topology/types.js';
 import type { Check } from './check.js';
@@ -359,4 +360,36 @@ export function checkErrorPath(evidence: Evidence): Check | undefined {
     ok: true,
     message: `All ${path.spans.length} spans on the error path are ERROR; ${thrown}, each with type, message and stack trace`,
   };
+}
+
+/** The spans the flow expects that arrived nowhere (not in the trace, a linked trace, nor one split off). */
+function missingExpectedSpans(evidence: Evidence): string[] {
+  const all = [...evidence.spans, ...(evidence.linked ?? []), ...evidence.strays];
+  return evidence.flow.services.flatMap((name) =>
+    expectedSpans(serviceNamed(name), evidence.flow)
+      .filter(
+        (expected) => !all.some((s) => serviceOf(s) === name && s.name === expected.name && s.kind === expected.kind),
+      )
+      .map((expected) => `${name} "${expected.name}"`),
+  );
+}
+
+/**
+ * Present only when the spans file held lines that could not be read (a write cut short, a
+ * wrongly-typed field) or spans with invalid ids. Those lines may have held this trace's spans, so
+ * the trace passes only if every span its flow expects was read anyway; either way the verdict
+ * says how much was unreadable.
+ */
+export function checkEvidenceRead(evidence: Evidence): Check | undefined {
+  const { faults } = evidence;
+  if (!faults || !hasFaults(faults)) return undefined;
+  const what = `the spans file had ${describeFaults(faults)}${faults.examples.length ? ` (${faults.examples[0]})` : ''}`;
+  const missing = missingExpectedSpans(evidence);
+  return missing.length === 0
+    ? { name: 'evidence-read', ok: true, message: `${what}, skipped; every span this flow expects was read anyway` }
+    : {
+        name: 'evidence-read',
+        ok: false,
+        message: `Expected every line of the spans file to be readable, got ${describeFaults(faults)}: ${what.slice(4)}; ${missing.join(', ')} did not arrive, and may have been in them`,
+      };
 }

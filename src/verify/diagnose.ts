@@ -2,6 +2,7 @@
 // it (was there a client span? did the callee start a new trace? did it record
 // anything?); the settings polytrace gave each SDK (OTEL_PROPAGATORS,
 // OTEL_TRACES_SAMPLER, …) name the likely cause.
+import type { IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import { client, services } from '../topology/chain.js';
 import type { OtelSettings } from '../topology/environment.js';
@@ -31,6 +32,8 @@ export interface Evidence {
    * entry service, as a root or under the caller's own span, which only the caller knows.
    */
   sentByCaller?: boolean;
+  /** What the spans file held that could not be read, when anything: those lines may have held this trace's spans. */
+  faults?: IntakeFaults;
 }
 
 export interface Diagnosis {
@@ -260,6 +263,10 @@ export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): D
         ? at('uninstrumented-call', uninstrumented(evidence, edge))
         : at('propagator-mismatch', propagatorMismatch(evidence, edge));
     }
+    // A SERVER span of the callee that is not its route's: it answered before the route ran (a
+    // server that refuses a header too large answers 400 from its connector). It recorded that.
+    const refused = tree.spans.find((s) => serviceOf(s) === edge.to && s.kind === 'SERVER');
+    if (refused) return at('refused', refusedMessage(edge, refused));
     if (clients.length > 0) return notRecorded(evidence, tree, edge);
     return at(
       'not-called',
@@ -286,6 +293,15 @@ export function diagnoseEdge(evidence: Evidence, tree: TraceTree, edge: Edge): D
     );
   }
   return undefined;
+}
+
+function refusedMessage(edge: Edge, refused: Span): string {
+  const code = refused.attributes['http.response.status_code'];
+  const answered = code === undefined ? 'answered' : `answered HTTP ${String(code)}`;
+  return (
+    `${edge.to} ${answered} in its SERVER span "${refused.name}" before its route "${edge.route}" ran: it refused the ` +
+    `request ${edge.from} sent (a header or a body it would not take), so the flow went no further; the trace itself holds together`
+  );
 }
 
 function uninstrumented(evidence: Evidence, edge: Edge): string {

@@ -1,4 +1,5 @@
 // What the verifier concludes about one trace: data only, renderers print it.
+import type { IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
@@ -56,6 +57,8 @@ export interface RunResult {
   metrics: MetricsVerdict & { file: string };
   /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
   sdks?: SdkRan[];
+  /** What the Collector's files held that could not be read (skipped and counted, never fatal). */
+  unreadable: { spans: IntakeFaults; metrics: IntakeFaults };
   durationMs: number;
 }
 

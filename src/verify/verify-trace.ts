@@ -3,6 +3,7 @@ import {
   checkBaggage,
   checkEdge,
   checkErrorPath,
+  checkEvidenceRead,
   checkExpectedSpans,
   checkNoOrphans,
   checkOneTraceId,
@@ -50,6 +51,7 @@ export function verifyTrace(received: Evidence): TraceResult {
     checkBaggage(evidence),
     checkTraceState(evidence),
     ...optional(checkErrorPath(evidence)),
+    ...optional(checkEvidenceRead(evidence)),
   ];
   const ok = checks.every((c) => c.ok);
   const diagnosis = ok ? undefined : (diagnoseTrace(evidence) ?? carriedValueLost(checks));

@@ -70,7 +70,7 @@ describe('a request a person sent by hand', () => {
     expect(traceVerdict(trace)).toMatch(/no traceparent came with it, so api-gateway started the trace$/);
   });
 
-  it('without a token: the unauthorized flow, told by the 401', () => {
+  it('without a token: the unauthorized flow, told by what auth-service saw of the token', () => {
     const spans = sentByHand(unauthorizedTrace()).map((s) =>
       s.service === 'api-gateway' && s.kind === 'SERVER'
         ? { ...s, attributes: { ...s.attributes, 'http.response.status_code': 401 } }
