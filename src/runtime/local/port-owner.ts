@@ -70,14 +70,6 @@ export async function portListener(port: number, group: number): Promise<'none' 
 export async function listenerInGroup(port: number, group: number): Promise<boolean | undefined> {
   const inodes = await listeningInodes(port);
   if (inodes.size === 0) return undefined;
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const target = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode && inodes.has(inode)) return (await processGroup(Number(entry))) === group;
-    }
-  }
-  return undefined;
+  const [holder] = await holderGroups(inodes);
+  return holder === undefined ? undefined : holder === group;
 }
