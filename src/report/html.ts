@@ -38,7 +38,7 @@ ${servicesLegend(map)}
 <p class="note">Click a span for its attributes.</p>
 </header>
 ${dependencySection(map)}
-${metricsHtml(result, escapeHtml)}
+${metricsHtml(result)}
 ${result.traces.map((trace, i) => traceSectionHtml(trace, `Request ${i + 1}`, `request-${i + 1}`)).join('\n')}
 </body>
 </html>

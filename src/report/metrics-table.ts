@@ -3,6 +3,7 @@
 // unified-observability article's "compare P95 latency across languages").
 import type { RunResult } from '../verify/result.js';
 import { formatMs, printable, wrap } from './format.js';
+import { escapeHtml } from './html-escape.js';
 import type { Colors } from './style.js';
 
 type Latency = RunResult['metrics']['latency'][number];
@@ -32,7 +33,7 @@ export function renderMetricsBlock(result: RunResult, { colors, width }: { color
   return [head, ...checks, ...table].join('\n');
 }
 
-export function metricsHtml(result: RunResult, escapeHtml: (text: string) => string): string {
+export function metricsHtml(result: RunResult): string {
   const { metrics } = result;
   const cell = (v: { p50Ms: number; p95Ms: number } | null) =>
     v ? `<td>${formatMs(v.p50Ms)}</td><td>${formatMs(v.p95Ms)}</td>` : '<td>—</td><td>—</td>';
