@@ -12,19 +12,11 @@ import { actionPath } from '../../src/live/protocol.js';
 import { maxPages } from '../../src/live/hub.js';
 import { attributeValueLengthLimit } from '../../src/topology/environment.js';
 import { flows } from '../../src/topology/chain.js';
-import { outDir, polytrace, portFlags } from './run-cli.js';
+import { outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
 
 // Moved ports: clear of the other end-to-end tests and of a person's run on the defaults.
-const ports: Record<string, number> = {
-  'api-gateway': 47180,
-  'auth-service': 47181,
-  'order-service': 47182,
-  'notification-service': 47183,
-  'otel-collector.grpc': 47317,
-  'otel-collector.http': 47318,
-  'otel-collector.health': 47333,
-};
-const uiPort = 47390;
+const ports = portsAt(portBases.abuse);
+const uiPort = portBases.abuse + 10;
 const base = `http://127.0.0.1:${uiPort}/`;
 const collectorTraces = `http://127.0.0.1:${ports['otel-collector.http']}/v1/traces`;
 

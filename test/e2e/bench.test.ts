@@ -4,18 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chainPortsFree, outDir, polytrace, portFlags } from './run-cli.js';
+import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
 
 /** Clear of the other e2e tests' ports. */
-const benchPorts: Record<string, number> = {
-  'api-gateway': 46080,
-  'auth-service': 46081,
-  'order-service': 46082,
-  'notification-service': 46083,
-  'otel-collector.grpc': 46317,
-  'otel-collector.http': 46318,
-  'otel-collector.health': 46133,
-};
+const benchPorts = portsAt(portBases.bench);
 
 const configurations = ['all-on', 'all-off', 'go-off', 'java-off', 'python-off', 'nodejs-off'];
 const components = ['otel-collector', 'api-gateway', 'auth-service', 'order-service', 'notification-service'];

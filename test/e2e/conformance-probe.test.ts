@@ -109,7 +109,11 @@ describe('polytrace conformance (real chain)', () => {
     const run = await polytrace(['conformance', '--running', ...portFlags(probePorts)]);
     expect(run.exitCode, run.all).toBe(3);
     expect(run.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^polytrace: Expected api-gateway to answer POST http:\/\/127\.0\.0\.1:38280\/w3c\/test/),
+      expect.stringMatching(
+        new RegExp(
+          `^polytrace: Expected api-gateway to answer POST http://127\\.0\\.0\\.1:${probePorts['api-gateway']}/w3c/test`,
+        ),
+      ),
     ]);
   });
 });

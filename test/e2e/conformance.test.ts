@@ -5,18 +5,10 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from '../../src/topology/chain.js';
-import { outDir, polytrace } from './run-cli.js';
+import { outDir, polytrace, portBases, portsAt } from './run-cli.js';
 
 // Moved ports: clear of the other end-to-end tests and of a person's run on the defaults.
-const ports: Record<string, number> = {
-  'api-gateway': 38180,
-  'auth-service': 38181,
-  'order-service': 38182,
-  'notification-service': 38183,
-  'otel-collector.grpc': 34417,
-  'otel-collector.http': 34418,
-  'otel-collector.health': 33233,
-};
+const ports = portsAt(portBases.conformance);
 
 const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
 const harness = createServer((request, response) => {

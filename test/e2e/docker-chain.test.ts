@@ -23,7 +23,9 @@ import {
   movedPorts,
   outDir,
   polytrace,
+  portBases,
   portFlags as flagsFor,
+  portsAt,
   repo,
   startUntilPartlyUp,
 } from './run-cli.js';
@@ -163,15 +165,7 @@ describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docke
     'async: an order event through a RabbitMQ container, the consumer the child of the producer (and, with --links, a linked trace); nothing left',
     async () => {
       // Ports of their own; the broker's AMQP port is picked free by check itself.
-      const asyncPorts = {
-        'api-gateway': 54180,
-        'auth-service': 54181,
-        'order-service': 54182,
-        'notification-service': 54183,
-        'otel-collector.grpc': 54417,
-        'otel-collector.http': 54418,
-        'otel-collector.health': 54233,
-      };
+      const asyncPorts = portsAt(portBases.asyncDocker);
       const { json, stderr } = await checkJson([
         '--runtime',
         'docker',

@@ -1,7 +1,9 @@
 // End-to-end: bad input gets one clear line and the documented exit code, never a stack trace.
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { outDir, polytrace } from './run-cli.js';
+import { outDir, polytrace, portBases } from './run-cli.js';
+
+const [authPort, orderPort] = [portBases.errors + 1, portBases.errors + 2];
 
 let servers: Server[] = [];
 afterEach(async () => {
@@ -17,16 +19,16 @@ async function hold(port: number): Promise<void> {
 
 describe('polytrace errors', () => {
   it('busy ports asked for with --port: one line naming every one, its service and its --port, exit 3', async () => {
-    await hold(38181);
-    await hold(38182);
+    await hold(authPort);
+    await hold(orderPort);
     const result = await polytrace([
       'check',
       '--runtime',
       'local',
       '--port',
-      'auth-service=38181',
+      `auth-service=${authPort}`,
       '--port',
-      'order-service=38182',
+      `order-service=${orderPort}`,
       '--out-dir',
       outDir(),
     ]);
@@ -34,7 +36,7 @@ describe('polytrace errors', () => {
     const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'));
     expect(errorLines).toHaveLength(1);
     expect(errorLines[0]).toBe(
-      'polytrace: ports 38181 (auth-service), 38182 (order-service) are already in use on 127.0.0.1: stop what holds them, or move polytrace with --port auth-service=<free port> --port order-service=<free port>',
+      `polytrace: ports ${authPort} (auth-service), ${orderPort} (order-service) are already in use on 127.0.0.1: stop what holds them, or move polytrace with --port auth-service=<free port> --port order-service=<free port>`,
     );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -17,17 +17,13 @@ import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { chainBaseKinds, officialImages, standInImages } from '../../src/topology/base-images.js';
 import type { BaseImageKind } from '../../src/topology/types.js';
 import { expectConnectedOrderTraces, expectMessageHops, type JsonResult } from './chain-assertions.js';
-import { cli, outDir, polytrace, repo } from './run-cli.js';
+import { cli, outDir, polytrace, portBases, portFlags as cliPortFlags, portsAt, repo } from './run-cli.js';
 import { loopbackMirror, RegistryMirror } from './registry-mirror.js';
 
-const ports = ['api-gateway=38080', 'auth-service=38081', 'order-service=38082', 'notification-service=38083'];
-const portFlags = [
-  ...ports,
-  'otel-collector.grpc=34317',
-  'otel-collector.http=34318',
-  'otel-collector.health=33133',
-  'rabbitmq.amqp=35672',
-].flatMap((p) => ['--port', p]);
+const portFlags = cliPortFlags({
+  ...portsAt(portBases.officialImages),
+  'rabbitmq.amqp': portBases.officialImages + 10,
+});
 
 const availability = await dockerAvailability();
 const mirrorUrl = availability.engine.ok ? await loopbackMirror() : undefined;

@@ -23,16 +23,39 @@ export const movedPorts: Record<string, number> = {
   'otel-collector.health': 23133,
 };
 
+/**
+ * Every port of the chain, from base up: one set per test file, each base in run-cli's list
+ * below so that two files never share one. All of them lie below Linux's ephemeral range
+ * (32768 up), where the kernel also hands out the local ports of outgoing connections: a port
+ * pinned there can be taken by any connection of the machine a moment before the run binds it.
+ */
+export function portsAt(base: number): Record<string, number> {
+  if (base + 99 >= 32768) throw new Error(`Expected a port base below ${32768 - 99}, got ${base}`);
+  return {
+    'api-gateway': base,
+    'auth-service': base + 1,
+    'order-service': base + 2,
+    'notification-service': base + 3,
+    'otel-collector.grpc': base + 4,
+    'otel-collector.http': base + 5,
+    'otel-collector.health': base + 6,
+  };
+}
+
+/** The bases of the test files' port sets, 100 apart; a file's extra ports (a page, a broker) take base + 10 up. */
+export const portBases = {
+  conformanceProbe: 30100,
+  conformance: 30200,
+  bench: 30300,
+  abuse: 30400,
+  asyncLocal: 30500,
+  asyncDocker: 30600,
+  officialImages: 30700,
+  errors: 30800,
+} as const;
+
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */
-export const probePorts: Record<string, number> = {
-  'api-gateway': 38280,
-  'auth-service': 38281,
-  'order-service': 38282,
-  'notification-service': 38283,
-  'otel-collector.grpc': 34517,
-  'otel-collector.http': 34518,
-  'otel-collector.health': 33333,
-};
+export const probePorts = portsAt(portBases.conformanceProbe);
 
 /** `--port name=port` flags for these ports. */
 export const portFlags = (ports: Record<string, number>): string[] =>

@@ -8,7 +8,7 @@ import { isAlive } from '../../src/runtime/local/process-group.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
 import { brokersOf } from '../../src/topology/chain.js';
 import { expectMessageHops, type JsonResult as ChainJson } from './chain-assertions.js';
-import { outDir, polytrace, portFlags, startUntilPartlyUp } from './run-cli.js';
+import { outDir, polytrace, portBases, portFlags, portsAt, startUntilPartlyUp } from './run-cli.js';
 
 const perRun = 5 * 60_000;
 
@@ -132,15 +132,7 @@ if (rabbitmq && !ci) {
 }
 
 /** Ports of their own for these runs (the broker's are picked free by check itself). */
-const asyncPorts = portFlags({
-  'api-gateway': 54080,
-  'auth-service': 54081,
-  'order-service': 54082,
-  'notification-service': 54083,
-  'otel-collector.grpc': 54317,
-  'otel-collector.http': 54318,
-  'otel-collector.health': 54133,
-});
+const asyncPorts = portFlags(portsAt(portBases.asyncLocal));
 
 /** Every process group the run's ledger names has ended: the broker's node and its epmd included. */
 function expectLedgerStopped(spansFile: string): void {
