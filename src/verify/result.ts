@@ -3,6 +3,7 @@ import type { IntakeFaults } from '../intake/intake-faults.js';
 import type { Span } from '../intake/span.js';
 import type { Check } from './check.js';
 import type { Diagnosis } from './diagnose.js';
+import type { DirectionVerdict } from './direction.js';
 import type { MetricsVerdict } from './metrics.js';
 
 /** A service whose clock is off polytrace's: a warning, not a failure (propagation ignores clocks). */
@@ -57,6 +58,11 @@ export interface RunResult {
   metrics: MetricsVerdict & { file: string };
   /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
   sdks?: SdkRan[];
+  /**
+   * Every ordered pair of the chain's languages, when the run tried them (a run with `--sdk`):
+   * whether a traceparent one SDK emits is continued by the other. Part of `ok`.
+   */
+  directions?: DirectionVerdict[];
   /** What the Collector's files held that could not be read (skipped and counted, never fatal). */
   unreadable: { spans: IntakeFaults; metrics: IntakeFaults };
   durationMs: number;
