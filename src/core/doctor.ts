@@ -10,7 +10,7 @@ import { installHint as rabbitmqHint, rabbitmqServer } from '../runtime/local/ra
 import { installHints } from '../runtime/toolchains.js';
 import { toolchainVersion } from '../runtime/toolchain-version.js';
 import { which } from '../runtime/which.js';
-import { findJdk, jdkFolders, minimumJava } from '../runtime/jdk.js';
+import { chooseJdk, jdkFolders, minimumJava, passedOverLine } from '../runtime/jdk.js';
 
 export interface DoctorItem {
   group: 'toolchain' | 'optional' | 'port' | 'docker' | 'platform';
@@ -22,13 +22,21 @@ export interface DoctorItem {
 
 /** Java is a JDK of the version auth-service needs, found as build tools find one (not only on PATH). */
 async function javaItem(users: string[]): Promise<DoctorItem> {
-  const jdk = await findJdk();
-  if (jdk) return { group: 'toolchain', name: 'java', ok: true, detail: `JDK ${jdk.version} (${jdk.home})` };
+  const choice = await chooseJdk();
+  const { jdk } = choice;
+  // What JAVA_HOME or PATH pointed at and was passed over is said beside the JDK taken.
+  const passedOver = passedOverLine(choice);
+  if (jdk) {
+    const detail = passedOver
+      ? `JDK ${jdk.version} (${jdk.home}); passed over: ${passedOver}`
+      : `JDK ${jdk.version} (${jdk.home})`;
+    return { group: 'toolchain', name: 'java', ok: true, detail };
+  }
   return {
     group: 'toolchain',
     name: 'java',
     ok: false,
-    detail: `no JDK ${minimumJava} or newer in JAVA_HOME, on PATH or in ${jdkFolders.join(' or ')} (needed by ${users.join(', ')})`,
+    detail: `no JDK ${minimumJava} or newer in JAVA_HOME, on PATH or in ${jdkFolders.join(' or ')} (needed by ${users.join(', ')})${passedOver ? `; passed over: ${passedOver}` : ''}`,
     fix: installHints.java,
   };
 }

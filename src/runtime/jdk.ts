@@ -37,14 +37,17 @@ export async function readJdk(home: string): Promise<Jdk | undefined> {
   }
 }
 
-/** JAVA_HOME's JDK and the one `java` on PATH belongs to, in that order, each if there is one. */
-async function chosenHomes(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const homes: string[] = [];
-  if (env.JAVA_HOME) homes.push(env.JAVA_HOME);
+/** Where the user pointed at a JDK: JAVA_HOME, or the `java` first on PATH. */
+type PointedBy = 'JAVA_HOME' | 'PATH';
+
+/** JAVA_HOME and the home the `java` on PATH belongs to, in that order, each if there is one. */
+async function pointedHomes(env: NodeJS.ProcessEnv): Promise<Array<{ by: PointedBy; home: string }>> {
+  const homes: Array<{ by: PointedBy; home: string }> = [];
+  if (env.JAVA_HOME) homes.push({ by: 'JAVA_HOME', home: env.JAVA_HOME });
   const java = await which('java', env.PATH);
   // /usr/bin/java → /etc/alternatives/java → <home>/bin/java (a broken link names no JDK)
   const target = java && (await realpath(java).catch(() => undefined));
-  if (target) homes.push(dirname(dirname(target)));
+  if (target) homes.push({ by: 'PATH', home: dirname(dirname(target)) });
   return homes;
 }
 
@@ -60,17 +63,60 @@ async function installedHomes(folders: string[]): Promise<string[]> {
 
 const jdksAt = async (homes: string[]) => (await Promise.all(homes.map(readJdk))).filter((jdk) => jdk !== undefined);
 
+/** A JDK the user pointed at that polytrace did not take: too old, or no JDK at all. */
+export interface PassedOverJdk {
+  by: PointedBy;
+  home: string;
+  /** Its version; absent when the folder is not a JDK (no javac, no release file). */
+  version?: string;
+}
+
+export interface JdkChoice {
+  /** The JDK auth-service builds and runs with; absent when none is new enough. */
+  jdk?: Jdk;
+  /** What JAVA_HOME or PATH pointed at and was not taken, so that a run can say so. */
+  passedOver: PassedOverJdk[];
+}
+
 /**
  * The JDK auth-service builds and runs with: the first of `minimum` or newer in the order
- * JAVA_HOME, the `java` on PATH, then the package folders (the newest there); undefined when
- * there is none.
+ * JAVA_HOME, the `java` on PATH, then the package folders (the newest there), and what the user
+ * pointed at before it that was passed over.
  */
+export async function chooseJdk({
+  minimum = minimumJava,
+  env = process.env,
+  folders = jdkFolders,
+}: { minimum?: number; env?: NodeJS.ProcessEnv; folders?: string[] } = {}): Promise<JdkChoice> {
+  const pointed = await Promise.all((await pointedHomes(env)).map(async (p) => ({ ...p, jdk: await readJdk(p.home) })));
+  const installed = (await jdksAt(await installedHomes(folders))).sort((a, b) => b.feature - a.feature);
+  const candidates = [...pointed.flatMap((p) => (p.jdk ? [p.jdk] : [])), ...installed];
+  const jdk = candidates.find((candidate) => candidate.feature >= minimum);
+  const passedOver = pointed
+    .filter((p) => p.jdk?.home !== jdk?.home && (!p.jdk || p.jdk.feature < minimum))
+    .map(({ by, home, jdk: found }) => ({ by, home, ...(found ? { version: found.version } : {}) }));
+  return { ...(jdk ? { jdk } : {}), passedOver };
+}
+
+/** The JDK auth-service builds and runs with (chooseJdk's choice alone). */
 export async function findJdk(
   minimum = minimumJava,
   env: NodeJS.ProcessEnv = process.env,
   folders = jdkFolders,
 ): Promise<Jdk | undefined> {
-  const chosen = await jdksAt(await chosenHomes(env));
-  const installed = (await jdksAt(await installedHomes(folders))).sort((a, b) => b.feature - a.feature);
-  return [...chosen, ...installed].find((jdk) => jdk.feature >= minimum);
+  return (await chooseJdk({ minimum, env, folders })).jdk;
+}
+
+/**
+ * What was passed over, for a run's first lines and for `doctor`, e.g. "JAVA_HOME is JDK 17.0.15
+ * (/usr/lib/jvm/java-17), older than 25"; undefined when nothing was.
+ */
+export function passedOverLine(choice: JdkChoice, minimum = minimumJava): string | undefined {
+  if (choice.passedOver.length === 0) return undefined;
+  return choice.passedOver
+    .map(({ by, home, version }) => {
+      const name = by === 'JAVA_HOME' ? 'JAVA_HOME' : 'the java on PATH';
+      return version ? `${name} is JDK ${version} (${home}), older than ${minimum}` : `${name} (${home}) is not a JDK`;
+    })
+    .join('; ');
 }

@@ -41,6 +41,18 @@ describe('polytrace errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says in its first lines that it passed over a JAVA_HOME that is no JDK, and which JDK it took', async () => {
+    await hold(portBases.errors + 3);
+    const result = await polytrace(
+      ['check', '--runtime', 'local', '--port', `notification-service=${portBases.errors + 3}`, '--out-dir', outDir()],
+      { JAVA_HOME: '/nonexistent-jdk' },
+    );
+    expect(result.exitCode, result.all).toBe(3);
+    expect(result.stderr).toMatch(
+      /^polytrace ▸ java: JDK 2\d[.\d]* \(\S+\); passed over: JAVA_HOME \(\/nonexistent-jdk\) is not a JDK/m,
+    );
+  });
+
   it('check picks free ports of its own: a busy well-known port is not in its way', async () => {
     await hold(8081);
     const result = await polytrace(['check', '--runtime', 'local', '--requests', '1', '--out-dir', outDir()]);

@@ -67,8 +67,9 @@ export function outDir(): string {
 
 const options = { reject: false, all: true, cwd: repo, env: { NO_COLOR: '1' }, stdin: 'ignore' } as const;
 
-export function polytrace(args: string[]): ResultPromise<typeof options> {
-  return execa('node', [cli, ...args], options);
+/** The CLI with these arguments; `env` adds to (or overrides) the test's own environment. */
+export function polytrace(args: string[], env: Record<string, string> = {}): ResultPromise<typeof options> {
+  return execa('node', [cli, ...args], { ...options, env: { ...options.env, ...env } });
 }
 
 /**

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findJdk, readJdk } from '../../src/runtime/jdk.js';
+import { chooseJdk, findJdk, passedOverLine, readJdk } from '../../src/runtime/jdk.js';
 
 /** A folder laid out as a JDK home: bin/java, bin/javac (unless a JRE) and its release file. */
 function home(root: string, name: string, version: string, { jre = false } = {}): string {
@@ -54,5 +54,29 @@ describe('finding the JDK', () => {
   it('finds nothing when no JDK is new enough', async () => {
     expect(await findJdk(25, { JAVA_HOME: jdk17, PATH: none }, [none])).toBeUndefined();
     expect(await findJdk(25, { JAVA_HOME: jre25, PATH: none }, [none])).toBeUndefined();
+  });
+
+  it('names what JAVA_HOME pointed at when it passed it over, and what it took instead', async () => {
+    const choice = await chooseJdk({ env: { JAVA_HOME: jdk17, PATH: pathBin }, folders: [none] });
+    expect(choice.jdk?.home).toBe(jdk25);
+    expect(choice.passedOver).toEqual([{ by: 'JAVA_HOME', home: jdk17, version: '17.0.15' }]);
+    expect(passedOverLine(choice)).toBe(`JAVA_HOME is JDK 17.0.15 (${jdk17}), older than 25`);
+  });
+
+  it('says a JAVA_HOME that is no JDK, and the java on PATH that was too old', async () => {
+    const oldPath = join(root, 'old-path-bin');
+    mkdirSync(oldPath);
+    symlinkSync(join(jdk17, 'bin', 'java'), join(oldPath, 'java'));
+    const choice = await chooseJdk({ env: { JAVA_HOME: jre25, PATH: oldPath }, folders: [join(root, 'jvm')] });
+    expect(choice.jdk?.home).toBe(jdk26);
+    expect(passedOverLine(choice)).toBe(
+      `JAVA_HOME (${jre25}) is not a JDK; the java on PATH is JDK 17.0.15 (${jdk17}), older than 25`,
+    );
+  });
+
+  it('passes nothing over when what the user pointed at is taken', async () => {
+    const choice = await chooseJdk({ env: { JAVA_HOME: jdk26, PATH: pathBin }, folders: [none] });
+    expect(choice).toEqual({ jdk: expect.objectContaining({ home: jdk26 }), passedOver: [] });
+    expect(passedOverLine(choice)).toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { resolveRequestedSdks } from '../sdk/sdk-context.js';
 import type { SdkSet } from '../../topology/sdk-versions.js';
 import { describeSdkSet } from '../sdk/describe-sdk-set.js';
 import { rabbitmqServer } from './rabbitmq-node.js';
+import { chooseJdk, passedOverLine } from '../jdk.js';
 
 export class LocalRuntime implements Runtime {
   readonly name = 'local';
@@ -30,6 +31,15 @@ export class LocalRuntime implements Runtime {
       throw new EnvironmentError(
         `the local runtime needs ${missing.join(', ')}: ${installHints[first!] ?? `install ${first}`} (or use --runtime docker)`,
       );
+    }
+    // A JDK the user pointed at (JAVA_HOME, PATH) and polytrace passed over is said at once.
+    const java = await chooseJdk();
+    const passedOver = passedOverLine(java);
+    if (passedOver && java.jdk) {
+      plan.options.progress({
+        step: 'runtime',
+        message: `java: JDK ${java.jdk.version} (${java.jdk.home}); passed over: ${passedOver}`,
+      });
     }
     const brokers = plan.options.environment.brokers ?? [];
     // Said before anything is built: RabbitMQ is the one component the machine may lack.
