@@ -63,7 +63,7 @@ beforeAll(async () => {
   const packDir = join(work, 'pack');
   mkdirSync(packDir);
   const started = Date.now();
-  // prepack compiles dist/ first, as it would for a publish.
+  // prepare compiles dist/ first, as it would for a publish.
   const packed = await run('npm', ['pack', '--json', '--pack-destination', packDir], repo);
   expect(packed.exitCode, packed.all).toBe(0);
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; size: number; entryCount: number }>;
@@ -172,6 +172,30 @@ describe('the npm package', () => {
       expect(snapshot(pkg, new Set([join(pkg, 'node_modules')]))).toEqual(before);
     },
     coldBuild,
+  );
+});
+
+describe('polytrace as a git dependency', () => {
+  // The way that works before a registry has the package (docs/ci.md): npm clones the commit,
+  // installs the devDependencies and runs `prepare`, which compiles dist/ and bundles the page.
+  it(
+    'installs from git: npm builds it through prepare, and npx polytrace doctor runs from it',
+    async () => {
+      const user = join(work, 'git-user');
+      mkdirSync(user);
+      const started = Date.now();
+      const installed = await run('npm', ['init', '-y'], user).then(() =>
+        run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `git+file://${repo}`], user),
+      );
+      expect(installed.exitCode, installed.all).toBe(0);
+      console.log(`npm install of polytrace from git: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      const pkg = join(user, 'node_modules', 'polytrace');
+      for (const file of ['dist/cli.js', 'dist/live/page.js'])
+        expect(readdirSync(dirname(join(pkg, file)))).toContain(file.split('/').at(-1));
+      const doctor = await run('npx', ['--no', '--', 'polytrace', 'doctor', ...ports], user);
+      expect(doctor.stdout).toMatch(/^✓ toolchain java/m);
+    },
+    5 * 60_000,
   );
 });
 
