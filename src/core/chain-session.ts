@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startChain } from '../runtime/chain-lifecycle.js';
+import { startChain, startReaper } from '../runtime/chain-lifecycle.js';
 import type { RunOptions, RunPlan, StartedChain } from '../runtime/runtime.js';
 import { SpanFile } from '../intake/span-file.js';
 import { createClientTracer, type ClientTracer } from '../traffic/client-tracer.js';
@@ -52,6 +52,7 @@ export async function withChain<T>(
   try {
     const { timeline } = options;
     const prepared = await timed(timeline, 'preflight', () => runtime.preflight(plan));
+    await startReaper(prepared, plan);
     const built = await timed(timeline, 'build check', () => prepared.build(plan));
     const chain = await timed(timeline, 'start', () => startChain(built, plan));
     const tracer = createClientTracer({

@@ -14,6 +14,7 @@ import {
   runHasBroker,
   type BuiltRuntime,
   type ComponentStart,
+  type PreparedRuntime,
   type RunComponents,
   type RunningPart,
   type RunPlan,
@@ -23,7 +24,19 @@ import {
 type Start = (signal: AbortSignal, running?: () => void) => Promise<void>;
 
 /**
- * Starts the chain: the reaper, what the runtime readies for the run, then the Collector, the
+ * Starts the run's reaper, before anything else of the run starts (its builds included), and
+ * registers it first in the teardown, so that it is the last thing teardown stops.
+ */
+export async function startReaper(runtime: PreparedRuntime, plan: RunPlan): Promise<void> {
+  const logsDir = join(plan.runDir, 'logs');
+  await mkdir(logsDir, { recursive: true });
+  const { main, args } = runtime.reaper(plan);
+  const reaper = Reaper.start(main, args, join(logsDir, 'reaper.log'));
+  plan.teardown.add('reaper', () => reaper.stop());
+}
+
+/**
+ * Starts the chain (its reaper already runs): what the runtime readies for the run, then the Collector, the
  * broker when the run has one, and the services, and waits until all are ready. Everything it
  * starts is registered in the plan's teardown as it starts.
  */
@@ -33,10 +46,6 @@ export async function startChain<Part extends RunningPart>(
 ): Promise<StartedChain> {
   const logsDir = join(plan.runDir, 'logs');
   await mkdir(logsDir, { recursive: true });
-  const { main, args } = runtime.reaper(plan);
-  // Registered first, so it is the last thing teardown stops.
-  const reaper = Reaper.start(main, args, join(logsDir, 'reaper.log'));
-  plan.teardown.add('reaper', () => reaper.stop());
   const components = await runtime.open(plan, logsDir);
   const chain = new ChainParts(components);
   const withBroker = runHasBroker(plan);

@@ -64,7 +64,7 @@ async function installedHomes(folders: string[]): Promise<string[]> {
 const jdksAt = async (homes: string[]) => (await Promise.all(homes.map(readJdk))).filter((jdk) => jdk !== undefined);
 
 /** A JDK the user pointed at that polytrace did not take: too old, or no JDK at all. */
-export interface PassedOverJdk {
+interface PassedOverJdk {
   by: PointedBy;
   home: string;
   /** Its version; absent when the folder is not a JDK (no javac, no release file). */

@@ -95,6 +95,11 @@ export interface Runtime {
 
 /** A runtime the machine can run: what it needs is there (the docker runtime: an engine, base images chosen). */
 export interface PreparedRuntime {
+  /**
+   * The reaper's program for this runtime (beside the caller), and what it is told of the run. It
+   * starts before the build, so that what the build starts is stopped too if polytrace is killed.
+   */
+  reaper(plan: RunPlan): { main: URL; args: string[] };
   /** Builds what is missing or stale; cached between runs. */
   build(plan: RunPlan): Promise<BuiltRuntime>;
 }
@@ -135,8 +140,6 @@ export interface RunComponents<Part extends RunningPart> {
 
 /** A runtime whose components are built: what the lifecycle needs to start a chain with it. */
 export interface BuiltRuntime<Part extends RunningPart = RunningPart> {
-  /** The reaper's program for this runtime (beside the caller), and what it is told of the run. */
-  reaper(plan: RunPlan): { main: URL; args: string[] };
   /**
    * Readies the run once its reaper runs (the docker runtime: its network), registering in the
    * plan's teardown whatever must go after the components have stopped.

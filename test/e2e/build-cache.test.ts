@@ -48,4 +48,34 @@ describe('the local build cache', () => {
       expect(await buildOf('v1')).toEqual({ built: false, output: 'v1' });
     },
   );
+
+  it('two runs building the same folder at once: one builds, the other waits and finds it built', async () => {
+    const sources = mkdtempSync(join(tmpdir(), 'polytrace-src-'));
+    const cache = mkdtempSync(join(tmpdir(), 'polytrace-cache-'));
+    writeFileSync(join(sources, 'input.txt'), 'v1');
+    // A step slow enough for the two to overlap, reading its copied input after a pause: without
+    // the lock, the second run's fresh copy of the inputs deletes the first's mid-build.
+    const slow: BuildTarget = {
+      ...target(sources, true),
+      recipe: {
+        ...target(sources, true).recipe,
+        build: [
+          {
+            cmd: process.execPath,
+            args: ['-e', "setTimeout(() => require('fs').copyFileSync('input.txt', 'output.out'), 1500)"],
+          },
+        ],
+      },
+    };
+    const buildDir = await buildDirFor(slow, cache);
+    const signal = new AbortController().signal;
+    let waited = 0;
+    const results = await Promise.all([
+      buildComponent({ target: slow, buildDir, signal, waiting: () => waited++ }),
+      buildComponent({ target: slow, buildDir, signal, waiting: () => waited++ }),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(waited).toBe(1);
+    expect(readFileSync(join(sourceDirFor(slow, buildDir), 'output.out'), 'utf8')).toBe('v1');
+  });
 });

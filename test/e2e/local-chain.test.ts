@@ -7,7 +7,11 @@ import {
   expectInterrupted,
   expectUnauthorizedTrace,
 } from './chain-assertions.js';
-import { chainPortsFree, chainProcessesAfter, outDir, startUntilPartlyUp } from './run-cli.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isAlive } from '../../src/runtime/local/process-group.js';
+import { chainPortsFree, chainProcessesAfter, outDir, polytrace, startUntilPartlyUp } from './run-cli.js';
 
 // A cold machine builds the Collector and four services first (several minutes).
 const coldBuild = 30 * 60_000;
@@ -57,6 +61,35 @@ describe('polytrace check --runtime local (real chain)', () => {
       // No handler runs on SIGKILL: the detached reaper notices and stops the process groups.
       expect(await chainProcessesAfter(30_000)).toEqual([]);
       expect(Object.values(await chainPortsFree()).every(Boolean)).toBe(true);
+    },
+    warmRun,
+  );
+
+  it(
+    'stops a build in progress when the CLI itself is killed with SIGKILL: builds are in the ledger of the run',
+    async () => {
+      // An empty cache of its own: the run has to build, and is killed while it does.
+      const cache = mkdtempSync(join(tmpdir(), 'polytrace-cache-'));
+      const dir = outDir();
+      const run = polytrace(['check', '--runtime', 'local', '--out-dir', dir], { POLYTRACE_CACHE_DIR: cache });
+      await new Promise<void>((resolve) => {
+        run.all.on('data', (chunk: Buffer) => {
+          if (/building \S+ \(/.test(chunk.toString())) resolve();
+        });
+        void run.then(() => resolve());
+      });
+      run.kill('SIGKILL');
+      await run;
+      const [runId] = readdirSync(dir);
+      const groups = readFileSync(join(dir, runId!, 'processes.txt'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(line.split(' ')[0]));
+      expect(groups.length).toBeGreaterThan(0);
+      const deadline = Date.now() + 30_000;
+      while (groups.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(groups.filter(isAlive)).toEqual([]);
+      rmSync(cache, { recursive: true, force: true });
     },
     warmRun,
   );

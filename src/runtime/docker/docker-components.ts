@@ -59,10 +59,6 @@ interface ContainerSpec {
 export class BuiltDockerRuntime implements BuiltRuntime<ContainerPart> {
   constructor(private readonly engine: Engine) {}
 
-  reaper(plan: RunPlan): { main: URL; args: string[] } {
-    return { main: new URL('../reaper/docker-main.js', import.meta.url), args: [basename(plan.runDir)] };
-  }
-
   /** The run's network, removed after its containers, which are removed together once all have stopped. */
   async open(plan: RunPlan, logsDir: string): Promise<RunComponents<ContainerPart>> {
     const { engine } = this;

@@ -4,7 +4,7 @@
 // as the local runtime (both from src/topology/environment.ts). Here:
 // checking the machine, choosing the base images, and building the chain's
 // images; docker-components.ts starts each container.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { dockerCacheDir } from '../../common/paths.js';
 import { portsInUse } from '../../topology/ports.js';
 import { assertPortsFree } from '../port-check.js';
@@ -38,6 +38,10 @@ class PreparedDockerRuntime implements PreparedRuntime {
     private readonly engine: Engine,
     private readonly base: BaseChoice,
   ) {}
+
+  reaper(plan: RunPlan): { main: URL; args: string[] } {
+    return { main: new URL('../reaper/docker-main.js', import.meta.url), args: [basename(plan.runDir)] };
+  }
 
   async build(plan: RunPlan): Promise<BuiltDockerRuntime> {
     await ensureChainImages(this.engine, {

@@ -1,15 +1,22 @@
 // Builds one component with the machine's toolchains, into a cache folder
-// keyed by the hash of its inputs; a matching stamp means nothing to do.
+// keyed by the hash of its inputs; a matching stamp means nothing to do. Two
+// runs that share the cache never build the same folder at once: the second
+// waits for the first's lock (proper-lockfile), then finds the build done. A
+// build is not moved into place from a temporary folder, because some outputs
+// hold their own path (a Python venv's scripts name its interpreter by it).
 import { existsSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { lock } from 'proper-lockfile';
+import { sleep } from '../../common/abort.js';
 import { EnvironmentError } from '../../common/errors.js';
 import { logTail } from '../../common/log-tail.js';
 import type { CommandLine, LocalRecipe } from '../../topology/types.js';
 import { hashInputs, inputFiles } from './input-hash.js';
 import { childEnvironment } from './child-environment.js';
 import { signalGroup } from './process-group.js';
+import { recordProcess } from './process-ledger.js';
 
 export interface BuildTarget {
   name: string;
@@ -63,20 +70,78 @@ async function leaveOnlyLog(buildDir: string, logPath: string): Promise<void> {
   }
 }
 
-/** Returns true when it built, false when the cache was current. `toolchainEnv` points the steps at their toolchains. */
-export async function buildComponent({
-  target,
-  buildDir,
-  signal,
-  toolchainEnv = {},
-}: {
+/**
+ * A lock held while a run's build is not updating it is taken over as stale after this long: a
+ * killed run's lock frees the folder then. Generous, because a loaded machine updates late.
+ */
+const staleLockMs = 30_000;
+/** How long a run waits for another run's build of the same folder: the slowest cold build, with room. */
+const lockWaitMs = 30 * 60_000;
+
+/** Takes the build folder's lock, waiting (bounded, abortable) while another run holds it. */
+async function lockBuildDir(
+  buildDir: string,
+  { signal, waiting }: { signal: AbortSignal; waiting: () => void },
+): Promise<() => Promise<void>> {
+  const deadline = Date.now() + lockWaitMs;
+  let said = false;
+  for (;;) {
+    try {
+      // A lock that could not be kept fresh (a machine too busy to update it in time) only ends
+      // the exclusion early; it must not end the run.
+      return await lock(buildDir, {
+        lockfilePath: `${buildDir}.lock`,
+        realpath: false,
+        stale: staleLockMs,
+        onCompromised: () => {},
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ELOCKED') throw error;
+      if (Date.now() > deadline) {
+        throw new EnvironmentError(
+          `another polytrace run has been building ${buildDir} for over ${lockWaitMs / 60_000} minutes: stop it, or remove ${buildDir}.lock`,
+        );
+      }
+      if (!said) waiting();
+      said = true;
+      await sleep(1000, signal);
+    }
+  }
+}
+
+interface BuildOptions {
   target: BuildTarget;
   buildDir: string;
   signal: AbortSignal;
+  /** The run's ledger: each step's process group is written there, for the reaper. */
+  ledger?: string;
+  /** Points the steps at their toolchains. */
   toolchainEnv?: Record<string, string>;
-}): Promise<boolean> {
+  /** Called once when another run holds this build's lock and this one waits for it. */
+  waiting?: () => void;
+}
+
+/** Returns true when it built, false when the cache was current (or another run just built it). */
+export async function buildComponent(options: BuildOptions): Promise<boolean> {
+  const { target, buildDir, signal, waiting = () => {} } = options;
+  if (isBuilt(target, buildDir)) return false;
+  await mkdir(dirname(buildDir), { recursive: true });
+  const release = await lockBuildDir(buildDir, { signal, waiting });
+  try {
+    // Another run may have built it while this one waited.
+    if (isBuilt(target, buildDir)) return false;
+    await buildUnlocked(options);
+    return true;
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+const isBuilt = (target: BuildTarget, buildDir: string) =>
+  existsSync(join(buildDir, '.built')) && outputsExist(target, buildDir);
+
+async function buildUnlocked({ target, buildDir, signal, ledger, toolchainEnv = {} }: BuildOptions): Promise<void> {
   const stamp = join(buildDir, '.built');
-  if (existsSync(stamp) && outputsExist(target, buildDir)) return false;
   await mkdir(buildDir, { recursive: true });
   const logPath = join(buildDir, 'build.log');
   await writeFile(logPath, '');
@@ -100,6 +165,7 @@ export async function buildComponent({
         detached: true,
         cleanup: false,
       });
+      if (ledger) recordProcess(ledger, child.pid);
       const cancel = () => signalGroup(child.pid, 'SIGKILL');
       signal.addEventListener('abort', cancel, { once: true });
       try {
@@ -123,5 +189,4 @@ export async function buildComponent({
     });
   }
   await writeFile(stamp, new Date().toISOString());
-  return true;
 }

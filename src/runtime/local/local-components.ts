@@ -14,7 +14,7 @@ import { childEnvironment } from './child-environment.js';
 import { trackForExit } from './exit-guard.js';
 import { fakeTimeLibrary } from './fake-time.js';
 import { ManagedProcess, type ProcessSpec } from './managed-process.js';
-import { recordProcess } from './process-ledger.js';
+import { ledgerOf, recordProcess } from './process-ledger.js';
 import { processGroupUsage } from './process-usage.js';
 import { rabbitmqNode } from './rabbitmq-node.js';
 import { awaitAmqpReady, awaitReady } from './readiness.js';
@@ -26,9 +26,6 @@ interface ProcessPart extends RunningPart {
 
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
-/** Every process group started is written here; the reaper stops them if polytrace is killed. */
-const ledgerOf = (plan: RunPlan) => join(plan.runDir, 'processes.txt');
-
 /** One component as the run built it: the target (its recipe pinned to the run's versions) and its cache folder. */
 export interface LocalBuild {
   target: BuildTarget;
@@ -39,12 +36,8 @@ export interface LocalBuild {
 export class BuiltLocalRuntime implements BuiltRuntime<ProcessPart> {
   constructor(private readonly builds: ReadonlyMap<string, LocalBuild>) {}
 
-  reaper(plan: RunPlan): { main: URL; args: string[] } {
-    return { main: new URL('../reaper/local-main.js', import.meta.url), args: [ledgerOf(plan)] };
-  }
-
   async open(plan: RunPlan, logsDir: string): Promise<RunComponents<ProcessPart>> {
-    return new LocalComponents({ builds: this.builds, logsDir, ledger: ledgerOf(plan) });
+    return new LocalComponents({ builds: this.builds, logsDir, ledger: ledgerOf(plan.runDir) });
   }
 }
 

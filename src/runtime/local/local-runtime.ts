@@ -18,6 +18,7 @@ import type { SdkSet } from '../../topology/sdk-versions.js';
 import { describeSdkSet } from '../sdk/describe-sdk-set.js';
 import { rabbitmqServer } from './rabbitmq-node.js';
 import { chooseJdk, passedOverLine } from '../jdk.js';
+import { ledgerOf } from './process-ledger.js';
 
 export class LocalRuntime implements Runtime {
   readonly name = 'local';
@@ -60,6 +61,10 @@ class PreparedLocalRuntime implements PreparedRuntime {
     private readonly sdks: SdkSet,
   ) {}
 
+  reaper(plan: RunPlan): { main: URL; args: string[] } {
+    return { main: new URL('../reaper/local-main.js', import.meta.url), args: [ledgerOf(plan.runDir)] };
+  }
+
   /** Builds each component into its cache folder, unless it is current there. */
   async build(plan: RunPlan): Promise<BuiltLocalRuntime> {
     const { cacheRoot } = this;
@@ -84,6 +89,13 @@ class PreparedLocalRuntime implements PreparedRuntime {
             target,
             buildDir: dir,
             signal: plan.signal,
+            ledger: ledgerOf(plan.runDir),
+            waiting: () =>
+              plan.options.progress({
+                step: 'build',
+                component: target.name,
+                message: `another polytrace run is building ${target.name}: waiting for it…`,
+              }),
             toolchainEnv: await toolchainEnvironment(target.recipe.toolchains),
           });
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
