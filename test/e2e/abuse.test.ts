@@ -4,7 +4,9 @@
 // a bounded amount of memory; a megabyte X-Request-Id header ends up cut in the
 // spans and the page; and the Collector takes no export without the run's
 // token, whatever bytes the token header holds.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +77,51 @@ afterAll(async () => {
     expect((await up).exitCode).toBe(130);
   }
 }, 60_000);
+
+/** The environment of a running process, as the kernel keeps it (readable by its own user only). */
+const environOf = (pid: number): Record<string, string> =>
+  Object.fromEntries(
+    readFileSync(`/proc/${pid}/environ`, 'utf8')
+      .split('\0')
+      .filter(Boolean)
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+
+describe('the secrets of the run', () => {
+  it('are one per purpose, random, and in no command line, log, spans or metrics file', async () => {
+    const runDir = dirname(spansFile);
+    const pids = readFileSync(join(runDir, 'processes.txt'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => Number(line.split(' ')[0]));
+    const environments = pids.flatMap((pid) => {
+      try {
+        return [environOf(pid)];
+      } catch {
+        return []; // a build step's group, ended
+      }
+    });
+    // Read from the processes, not from polytrace's code: what the Collector checks, what the SDKs send.
+    const collectorToken = environments.map((e) => e.POLYTRACE_OTLP_TOKEN).find(Boolean)!;
+    const sent = environments.map((e) => e.OTEL_EXPORTER_OTLP_HEADERS).filter(Boolean);
+    const pageToken = /\?token=([0-9a-f]{48})/.exec(output)![1]!;
+    expect(collectorToken).toMatch(/^[0-9a-f]{48}$/);
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    for (const headers of sent) expect(headers).toContain(collectorToken);
+    expect(pageToken).not.toBe(collectorToken);
+
+    const commandLines = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(commandLines).not.toContain(collectorToken);
+    expect(commandLines).not.toContain(pageToken);
+    const files = readdirSync(runDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(3);
+    for (const file of files) {
+      const text = readFileSync(join(file.parentPath, file.name), 'latin1');
+      expect(text, file.name).not.toContain(collectorToken);
+      expect(text, file.name).not.toContain(pageToken);
+    }
+  }, 60_000);
+});
 
 describe('another local process against `polytrace up`', () => {
   it('reads nothing and changes nothing on the live page without its cookie, whatever it sends', async () => {
