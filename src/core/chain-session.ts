@@ -1,6 +1,6 @@
 // Brings a chain up for one run: choose the runtime, check the machine, build,
 // start, and make sure that whatever started is stopped again.
-import { randomBytes } from 'node:crypto';
+import { newSecret } from '../common/secret.js';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startChain, startReaper } from '../runtime/chain-lifecycle.js';
@@ -46,8 +46,8 @@ export async function withChain<T>(
   await writeFile(metricsPath, '', { mode: 0o600 });
   const teardown = new Teardown();
   // One secret per purpose: a leak of one (the broker's password to a port squatter) gives nothing else.
-  const otlpToken = randomBytes(24).toString('hex');
-  const brokerPassword = randomBytes(24).toString('hex');
+  const otlpToken = newSecret();
+  const brokerPassword = newSecret();
   const plan: RunPlan = { options, runDir, spansPath, metricsPath, otlpToken, brokerPassword, signal, teardown };
   try {
     const { timeline } = options;

@@ -9,7 +9,8 @@
 // where it came from). Every request must also name this server in its Host
 // header, so a hostile DNS name pointed at 127.0.0.1 cannot make the page its
 // own (DNS rebinding).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { newSecret } from '../common/secret.js';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,7 +96,7 @@ const withoutToken = "Expected the live page's cookie: open the URL polytrace pr
 
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const { hub } = options;
-  const token = randomBytes(24).toString('hex');
+  const token = newSecret();
   const live = hub.options.mode === 'live';
   const pageScript = await readFile(pageScriptFile, 'utf8').catch(() => {
     throw new EnvironmentError(`Expected the live page's script at ${pageScriptFile}, got nothing: run npm run build`);
