@@ -53,6 +53,23 @@ describe('polytrace errors', () => {
     );
   });
 
+  // Port 9 on loopback: nothing listens there, so each registry's client is refused at once.
+  it.each([
+    [['--sdk', 'go=1.44.0'], { GOPROXY: 'http://127.0.0.1:9', GOFLAGS: '-mod=mod' }, /the Go module proxy \(GOPROXY\)/],
+    [
+      ['--sdk', 'python=1.42.1'],
+      { PIP_INDEX_URL: 'http://127.0.0.1:9/simple', PIP_RETRIES: '0', PIP_TIMEOUT: '2' },
+      /the Python package index/,
+    ],
+  ])('a registry it cannot reach for %j: exit 3, one line naming it', async (args, env, registry) => {
+    const result = await polytrace(['check', '--runtime', 'local', ...args, '--out-dir', outDir()], env);
+    expect(result.exitCode, result.all).toBe(3);
+    const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(registry);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('check picks free ports of its own: a busy well-known port is not in its way', async () => {
     await hold(8081);
     const result = await polytrace(['check', '--runtime', 'local', '--requests', '1', '--out-dir', outDir()]);
