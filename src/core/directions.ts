@@ -2,10 +2,10 @@
 // endpoints are on, capture the traceparent each SDK emits (for a trace it
 // starts, and for a child of a sampled parent), then hand each header to every
 // other SDK and record the call that SDK makes next. Judging is pure, in
-// conformance/directions.ts; this only gathers the header fields.
+// verify/directions.ts; this only gathers the header fields.
 import { randomBytes } from 'node:crypto';
-import type { HandedHeader } from '../conformance/directions.js';
-import { fieldValues, type HeaderField } from '../conformance/trace-context.js';
+import type { HandedHeader } from '../verify/directions.js';
+import { fieldValues, type HeaderField } from '../common/trace-context.js';
 import { EnvironmentError } from '../common/errors.js';
 import { services } from '../topology/chain.js';
 import { startCallbackServer } from '../traffic/callback-server.js';

@@ -9,9 +9,9 @@ import {
   judgeDirections,
   judgeTrial,
   type HandedHeader,
-} from '../../src/conformance/directions.js';
-import { chainHops, observedHops, pairKey } from '../../src/conformance/observed-hops.js';
-import type { HeaderField } from '../../src/conformance/trace-context.js';
+} from '../../src/verify/directions.js';
+import { chainHops, observedHops, pairKey } from '../../src/verify/observed-hops.js';
+import type { HeaderField } from '../../src/common/trace-context.js';
 import { renderDirectionsBlock } from '../../src/report/direction-table.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
