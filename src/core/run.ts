@@ -110,9 +110,13 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
         observed: observedHops(traces),
       })
     : undefined;
-  const verified = expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok;
+  // With --expect-broken the scenario's break decides: a scenario that breaks propagation on
+  // purpose breaks the directions through that service too, and they are reported, not judged.
+  const ok = expectation
+    ? expectation.met
+    : traces.every((t) => t.ok) && metrics.ok && (directions ?? []).every((d) => d.ok);
   return {
-    ok: verified && (directions ?? []).every((d) => d.ok),
+    ok,
     runtime: collected.runtime,
     scenario: scenario.name,
     runDir: collected.runDir,
