@@ -1,6 +1,6 @@
 // The run behind `polytrace check`: start the chain, fire requests, wait for
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readOtlpMetricLines } from '../intake/otlp-metrics.js';
 import type { RunOptions, StartedChain } from '../runtime/runtime.js';
@@ -139,6 +139,9 @@ async function tryDirections(session: ChainSession, runOptions: RunOptions, sign
       "trying every direction between the chain's languages (each SDK's root and child traceparent, handed to each other SDK)…",
   });
   const handed = await timed(runOptions.timeline, 'directions', () => probeDirections(session.chain, signal));
+  // The evidence of the derived verdicts, kept with the spans: every header handed over, and the
+  // call that followed, as the callback server recorded them. The user's alone, as the spans are.
+  await writeFile(join(session.runDir, 'directions.json'), `${JSON.stringify(handed, null, 2)}\n`, { mode: 0o600 });
   // The probe's own spans name the SDK of a service the flow did not reach; they may still be on their way.
   await session.spans.poll();
   return handed;

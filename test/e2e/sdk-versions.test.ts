@@ -4,6 +4,8 @@
 // and newer start traces with the W3C Level 2 random flag, which Go otel
 // 1.41.0 and older refuse. The chain has no Java → Go hop, so only the
 // directions (each SDK's header handed to each other SDK) can find it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingToolchains } from '../../src/runtime/toolchains.js';
 import { localTargets } from '../../src/runtime/local/build-targets.js';
@@ -32,6 +34,16 @@ interface SdkJson extends JsonResult {
   sdks: Array<{ service: string; language: string; name: string; version: string; distro?: string }>;
   metrics: { ok: boolean; checks: Array<{ name: string; ok: boolean; message: string }> };
   directions: DirectionJson[] | null;
+  runDir: string;
+}
+
+/** A header handed over and the call that followed, as the run's directions.json keeps them. */
+interface HandedJson {
+  from: string;
+  to: string;
+  emittedAs: string;
+  sent: Array<[string, string]>;
+  received?: Array<[string, string]>;
 }
 
 const direction = (json: SdkJson, from: string, to: string) =>
@@ -178,6 +190,15 @@ describe('polytrace check --sdk (local runtime)', () => {
       expect(root).toMatchObject({ outcome: 'restarted' });
       expect(root.traceparent).toMatch(/-03$/);
       expect(receiverJoined(json, root, 'api-gateway'), 'api-gateway spans under java’s trace id').toBe(false);
+      // The run keeps the headers themselves: Go's own call went out under another trace id.
+      const handed = JSON.parse(readFileSync(join(json.runDir, 'directions.json'), 'utf8')) as HandedJson[];
+      expect(handed).toHaveLength(24);
+      const kept = handed.find((h) => h.from === 'auth-service' && h.to === 'api-gateway' && h.emittedAs === 'root')!;
+      const traceIdOf = (fields: Array<[string, string]> = []) =>
+        fields.find(([name]) => name.toLowerCase() === 'traceparent')?.[1].split('-')[1];
+      expect(traceIdOf(kept.sent)).toBe(root.traceparent.split('-')[1]);
+      expect(traceIdOf(kept.received)).toMatch(/^[0-9a-f]{32}$/);
+      expect(traceIdOf(kept.received)).not.toBe(traceIdOf(kept.sent));
       // Python at its default starts traces with -03 too: the only other direction Go 1.41.0 breaks.
       expect(
         json.directions!.filter((d) => !d.ok).map((d) => `${d.from.language}>${d.to.language}`),
