@@ -1,6 +1,6 @@
 // The run behind `polytrace check`: start the chain, fire requests, wait for
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readOtlpMetricLines } from '../intake/otlp-metrics.js';
 import type { RunOptions, StartedChain } from '../runtime/runtime.js';
@@ -11,9 +11,12 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
 import { verifyMetrics } from '../verify/metrics.js';
 import { verifyTrace } from '../verify/verify-trace.js';
+import { directionEnds, judgeDirections } from '../verify/directions.js';
+import { observedHops } from '../verify/observed-hops.js';
 import { timed } from '../common/timeline.js';
-import { withChain } from './chain-session.js';
+import { withChain, type ChainSession } from './chain-session.js';
 import { collectEvidence } from './collect.js';
+import { probeDirections } from './directions.js';
 import { sdksRan } from './sdk-evidence.js';
 
 export interface CheckOptions {
@@ -26,6 +29,11 @@ export interface CheckOptions {
   repeat: number;
   /** Pass only when the scenario's break is found, with the right hop and cause. */
   expectBroken: boolean;
+  /**
+   * Try every direction between the chain's languages through the services' test-service
+   * endpoints (the run's environment must turn them on).
+   */
+  directions?: boolean;
   /** Called once the verdict is in, before the chain stops (`bench --timeline` reads memory here). */
   beforeStop?: (chain: StartedChain) => void | Promise<void>;
 }
@@ -71,9 +79,13 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
       traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);
     }
+    const handed = options.directions ? await tryDirections(session, runOptions, signal) : undefined;
     await options.beforeStop?.(session.chain);
     return {
       traces,
+      handed,
+      // Every span read, the probe's too: a service the flow never reached still names its SDK there.
+      allSpans: handed ? [...session.spans.all()] : [],
       runtime: session.runtime,
       runDir: session.runDir,
       spansFile: session.spansPath,
@@ -90,8 +102,21 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     ...verifyMetrics({ series, requests: fired, spans: traces.flatMap((t) => t.spans) }),
   };
   const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces, metrics.diagnosis) : undefined;
+  const sdks = sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])]));
+  const directions = collected.handed
+    ? judgeDirections({
+        ends: directionEnds(sdksRan([...traces.flatMap((t) => t.spans), ...collected.allSpans])),
+        handed: collected.handed,
+        observed: observedHops(traces),
+      })
+    : undefined;
+  // With --expect-broken the scenario's break decides: a scenario that breaks propagation on
+  // purpose breaks the directions through that service too, and they are reported, not judged.
+  const ok = expectation
+    ? expectation.met
+    : traces.every((t) => t.ok) && metrics.ok && (directions ?? []).every((d) => d.ok);
   return {
-    ok: expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok,
+    ok,
     runtime: collected.runtime,
     scenario: scenario.name,
     runDir: collected.runDir,
@@ -100,7 +125,24 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     traces,
     metrics,
     ...(expectation ? { expectation } : {}),
-    sdks: sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])])),
+    sdks,
+    ...(directions ? { directions } : {}),
     durationMs: Date.now() - started,
   };
+}
+
+/** The headers each SDK emitted, handed to each other SDK, once the run's own traces are in. */
+async function tryDirections(session: ChainSession, runOptions: RunOptions, signal: AbortSignal) {
+  runOptions.progress({
+    step: 'traffic',
+    message:
+      "trying every direction between the chain's languages (each SDK's root and child traceparent, handed to each other SDK)…",
+  });
+  const handed = await timed(runOptions.timeline, 'directions', () => probeDirections(session.chain, signal));
+  // The evidence of the derived verdicts, kept with the spans: every header handed over, and the
+  // call that followed, as the callback server recorded them. The user's alone, as the spans are.
+  await writeFile(join(session.runDir, 'directions.json'), `${JSON.stringify(handed, null, 2)}\n`, { mode: 0o600 });
+  // The probe's own spans name the SDK of a service the flow did not reach; they may still be on their way.
+  await session.spans.poll();
+  return handed;
 }
