@@ -19,6 +19,16 @@ function trialCell(trials: readonly DirectionTrial[] | undefined, emittedAs: Emi
       : `✗ ${ending} no call`;
 }
 
+/** What a report adds to a break outside the versions the user asked about. */
+export const notJudged = 'reported, not judged: not between the versions asked for';
+
+/** ✓ continued; ✗ broken and judged; ⚠ broken outside the versions asked for (reported only). */
+const icon = (d: DirectionVerdict, marks = { ok: '✓', broken: '✗', reported: '⚠' }) =>
+  d.ok ? marks.ok : d.judged ? marks.broken : marks.reported;
+
+/** The broken direction's message, and why it counts for nothing when it does not. */
+const brokenMessage = (d: DirectionVerdict) => (d.judged ? d.message : `${d.message} (${notJudged})`);
+
 const pairName = (d: DirectionVerdict) => `${d.from.language} → ${d.to.language}`;
 const evidenceCell = (d: DirectionVerdict) =>
   d.observed ? `observed (${d.observed.ok ? '✓' : '✗'} ${d.observed.hop})` : d.evidence;
@@ -35,16 +45,20 @@ export function renderDirectionsBlock(
   const pair = Math.max(9, ...directions.map((d) => pairName(d).length));
   const root = Math.max(4, ...directions.map((d) => trialCell(d.trials, 'root').length));
   const child = Math.max(5, ...directions.map((d) => trialCell(d.trials, 'child').length));
+  const judged = directions.filter((d) => d.judged).length;
   const head = colors.bold(
-    `Directions: ${directions.length - broken.length}/${directions.length} continued every traceparent handed to them`,
+    `Directions: ${directions.length - broken.length}/${directions.length} continued every traceparent handed to them` +
+      (judged < directions.length ? ` (the ${judged} between the versions asked for decide the verdict)` : ''),
   );
   const rows = directions.map((d) => {
-    const mark = d.ok ? colors.green('✓') : colors.red('✗');
+    const mark = icon(d, { ok: colors.green('✓'), broken: colors.red('✗'), reported: colors.yellow('⚠') });
     return `  ${mark} ${pairName(d).padEnd(pair)}  ${trialCell(d.trials, 'root').padEnd(root)}  ${trialCell(d.trials, 'child').padEnd(child)}  ${evidenceCell(d)}`;
   });
   const messages = broken.map((d) => {
-    const [first, ...rest] = wrap(`✗ ${printable(d.message)}`, width - 4, 4).split('\n');
-    return ['  ' + first!.replace('✗', colors.red('✗')), ...rest.map((l) => `  ${l}`)].join('\n');
+    const mark = icon(d);
+    const [first, ...rest] = wrap(`${mark} ${printable(brokenMessage(d))}`, width - 4, 4).split('\n');
+    const colored = d.judged ? colors.red(mark) : colors.yellow(mark);
+    return ['  ' + first!.replace(mark, colored), ...rest.map((l) => `  ${l}`)].join('\n');
   });
   return [
     head,
@@ -69,10 +83,10 @@ export function directionsMarkdown(directions: readonly DirectionVerdict[]): str
     '| --- | --- | --- | --- | --- |',
     ...directions.map(
       (d) =>
-        `| ${d.ok ? '✅' : '❌'} | ${mdCell(pairName(d))} | ${mdCell(trialCell(d.trials, 'root'))} | ${mdCell(trialCell(d.trials, 'child'))} | ${mdCell(evidenceCell(d))} |`,
+        `| ${icon(d, { ok: '✅', broken: '❌', reported: '⚠️' })} | ${mdCell(pairName(d))} | ${mdCell(trialCell(d.trials, 'root'))} | ${mdCell(trialCell(d.trials, 'child'))} | ${mdCell(evidenceCell(d))} |`,
     ),
     '',
-    ...broken.map((d) => `- ${mdCell(d.message)}`),
+    ...broken.map((d) => `- ${mdCell(brokenMessage(d))}`),
     ...(broken.length ? [''] : []),
     `_${directionsLegend}._`,
   ];
@@ -82,7 +96,7 @@ export function directionsHtml(directions: readonly DirectionVerdict[]): string 
   const rows = directions
     .map(
       (d) =>
-        `<tr class="${d.ok ? 'pass' : 'fail'}"><td class="icon">${d.ok ? '✓' : '✗'}</td><td>${escapeHtml(pairName(d))}</td><td>${escapeHtml(trialCell(d.trials, 'root'))}</td><td>${escapeHtml(trialCell(d.trials, 'child'))}</td><td>${escapeHtml(evidenceCell(d))}</td><td>${escapeHtml(d.message)}</td></tr>`,
+        `<tr class="${icon(d, { ok: 'pass', broken: 'fail', reported: 'warn' })}"><td class="icon">${icon(d)}</td><td>${escapeHtml(pairName(d))}</td><td>${escapeHtml(trialCell(d.trials, 'root'))}</td><td>${escapeHtml(trialCell(d.trials, 'child'))}</td><td>${escapeHtml(evidenceCell(d))}</td><td>${escapeHtml(d.ok ? d.message : brokenMessage(d))}</td></tr>`,
     )
     .join('\n');
   return `<section class="metrics"><h2>Directions between the languages</h2>

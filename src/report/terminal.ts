@@ -77,6 +77,15 @@ export function renderUpTrace(trace: TraceResult, heading: string, options: Term
 const sdksLine = (sdks: readonly SdkRan[]): string =>
   sdks.map((s) => `${s.service} ${s.language} ${s.version}${s.distro ? ` (${s.distro})` : ''}`).join(', ');
 
+/** What a passing verdict says of the directions: all continued, or the judged ones did and some others broke. */
+function directionsSaid(directions: RunResult['directions']): string {
+  if (!directions) return '';
+  const judged = directions.filter((d) => d.judged);
+  const reported = directions.filter((d) => !d.ok && !d.judged).length;
+  if (reported === 0) return `; all ${judged.length} directions between the languages continued`;
+  return `; the ${judged.length} directions between the versions asked for continued (${reported} other${reported > 1 ? 's' : ''} broke, reported below)`;
+}
+
 export function renderCheckResult(result: RunResult, options: TerminalOptions): string {
   const { colors } = options;
   const blocks = result.traces.map((trace, i) =>
@@ -97,10 +106,10 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
       ].join('\n')
     : result.ok
       ? colors.green(
-          `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree${result.directions ? `; all ${result.directions.length} directions between the languages continued` : ''}`,
+          `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree${directionsSaid(result.directions)}`,
         )
       : colors.red(
-          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${result.directions?.some((d) => !d.ok) ? '; a direction between the languages broke' : ''}`,
+          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${result.directions?.some((d) => !d.ok && d.judged) ? '; a direction between the languages broke' : ''}`,
         );
   const unreadable = (['spans', 'metrics'] as const)
     .filter((file) => hasFaults(result.unreadable[file]))

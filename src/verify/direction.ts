@@ -59,6 +59,11 @@ export interface DirectionVerdict {
   outcome: DirectionOutcome;
   /** One line for people: both versions, the header's flags, what the receiver did. */
   message: string;
+  /**
+   * Whether the verdict counts towards the run's: the direction is between the versions the user
+   * asked about (directionJudged in directions.ts). One that is not is reported, and breaks nothing.
+   */
+  judged: boolean;
   /** Both headers tried on this direction through the test-service endpoints: root, then child. */
   trials?: DirectionTrial[];
   /** With `observed` evidence: the chain's own hop, from the run's traces. */

@@ -73,7 +73,7 @@ function verdictOf({
   to: DirectionEnd;
   trials: DirectionTrial[];
   observed?: ObservedHop;
-}): DirectionVerdict {
+}): Omit<DirectionVerdict, 'judged'> {
   const head = `${describeEnd(from)} → ${describeEnd(to)}`;
   if (trials.length === 0) {
     // Nothing was tried: no verdict can pass on no evidence.
@@ -121,19 +121,41 @@ function verdictOf({
 }
 
 /**
+ * Whether a direction counts towards the run's verdict, given the languages whose versions the
+ * user named (`--sdk`): a cell of versions asks about them. Naming two or more asks whether those
+ * SDKs continue each other's traces, so the directions between them count; naming one asks
+ * whether it works with the chain's defaults, so every direction to or from it counts; naming
+ * none (`--directions` alone) asks about every direction. The others are reported, never hidden.
+ */
+export function directionJudged(
+  direction: { from: { language: string }; to: { language: string } },
+  named: readonly string[],
+): boolean {
+  const ends = [direction.from.language, direction.to.language];
+  if (named.length === 0) return true;
+  if (named.length === 1) return ends.includes(named[0]!);
+  return ends.every((language) => named.includes(language));
+}
+
+/**
  * Every ordered pair of the ends, in their order: each from the headers handed across it (root
- * first, then child), and from the chain's own hop where the run's traces had one.
+ * first, then child), and from the chain's own hop where the run's traces had one. `named`: the
+ * languages of the ends whose versions the user named, which decide which directions are judged.
  */
 export function judgeDirections({
   ends,
   handed,
   observed,
+  named = [],
 }: {
   ends: readonly DirectionEnd[];
   handed: readonly HandedHeader[];
   observed: ReadonlyMap<string, ObservedHop>;
+  named?: readonly string[];
 }): DirectionVerdict[] {
   const order: EmittedAs[] = ['root', 'child'];
+  // Only the chain's languages are ends: a named Collector version asks about no direction.
+  const namedEnds = named.filter((language) => ends.some((end) => end.language === language));
   return ends.flatMap((from) =>
     ends
       .filter((to) => to.service !== from.service)
@@ -143,7 +165,8 @@ export function judgeDirections({
           .sort((a, b) => order.indexOf(a.emittedAs) - order.indexOf(b.emittedAs))
           .map(judgeTrial);
         const hop = observed.get(pairKey(from.service, to.service));
-        return verdictOf({ from, to, trials, ...(hop ? { observed: hop } : {}) });
+        const verdict = verdictOf({ from, to, trials, ...(hop ? { observed: hop } : {}) });
+        return { ...verdict, judged: directionJudged({ from, to }, namedEnds) };
       }),
   );
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   directionEnds,
   flagsInWords,
+  directionJudged,
   judgeDirections,
   judgeTrial,
   type HandedHeader,
@@ -221,6 +222,50 @@ describe('directionEnds (versions from the spans)', () => {
     expect(found[1]).toEqual({ language: 'java', service: 'auth-service', version: '2.26.0' });
     // No spans, no version: never the one polytrace asked for.
     expect(found[2]).toEqual({ language: 'python', service: 'order-service' });
+  });
+});
+
+describe('which directions a cell judges (directionJudged)', () => {
+  const pair = (from: string, to: string) => ({ from: { language: from }, to: { language: to } });
+
+  it('every direction when no version was named (--directions alone)', () => {
+    expect(directionJudged(pair('python', 'go'), [])).toBe(true);
+  });
+
+  it('with one language named, every direction to or from it', () => {
+    expect(directionJudged(pair('java', 'go'), ['java'])).toBe(true);
+    expect(directionJudged(pair('go', 'java'), ['java'])).toBe(true);
+    expect(directionJudged(pair('python', 'go'), ['java'])).toBe(false);
+  });
+
+  it('with two or more named, the directions between them only', () => {
+    expect(directionJudged(pair('java', 'go'), ['go', 'java'])).toBe(true);
+    expect(directionJudged(pair('python', 'go'), ['go', 'java'])).toBe(false);
+    expect(directionJudged(pair('go', 'nodejs'), ['go', 'java'])).toBe(false);
+  });
+
+  it('judgeDirections marks them, and a named Collector asks about no direction', () => {
+    const cell = judgeDirections({ ends, handed: handedAll(), observed: new Map(), named: ['go', 'java'] });
+    expect(cell.filter((d) => d.judged).map((d) => `${d.from.language}>${d.to.language}`)).toEqual([
+      'go>java',
+      'java>go',
+    ]);
+    const collectorOnly = judgeDirections({ ends, handed: handedAll(), observed: new Map(), named: ['collector'] });
+    expect(collectorOnly.every((d) => d.judged)).toBe(true);
+  });
+
+  it('a break outside the cell is shown with ⚠ and said to be reported, not judged', () => {
+    const cell = judgeDirections({ ends, handed: handedAll(), observed: new Map(), named: ['python', 'nodejs'] });
+    const text = renderDirectionsBlock(cell, { colors: colorsFor(false), width: 300 });
+    expect(text).toMatch(/the 2 between the versions asked for decide the verdict/);
+    expect(text).toMatch(/⚠ java → go\s+✗ -03 new trace/);
+    expect(text).toMatch(
+      /⚠ java 2\.26\.0 \(auth-service\) → go 1\.41\.0 .*\(reported, not judged: not between the versions asked for\)/,
+    );
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      renderJunit(checkResult([goodTrace()], { ok: true, directions: cell })),
+    ) as { testsuites: { failures: string } };
+    expect(Number(xml.testsuites.failures)).toBe(0);
   });
 });
 

@@ -273,9 +273,15 @@ describe('view', () => {
       await collect(file);
       return performance.now() - started;
     };
+    // The fastest of three runs each: a busy machine slows some runs, never speeds one up.
+    const fastest = async (file: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push(await timed(file));
+      return Math.min(...times);
+    };
     const [small, large] = [write(250), write(1000)];
     await timed(small);
-    const ratio = (await timed(large)) / (await timed(small));
+    const ratio = (await fastest(large)) / (await fastest(small));
     expect(ratio).toBeLessThan(9);
   }, 120_000);
 });
