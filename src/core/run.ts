@@ -14,7 +14,7 @@ import { verifyTrace } from '../verify/verify-trace.js';
 import { timed } from '../common/timeline.js';
 import { withChain } from './chain-session.js';
 import { collectEvidence } from './collect.js';
-import { sdksRan } from './sdk-evidence.js';
+import { sdkVersionChecks, sdksRan } from './sdk-evidence.js';
 
 export interface CheckOptions {
   /** What the user asked of the run: built once by the command, handed to the runtime as it is. */
@@ -89,9 +89,11 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     file: metricsFile,
     ...verifyMetrics({ series, requests: fired, spans: traces.flatMap((t) => t.spans) }),
   };
+  const sdks = sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])]));
+  const sdkChecks = sdkVersionChecks(runOptions.sdk, sdks);
   const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces, metrics.diagnosis) : undefined;
   return {
-    ok: expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok,
+    ok: expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok && sdkChecks.every((c) => c.ok),
     runtime: collected.runtime,
     scenario: scenario.name,
     runDir: collected.runDir,
@@ -100,7 +102,8 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     traces,
     metrics,
     ...(expectation ? { expectation } : {}),
-    sdks: sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])])),
+    sdks,
+    ...(sdkChecks.length ? { sdkChecks } : {}),
     durationMs: Date.now() - started,
   };
 }

@@ -32,6 +32,7 @@ function checkResultJson(result: RunResult) {
     expectation: result.expectation ?? null,
     metrics: result.metrics,
     sdks: result.sdks ?? [],
+    sdkChecks: result.sdkChecks ?? [],
     unreadable: result.unreadable,
     traces: result.traces.map((t) => ({
       traceId: t.traceId,

@@ -98,7 +98,9 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
       ? colors.green(
           `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree`,
         )
-      : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
+      : colors.red(
+          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${(result.sdkChecks ?? []).every((c) => c.ok) ? '' : '; an SDK ran at another version than --sdk asked'}`,
+        );
   const unreadable = (['spans', 'metrics'] as const)
     .filter((file) => hasFaults(result.unreadable[file]))
     .map((file) =>
@@ -110,6 +112,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
     ...unreadable,
     verdict,
     ...(result.sdks?.length ? [colors.dim(`SDKs (from telemetry.sdk.version): ${sdksLine(result.sdks)}`)] : []),
+    ...(result.sdkChecks ?? []).filter((c) => !c.ok).map((c) => colors.red(`✗ ${c.message}`)),
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,
     ),

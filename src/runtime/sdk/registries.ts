@@ -1,6 +1,6 @@
 // What resolving a set of SDK versions asks of the package registries, as
 // small interfaces: the real ones go through the machine's own clients
-// (go-client.ts, maven-client.ts), and a test answers from recorded metadata.
+// (go-client.ts, maven-client.ts, pip-client.ts, npm-client.ts), and a test answers from recorded metadata.
 
 /** The Go module proxy, as the `go` client reads it. */
 export interface GoModules {
@@ -22,8 +22,13 @@ export interface MavenArtifacts {
 export interface PythonPackages {
   /** Every released version of a package, in any order. */
   versions(name: string): Promise<string[]>;
-  /** What pip's resolver picks for these requirements (name → version), or why no set satisfies them. */
-  resolve(requirements: string[]): Promise<{ resolved: Record<string, string> } | { conflict: string }>;
+  /**
+   * What pip's resolver picks for these requirements (name → version, and what each of them
+   * requires), or why no set satisfies them. Names as the index compares them (PEP 503).
+   */
+  resolve(
+    requirements: string[],
+  ): Promise<{ resolved: Record<string, string>; requires: Record<string, string[]> } | { conflict: string }>;
 }
 
 export interface Registries {
