@@ -21,11 +21,6 @@ const {
   CompositePropagator,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
-  diagLogLevelFromString,
-  getBooleanFromEnv,
-  getNumberFromEnv,
-  getStringFromEnv,
-  getStringListFromEnv,
 } = require('@opentelemetry/core');
 const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
@@ -38,23 +33,27 @@ const {
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const { B3InjectEncoding, B3Propagator } = require('@opentelemetry/propagator-b3');
 const {
-  defaultResource,
-  detectResources,
-  envDetector,
-  hostDetector,
-  processDetector,
-} = require('@opentelemetry/resources');
-const {
   ConsoleMetricExporter,
   MeterProvider,
   PeriodicExportingMetricReader,
 } = require('@opentelemetry/sdk-metrics');
+// NodeTracerProvider from @opentelemetry/sdk-trace-node, and the OTEL_* helpers
+// of @opentelemetry/core, as each SDK line has them (sdk-lines.js).
 const {
   BatchSpanProcessor,
   ConsoleSpanExporter,
-  NodeTracerProvider,
   SimpleSpanProcessor,
-} = require('@opentelemetry/sdk-trace-node');
+  TracerProvider: NodeTracerProvider,
+  batchOptionsFromEnv,
+  detectedResource,
+  diagLogLevelFromString,
+  getBooleanFromEnv,
+  getNumberFromEnv,
+  getStringFromEnv,
+  getStringListFromEnv,
+  registerGlobally,
+  spanLimitsFromEnv,
+} = require('./sdk-lines');
 
 // polytrace sends `baggage: polytrace.run_id=<id>` and checks that the run id
 // reached every hop. BaggageSpanProcessor copies the baggage members its
@@ -68,9 +67,7 @@ const RUN_ID_KEY = 'polytrace.run_id';
 // names the service), then OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES,
 // the process and the host: the detectors NodeSDK runs by default.
 function resourceFromEnv() {
-  return defaultResource().merge(
-    detectResources({ detectors: [envDetector, processDetector, hostDetector] }),
-  );
+  return detectedResource();
 }
 
 // OTLP over gRPC (OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS, the Collector's
@@ -80,7 +77,7 @@ function exportingSpanProcessor() {
   if (getStringFromEnv('OTEL_TRACES_EXPORTER')?.trim() === 'console') {
     return new SimpleSpanProcessor(new ConsoleSpanExporter());
   }
-  return new BatchSpanProcessor(new OTLPTraceExporter());
+  return new BatchSpanProcessor(new OTLPTraceExporter(), batchOptionsFromEnv());
 }
 
 // OTEL_PROPAGATORS, as the specification defines it: unset means
@@ -177,15 +174,18 @@ function startTelemetry() {
   // The sampler comes from OTEL_TRACES_SAMPLER and _ARG (parentbased_always_on
   // when unset): NodeTracerProvider reads them itself, as it does the span
   // limits. register() makes it the global tracer provider, with an
-  // AsyncLocalStorage context manager and the propagator above.
+  // AsyncLocalStorage context manager and the propagator above. (On 3.x the
+  // provider reads no OTEL_*: its sampler is that same default, and
+  // sdk-lines.js gives it the limits and the batch delay.)
   const tracerProvider = new NodeTracerProvider({
     resource,
+    ...spanLimitsFromEnv(),
     spanProcessors: [
       new BaggageSpanProcessor((key) => key === RUN_ID_KEY),
       exportingSpanProcessor(),
     ],
   });
-  tracerProvider.register({ propagator: propagatorFromEnv() });
+  registerGlobally(tracerProvider, propagatorFromEnv());
 
   // app.js takes its meter (notifications.sent) from the global API, so the
   // meter provider is registered there too; without a reader there is no

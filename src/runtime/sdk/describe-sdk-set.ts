@@ -10,6 +10,8 @@ export function describeSdkSet(set: SdkSet): string {
       const companions = Object.entries(line.companions)
         .filter(([, version]) => version.replace(/^v/, '') !== line.version)
         .map(([name, version]) => `${name.split('/').at(-1)} ${version}`);
+      // Which Node runs the service, when it is not the machine's own.
+      if (line.node) companions.push(`on Node ${line.node} from the npm registry`);
       return `${line.language} ${line.version}${companions.length ? ` (${companions.join(', ')})` : ''}`;
     })
     .join(', ');

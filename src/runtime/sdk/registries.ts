@@ -31,8 +31,25 @@ export interface PythonPackages {
   ): Promise<{ resolved: Record<string, string>; requires: Record<string, string[]> } | { conflict: string }>;
 }
 
+/** One version of an npm package, as its registry metadata gives it. */
+export interface NpmManifest {
+  version: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  engines?: { node?: string };
+}
+
+/** The npm registry, as `npm` reads it. */
+export interface NpmPackages {
+  /** Every published version of a package, in any order; none when the registry has no such package. */
+  versions(name: string): Promise<string[]>;
+  /** The metadata of each version in a semver range (`>=0.0.0` for all; `*` means the latest only); none when no version matches. */
+  manifests(name: string, range: string): Promise<NpmManifest[]>;
+}
+
 export interface Registries {
   go: GoModules;
   maven: MavenArtifacts;
   pip: PythonPackages;
+  npm: NpmPackages;
 }

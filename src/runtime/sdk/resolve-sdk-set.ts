@@ -13,6 +13,8 @@ import {
   type SdkRequest,
   type SdkSet,
 } from '../../topology/sdk-versions.js';
+import { collectorCompanions } from './collector-companions.js';
+import { nodejsCompanions } from './nodejs-companions.js';
 import { pythonCompanions } from './python-companions.js';
 import type { GoModules, MavenArtifacts, PythonPackages, Registries } from './registries.js';
 
@@ -22,6 +24,10 @@ export interface SdkContext {
   defaults: Record<SdkLanguage, string>;
   /** The text of a language's manifest (go.mod, pom.xml, …) as the checkout has it. */
   manifest(language: SdkLanguage): string;
+  /** The Node.js version the machine runs services with. */
+  machineNode: string;
+  /** The Node.js major of the notification-service's container image. */
+  imageNodeMajor?: number;
 }
 
 /** Every line of the chain at the version asked for, or its default, with its companions. */
@@ -32,6 +38,31 @@ export async function resolveSdkSet(request: SdkRequest, context: SdkContext): P
       if (version === context.defaults[language]) return { language, version, isDefault: true, companions: {} };
       assertSupported(language, { version, defaultVersion: context.defaults[language] });
       const { registries } = context;
+      if (language === 'collector') {
+        assertReleased('collector', {
+          version,
+          released: releases(await registries.go.versions(sdkAnchors.collector.lead)),
+        });
+        const companions = await collectorCompanions(version, {
+          go: registries.go,
+          builderConfig: context.manifest('collector'),
+          lead: sdkAnchors.collector.lead,
+        });
+        return { language, version, isDefault: false, companions };
+      }
+      if (language === 'nodejs') {
+        assertReleased('nodejs', {
+          version,
+          released: releases(await registries.npm.versions(sdkAnchors.nodejs.lead)),
+        });
+        const line = await nodejsCompanions(version, {
+          npm: registries.npm,
+          packageJson: context.manifest('nodejs'),
+          machineNode: context.machineNode,
+          ...(context.imageNodeMajor ? { imageNodeMajor: context.imageNodeMajor } : {}),
+        });
+        return { language, version, isDefault: false, ...line };
+      }
       const companions =
         language === 'go'
           ? await goCompanions(version, { go: registries.go, goMod: context.manifest('go') })
@@ -54,7 +85,7 @@ function assertSupported(
   const oldest = oldestSupported[language];
   if (oldest === undefined) {
     throw new UsageError(
-      `Expected --sdk ${language}=${defaultVersion} (polytrace builds other versions of go, java and python only, so far), got ${version}`,
+      `Expected --sdk ${language}=${defaultVersion} (polytrace builds other versions of go, java, python, nodejs and collector only, so far), got ${version}`,
     );
   }
   if (semver.lt(version, oldest)) {
