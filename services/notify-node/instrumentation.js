@@ -17,34 +17,21 @@
 // is still read here, the same way (README.md, "OpenTelemetry setup").
 const { diag, DiagConsoleLogger, metrics } = require('@opentelemetry/api');
 const { BaggageSpanProcessor } = require('@opentelemetry/baggage-span-processor');
-const {
-  CompositePropagator,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-} = require('@opentelemetry/core');
+const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
-const {
-  ExpressInstrumentation,
-  ExpressLayerType,
-} = require('@opentelemetry/instrumentation-express');
+const { ExpressInstrumentation, ExpressLayerType } = require('@opentelemetry/instrumentation-express');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const { B3InjectEncoding, B3Propagator } = require('@opentelemetry/propagator-b3');
-const {
-  ConsoleMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} = require('@opentelemetry/sdk-metrics');
+const { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
 // NodeTracerProvider from @opentelemetry/sdk-trace-node, and the OTEL_* helpers
 // of @opentelemetry/core, as each SDK line has them (sdk-lines.js).
 const {
-  BatchSpanProcessor,
   ConsoleSpanExporter,
-  SimpleSpanProcessor,
   TracerProvider: NodeTracerProvider,
-  batchOptionsFromEnv,
+  batchSpanProcessor,
   detectedResource,
   diagLogLevelFromString,
   getBooleanFromEnv,
@@ -52,6 +39,7 @@ const {
   getStringFromEnv,
   getStringListFromEnv,
   registerGlobally,
+  simpleSpanProcessor,
   spanLimitsFromEnv,
 } = require('./sdk-lines');
 
@@ -75,9 +63,9 @@ function resourceFromEnv() {
 // console exporter with OTEL_TRACES_EXPORTER=console, for a look by hand.
 function exportingSpanProcessor() {
   if (getStringFromEnv('OTEL_TRACES_EXPORTER')?.trim() === 'console') {
-    return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    return simpleSpanProcessor(new ConsoleSpanExporter());
   }
-  return new BatchSpanProcessor(new OTLPTraceExporter(), batchOptionsFromEnv());
+  return batchSpanProcessor(new OTLPTraceExporter());
 }
 
 // OTEL_PROPAGATORS, as the specification defines it: unset means
@@ -129,7 +117,9 @@ function metricReadersFromEnv() {
       diag.warn(`OTEL_METRICS_EXPORTER: expected otlp, console or none, got "${name}"`);
       return [];
     }
-    return [new PeriodicExportingMetricReader({ exporter: exporters[name](), exportIntervalMillis, exportTimeoutMillis })];
+    return [
+      new PeriodicExportingMetricReader({ exporter: exporters[name](), exportIntervalMillis, exportTimeoutMillis }),
+    ];
   });
 }
 
@@ -151,11 +141,7 @@ function instrumentations() {
     // trace.getActiveSpan() in app.js would not be the server span that the
     // notification.* attributes and email.send belong to.
     new ExpressInstrumentation({
-      ignoreLayersType: [
-        ExpressLayerType.MIDDLEWARE,
-        ExpressLayerType.REQUEST_HANDLER,
-        ExpressLayerType.ROUTER,
-      ],
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.REQUEST_HANDLER, ExpressLayerType.ROUTER],
     }),
     // RabbitMQ (order-events.js): extracts the publisher's trace context from
     // each message's headers and makes the CONSUMER span, a child of the
@@ -180,10 +166,7 @@ function startTelemetry() {
   const tracerProvider = new NodeTracerProvider({
     resource,
     ...spanLimitsFromEnv(),
-    spanProcessors: [
-      new BaggageSpanProcessor((key) => key === RUN_ID_KEY),
-      exportingSpanProcessor(),
-    ],
+    spanProcessors: [new BaggageSpanProcessor((key) => key === RUN_ID_KEY), exportingSpanProcessor()],
   });
   registerGlobally(tracerProvider, propagatorFromEnv());
 

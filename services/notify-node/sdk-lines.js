@@ -52,7 +52,7 @@ const traceSdk = loadTraceSdk();
 const TracerProvider = traceSdk.NodeTracerProvider ?? traceSdk.TracerProvider;
 
 // What 1.x and 2.x read from OTEL_* themselves, given explicitly (to the same
-// effect there): the batch delay and the attribute length limit.
+// effect there) for 3.x: the batch delay and the attribute length limit.
 const positive = (name) => {
   const value = getNumberFromEnv(name);
   return value > 0 ? value : undefined;
@@ -66,6 +66,16 @@ function spanLimitsFromEnv() {
     positive('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT') ?? positive('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
   return attributeValueLengthLimit ? { spanLimits: { attributeValueLengthLimit } } : {};
 }
+
+// 3.x takes a span processor's exporter inside its options; 1.x and 2.x as
+// the first argument, before them.
+const optionsHoldExporter = !traceSdk.NodeTracerProvider;
+const batchSpanProcessor = (exporter) =>
+  optionsHoldExporter
+    ? new traceSdk.BatchSpanProcessor({ exporter, ...batchOptionsFromEnv() })
+    : new traceSdk.BatchSpanProcessor(exporter, batchOptionsFromEnv());
+const simpleSpanProcessor = (exporter) =>
+  optionsHoldExporter ? new traceSdk.SimpleSpanProcessor({ exporter }) : new traceSdk.SimpleSpanProcessor(exporter);
 
 // NodeTracerProvider.register() (1.x, 2.x) sets the global tracer provider,
 // an AsyncLocalStorage context manager and the propagator; on 3.x the API
@@ -83,10 +93,8 @@ function registerGlobally(tracerProvider, propagator) {
 
 module.exports = {
   TracerProvider,
-  BatchSpanProcessor: traceSdk.BatchSpanProcessor,
   ConsoleSpanExporter: traceSdk.ConsoleSpanExporter,
-  SimpleSpanProcessor: traceSdk.SimpleSpanProcessor,
-  batchOptionsFromEnv,
+  batchSpanProcessor,
   detectedResource,
   diagLogLevelFromString,
   getBooleanFromEnv,
@@ -94,5 +102,6 @@ module.exports = {
   getStringFromEnv,
   getStringListFromEnv,
   registerGlobally,
+  simpleSpanProcessor,
   spanLimitsFromEnv,
 };
