@@ -27,7 +27,7 @@ describe('python', () => {
   const asked: string[][] = [];
   const pip: PythonPackages = {
     versions: async () => ['1.42.0', '1.42.1', '1.45.1'],
-    async resolve(requirements) {
+    async resolve(requirements): ReturnType<PythonPackages['resolve']> {
       asked.push(requirements);
       if (requirements.length === 1) {
         return { resolved: { 'opentelemetry-semantic-conventions': '0.63b1' }, requires: {} };
@@ -178,7 +178,7 @@ describe('collector', () => {
   const lead = 'go.opentelemetry.io/collector/receiver/otlpreceiver';
   const go = (contribCore = 'v1.56.0'): GoModules => ({
     versions: async () => [],
-    async requires(module, version) {
+    async requires(module, version): Promise<Record<string, string> | undefined> {
       if (version === 'v0.149.0') return undefined;
       if (module.startsWith('github.com/')) return { 'go.opentelemetry.io/collector/component': contribCore };
       return {

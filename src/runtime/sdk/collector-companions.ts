@@ -64,8 +64,14 @@ export async function collectorCompanions(
     }),
   );
   if (missing.length > 0) {
+    // What exists: the releases the proxy lists of the first module it lacks at this one.
+    const first = missing.sort()[0]!.split(' ')[0]!;
+    const listed = (await go.versions(first))
+      .filter((v) => semver.valid(v) && !semver.prerelease(v))
+      .sort((a, b) => semver.compare(a, b))
+      .slice(-12);
     throw new UsageError(
-      `Expected the Collector's modules at ${release} on the Go module proxy, found none of: ${missing.sort().join(', ')}`,
+      `Expected the Collector's modules at ${release} on the Go module proxy, found none of: ${missing.join(', ')}; ${first.split('/').at(-1)} releases there: ${listed.join(', ') || 'none'}`,
     );
   }
   return Object.fromEntries(Object.entries(companions).sort(([a], [b]) => a.localeCompare(b)));
