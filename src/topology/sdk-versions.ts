@@ -73,7 +73,7 @@ export const oldestSupported: Partial<Record<SdkLanguage, string>> = {
   java: '2.25.0',
   python: '1.42.0',
   nodejs: '1.30.1',
-  collector: '0.150.0',
+  collector: '0.155.0',
 };
 
 /** The folder of the component a language's version is built into. */
