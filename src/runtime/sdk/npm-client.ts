@@ -1,13 +1,13 @@
 // The npm registry as the machine's `npm` client reads it (with its own
 // configuration): a package's versions, and the metadata of the versions in a
-// range (dependencies, peer dependencies, engines).
+// range (dependencies, peer and dev dependencies, engines).
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../common/errors.js';
 import { childEnvironment } from '../local/child-environment.js';
 import type { NpmManifest, NpmPackages } from './registries.js';
 
-const fields = ['version', 'dependencies', 'peerDependencies', 'engines'];
+const fields = ['version', 'dependencies', 'peerDependencies', 'devDependencies', 'engines'];
 
 /** `npm view … --json`: one version's fields come as an object, several as an array of them. */
 export const viewedManifests = (stdout: string): NpmManifest[] => {

@@ -36,6 +36,8 @@ export interface NpmManifest {
   version: string;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  /** What the package was built and tested against (a contrib instrumentation: the library it patches). */
+  devDependencies?: Record<string, string>;
   engines?: { node?: string };
 }
 
