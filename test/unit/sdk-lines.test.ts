@@ -112,6 +112,7 @@ describe('nodejs', () => {
       {
         version: '0.47.1',
         dependencies: { '@opentelemetry/core': '^1.8.0', '@opentelemetry/instrumentation': '^0.57.1' },
+        devDependencies: { express: '4.20.0' },
       },
       {
         version: '0.71.1',
