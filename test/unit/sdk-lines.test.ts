@@ -95,19 +95,20 @@ describe('nodejs', () => {
   });
   const published: Record<string, NpmManifest[]> = {
     '@opentelemetry/api': [{ version: '1.9.1' }, { version: '1.10.0' }],
-    '@opentelemetry/core': ['1.30.1', '2.12.0', '3.0.0'].map((version) => ({
+    '@opentelemetry/core': ['1.30.1', '2.12.0', '3.0.0', '3.1.0'].map((version) => ({
       version,
       peerDependencies: { '@opentelemetry/api': version.startsWith('3') ? '>=1.10.0 <1.11.0' : '>=1.0.0 <1.10.0' },
       engines: { node: version.startsWith('3') ? '>=22.15.0' : '>=14' },
     })),
     '@opentelemetry/sdk-trace-node': ['1.30.1', '2.12.0'].map((version) => ({ version })),
-    '@opentelemetry/sdk-trace': ['2.12.0', '3.0.0'].map((version) => ({ version })),
+    '@opentelemetry/sdk-trace': ['2.12.0', '3.0.0', '3.1.0'].map((version) => ({ version })),
     '@opentelemetry/exporter-trace-otlp-grpc': [
       { version: '0.57.2', dependencies: { '@opentelemetry/core': '1.30.1' } },
       { version: '0.223.0', dependencies: { '@opentelemetry/core': '2.12.0', '@opentelemetry/sdk-trace': '2.12.0' } },
       { version: '0.300.0', dependencies: { '@opentelemetry/sdk-trace': '3.0.0' } },
+      { version: '0.301.0', dependencies: { '@opentelemetry/sdk-trace': '3.1.0' } },
     ],
-    '@opentelemetry/instrumentation': ['0.57.2', '0.223.0', '0.300.0'].map((version) => ({ version })),
+    '@opentelemetry/instrumentation': ['0.57.2', '0.223.0', '0.300.0', '0.301.0'].map((version) => ({ version })),
     '@opentelemetry/instrumentation-express': [
       {
         version: '0.47.1',
@@ -162,8 +163,11 @@ describe('nodejs', () => {
     expect(line.node).toBe('24.22.3');
   });
 
-  it('says so when no experimental release was made with the version', async () => {
+  it('says so when no experimental release was made with the version, or no contrib release fits it', async () => {
     await expect(resolve('2.11.0')).rejects.toThrow(/made with @opentelemetry\/core 2\.11\.0, found none/);
+    await expect(resolve('3.1.0')).rejects.toThrow(
+      /instrumentation-express .*found none: its newest \(0\.72\.0\) needs @opentelemetry\/instrumentation \^0\.300\.0/,
+    );
   });
 
   it("reads npm view's one object or array", () => {

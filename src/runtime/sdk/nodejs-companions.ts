@@ -137,16 +137,22 @@ export async function nodejsCompanions(version: string, context: NodejsContext):
     return true;
   };
   for (const name of names.filter((n) => !(n in set) && !removed.includes(n) && n !== api)) {
+    const releases = newestFirst(await npm.manifests(name, '>=0.0.0'));
     let found: NpmManifest | undefined;
-    for (const manifest of newestFirst(await npm.manifests(name, '>=0.0.0'))) {
+    for (const manifest of releases) {
       if (await fits(manifest)) {
         found = manifest;
         break;
       }
     }
     if (!found) {
+      // The closest that exists: what the newest release asks for instead.
+      const newest = releases[0];
+      const needs = Object.entries(requirementsOf(newest ?? { version: '' }))
+        .filter(([n, range]) => n in set && !semver.satisfies(set[n]!, range))
+        .map(([n, range]) => `${n} ${range}`);
       throw new UsageError(
-        `Expected a release of ${name} that fits @opentelemetry/core ${version} and ${lead} ${released.version}, found none`,
+        `Expected a release of ${name} that fits @opentelemetry/core ${version} and ${lead} ${released.version}, found none: its newest (${newest?.version ?? 'none'}) needs ${needs.join(', ') || 'another set'}`,
       );
     }
     set[name] = found.version;
