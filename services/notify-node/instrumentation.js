@@ -17,44 +17,31 @@
 // is still read here, the same way (README.md, "OpenTelemetry setup").
 const { diag, DiagConsoleLogger, metrics } = require('@opentelemetry/api');
 const { BaggageSpanProcessor } = require('@opentelemetry/baggage-span-processor');
+const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
+const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
+const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
+const { ExpressInstrumentation, ExpressLayerType } = require('@opentelemetry/instrumentation-express');
+const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+const { B3InjectEncoding, B3Propagator } = require('@opentelemetry/propagator-b3');
+const { ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
+// NodeTracerProvider from @opentelemetry/sdk-trace-node, and the OTEL_* helpers
+// of @opentelemetry/core, as each SDK line has them (sdk-lines.js).
 const {
-  CompositePropagator,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
+  ConsoleSpanExporter,
+  TracerProvider: NodeTracerProvider,
+  batchSpanProcessor,
+  detectedResource,
   diagLogLevelFromString,
   getBooleanFromEnv,
   getNumberFromEnv,
   getStringFromEnv,
   getStringListFromEnv,
-} = require('@opentelemetry/core');
-const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
-const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
-const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
-const {
-  ExpressInstrumentation,
-  ExpressLayerType,
-} = require('@opentelemetry/instrumentation-express');
-const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
-const { B3InjectEncoding, B3Propagator } = require('@opentelemetry/propagator-b3');
-const {
-  defaultResource,
-  detectResources,
-  envDetector,
-  hostDetector,
-  processDetector,
-} = require('@opentelemetry/resources');
-const {
-  ConsoleMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} = require('@opentelemetry/sdk-metrics');
-const {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  NodeTracerProvider,
-  SimpleSpanProcessor,
-} = require('@opentelemetry/sdk-trace-node');
+  registerGlobally,
+  simpleSpanProcessor,
+  spanLimitsFromEnv,
+} = require('./sdk-lines');
 
 // polytrace sends `baggage: polytrace.run_id=<id>` and checks that the run id
 // reached every hop. BaggageSpanProcessor copies the baggage members its
@@ -68,9 +55,7 @@ const RUN_ID_KEY = 'polytrace.run_id';
 // names the service), then OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES,
 // the process and the host: the detectors NodeSDK runs by default.
 function resourceFromEnv() {
-  return defaultResource().merge(
-    detectResources({ detectors: [envDetector, processDetector, hostDetector] }),
-  );
+  return detectedResource();
 }
 
 // OTLP over gRPC (OTEL_EXPORTER_OTLP_ENDPOINT and _HEADERS, the Collector's
@@ -78,9 +63,9 @@ function resourceFromEnv() {
 // console exporter with OTEL_TRACES_EXPORTER=console, for a look by hand.
 function exportingSpanProcessor() {
   if (getStringFromEnv('OTEL_TRACES_EXPORTER')?.trim() === 'console') {
-    return new SimpleSpanProcessor(new ConsoleSpanExporter());
+    return simpleSpanProcessor(new ConsoleSpanExporter());
   }
-  return new BatchSpanProcessor(new OTLPTraceExporter());
+  return batchSpanProcessor(new OTLPTraceExporter());
 }
 
 // OTEL_PROPAGATORS, as the specification defines it: unset means
@@ -132,7 +117,9 @@ function metricReadersFromEnv() {
       diag.warn(`OTEL_METRICS_EXPORTER: expected otlp, console or none, got "${name}"`);
       return [];
     }
-    return [new PeriodicExportingMetricReader({ exporter: exporters[name](), exportIntervalMillis, exportTimeoutMillis })];
+    return [
+      new PeriodicExportingMetricReader({ exporter: exporters[name](), exportIntervalMillis, exportTimeoutMillis }),
+    ];
   });
 }
 
@@ -154,11 +141,7 @@ function instrumentations() {
     // trace.getActiveSpan() in app.js would not be the server span that the
     // notification.* attributes and email.send belong to.
     new ExpressInstrumentation({
-      ignoreLayersType: [
-        ExpressLayerType.MIDDLEWARE,
-        ExpressLayerType.REQUEST_HANDLER,
-        ExpressLayerType.ROUTER,
-      ],
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.REQUEST_HANDLER, ExpressLayerType.ROUTER],
     }),
     // RabbitMQ (order-events.js): extracts the publisher's trace context from
     // each message's headers and makes the CONSUMER span, a child of the
@@ -177,15 +160,15 @@ function startTelemetry() {
   // The sampler comes from OTEL_TRACES_SAMPLER and _ARG (parentbased_always_on
   // when unset): NodeTracerProvider reads them itself, as it does the span
   // limits. register() makes it the global tracer provider, with an
-  // AsyncLocalStorage context manager and the propagator above.
+  // AsyncLocalStorage context manager and the propagator above. (On 3.x the
+  // provider reads no OTEL_*: its sampler is that same default, and
+  // sdk-lines.js gives it the limits and the batch delay.)
   const tracerProvider = new NodeTracerProvider({
     resource,
-    spanProcessors: [
-      new BaggageSpanProcessor((key) => key === RUN_ID_KEY),
-      exportingSpanProcessor(),
-    ],
+    ...spanLimitsFromEnv(),
+    spanProcessors: [new BaggageSpanProcessor((key) => key === RUN_ID_KEY), exportingSpanProcessor()],
   });
-  tracerProvider.register({ propagator: propagatorFromEnv() });
+  registerGlobally(tracerProvider, propagatorFromEnv());
 
   // app.js takes its meter (notifications.sent) from the global API, so the
   // meter provider is registered there too; without a reader there is no

@@ -17,7 +17,7 @@ import { timed } from '../common/timeline.js';
 import { withChain, type ChainSession } from './chain-session.js';
 import { collectEvidence } from './collect.js';
 import { probeDirections } from './directions.js';
-import { sdksRan } from './sdk-evidence.js';
+import { sdkVersionChecks, sdksRan } from './sdk-evidence.js';
 
 export interface CheckOptions {
   /** What the user asked of the run: built once by the command, handed to the runtime as it is. */
@@ -103,9 +103,12 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
   };
   const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces, metrics.diagnosis) : undefined;
   const sdks = sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])]));
+  // With directions, the probe's own spans name the SDK of a service the flow did not reach too.
+  const sdksSeen = collected.handed ? sdksRan([...traces.flatMap((t) => t.spans), ...collected.allSpans]) : sdks;
+  const sdkChecks = sdkVersionChecks(runOptions.sdk, sdksSeen);
   const directions = collected.handed
     ? judgeDirections({
-        ends: directionEnds(sdksRan([...traces.flatMap((t) => t.spans), ...collected.allSpans])),
+        ends: directionEnds(sdksSeen),
         handed: collected.handed,
         observed: observedHops(traces),
         named: Object.keys(runOptions.sdk),
@@ -115,7 +118,10 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
   // purpose breaks the directions through that service too, and they are reported, not judged.
   const ok = expectation
     ? expectation.met
-    : traces.every((t) => t.ok) && metrics.ok && (directions ?? []).every((d) => d.ok || !d.judged);
+    : traces.every((t) => t.ok) &&
+      metrics.ok &&
+      sdkChecks.every((c) => c.ok) &&
+      (directions ?? []).every((d) => d.ok || !d.judged);
   return {
     ok,
     runtime: collected.runtime,
@@ -128,6 +134,7 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     ...(expectation ? { expectation } : {}),
     sdks,
     ...(directions ? { directions } : {}),
+    ...(sdkChecks.length ? { sdkChecks } : {}),
     durationMs: Date.now() - started,
   };
 }

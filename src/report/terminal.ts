@@ -109,7 +109,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
           `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree${directionsSaid(result.directions)}`,
         )
       : colors.red(
-          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${result.directions?.some((d) => !d.ok && d.judged) ? '; a direction between the languages broke' : ''}`,
+          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${result.directions?.some((d) => !d.ok && d.judged) ? '; a direction between the languages broke' : ''}${(result.sdkChecks ?? []).every((c) => c.ok) ? '' : '; an SDK ran at another version than --sdk asked'}`,
         );
   const unreadable = (['spans', 'metrics'] as const)
     .filter((file) => hasFaults(result.unreadable[file]))
@@ -122,6 +122,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
     ...unreadable,
     verdict,
     ...(result.sdks?.length ? [colors.dim(`SDKs (from telemetry.sdk.version): ${sdksLine(result.sdks)}`)] : []),
+    ...(result.sdkChecks ?? []).filter((c) => !c.ok).map((c) => colors.red(`✗ ${c.message}`)),
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,
     ),

@@ -72,6 +72,8 @@ export const oldestSupported: Partial<Record<SdkLanguage, string>> = {
   go: '1.41.0',
   java: '2.25.0',
   python: '1.42.0',
+  nodejs: '1.30.1',
+  collector: '0.155.0',
 };
 
 /** The folder of the component a language's version is built into. */
@@ -123,6 +125,10 @@ export interface ResolvedSdk {
   isDefault: boolean;
   /** Companion package (module, artifact, property) → version, as the registry's metadata pairs them. */
   companions: Record<string, string>;
+  /** Packages of the manifest the release has none of (JS 3.x folded sdk-trace-node into sdk-trace). */
+  removed?: string[];
+  /** The Node.js release the line runs on, from the npm registry, when the machine's own is too old for it. */
+  node?: string;
 }
 
 /** A whole cell of the version matrix: every line resolved. */

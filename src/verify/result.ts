@@ -58,6 +58,8 @@ export interface RunResult {
   metrics: MetricsVerdict & { file: string };
   /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
   sdks?: SdkRan[];
+  /** With `--sdk`: whether each line named ran at the version asked for, from its spans. Part of `ok`. */
+  sdkChecks?: Check[];
   /**
    * Every ordered pair of the chain's languages, when the run tried them (a run with `--sdk` or
    * `--directions`): whether a traceparent one SDK emits is continued by the other. Part of `ok`,

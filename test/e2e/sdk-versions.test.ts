@@ -3,21 +3,27 @@
 // version matrix here are the ones a propagation break shows in: agent 2.26.0
 // and newer start traces with the W3C Level 2 random flag, which Go otel
 // 1.41.0 and older refuse. The chain has no Java → Go hop, so only the
-// directions (each SDK's header handed to each other SDK) can find it.
+// directions (each SDK's header handed to each other SDK) can find it. The
+// first cell runs JS 1.30.1 beside Go 1.41.0 and Java 2.25.0; another runs the
+// JS 3.x line on Node 24, Python 1.42.1 and an older Collector: each line a run
+// can change, in as few runs as still say something.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseOtlpJsonLines } from '../../src/intake/otlp-json.js';
 import { missingToolchains } from '../../src/runtime/toolchains.js';
 import { localTargets } from '../../src/runtime/local/build-targets.js';
 import { expectConnectedOrderTraces, rawTraces, type JsonResult } from './chain-assertions.js';
-import { outDir, polytrace } from './run-cli.js';
+import { outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
 
 const ci = process.env.CI === 'true';
 const missing = await missingToolchains(localTargets.flatMap((t) => t.recipe.toolchains));
 // On CI a missing toolchain is a failure, not a reason to skip.
 const runnable = missing.length === 0 || ci;
 
-const cell = ['--sdk', 'go=1.41.0', '--sdk', 'java=2.25.0'];
+const cell = ['--sdk', 'go=1.41.0', '--sdk', 'java=2.25.0', '--sdk', 'nodejs=1.30.1'];
+const newerCell = ['--sdk', 'nodejs=3.0.0', '--sdk', 'python=1.42.1', '--sdk', 'collector=0.155.0'];
+const components = ['otel-collector', 'api-gateway', 'auth-service', 'order-service', 'notification-service'];
 const coldBuild = 30 * 60_000;
 
 interface DirectionJson {
@@ -33,6 +39,7 @@ interface DirectionJson {
 
 interface SdkJson extends JsonResult {
   sdks: Array<{ service: string; language: string; name: string; version: string; distro?: string }>;
+  sdkChecks: Array<{ name: string; ok: boolean; message: string }>;
   metrics: { ok: boolean; checks: Array<{ name: string; ok: boolean; message: string }> };
   directions: DirectionJson[] | null;
   runDir: string;
@@ -76,7 +83,7 @@ function receiverJoined(json: SdkJson, handed: { traceparent: string }, receiver
 }
 
 /**
- * The cell go=1.41.0 java=2.25.0 as the evidence has it. Agent 2.25.0 sends no random flag, so
+ * The cell go=1.41.0 java=2.25.0 (with JS 1.30.1) as the evidence has it. Agent 2.25.0 sends no random flag, so
  * java → go continues, and the cell verifies. Python's SDK at its default starts traces with the
  * W3C Level 2 random flag (its root traceparent ends -03), and Go otel 1.41.0 refuses that: python
  * → go breaks, a break the chain as wired cannot show (Python never calls Go). The cell names Go
@@ -105,7 +112,7 @@ function expectCellBesidesAuthMetrics(exitCode: number | undefined, json: SdkJso
 
 describe('polytrace check --sdk (local runtime)', () => {
   it.runIf(runnable)(
-    'verifies Go otel 1.41.0 with Java agent 2.25.0 (java → go continues; python → go breaks on -03, reported outside the cell), the spans name the versions, and a second run builds nothing',
+    'verifies Go otel 1.41.0 with Java agent 2.25.0 and JS 1.30.1 (java → go continues; python → go breaks on -03, reported outside the cell), the spans name the versions, and a second run builds nothing',
     async () => {
       expect(missing, 'the local runtime needs these toolchains').toEqual([]);
       const checkOnce = async () => {
@@ -117,6 +124,7 @@ describe('polytrace check --sdk (local runtime)', () => {
           '1',
           '--json',
           ...cell,
+          ...portFlags(portsAt(portBases.linesDefaultJs)),
           '--out-dir',
           outDir(),
         ]);
@@ -135,22 +143,53 @@ describe('polytrace check --sdk (local runtime)', () => {
       expect(direction(first.json, 'python', 'go')?.message).toMatch(
         /^python \S+ \(order-service\) → go 1\.41\.0 \(api-gateway\): the root traceparent python sent ends -03 \(sampled, random: W3C Level 2\); go started a new trace$/,
       );
-      expect(first.stderr).toMatch(/versions: go 1\.41\.0 .*otelhttp v0\.66\.0.*java 2\.25\.0/);
+      expect(first.stderr).toMatch(/versions: go 1\.41\.0 .*otelhttp v0\.66\.0.*java 2\.25\.0.*nodejs 1\.30\.1 \(/);
       const ran = Object.fromEntries(first.json.sdks.map((s) => [s.service, s]));
       expect(ran['api-gateway']).toMatchObject({ language: 'go', version: '1.41.0' });
       expect(ran['auth-service']?.distro).toMatch(/ 2\.25\.0$/);
+      expect(ran['notification-service']).toMatchObject({ language: 'nodejs', version: '1.30.1' });
+      expect(first.json.sdkChecks.filter((c) => !c.ok)).toEqual([]);
+      expect(first.json.sdkChecks).toHaveLength(3);
 
       const second = await checkOnce();
       expectConnectedOrderTraces(second.json, 'local', 1);
-      for (const component of [
-        'otel-collector',
-        'api-gateway',
-        'auth-service',
-        'order-service',
-        'notification-service',
-      ]) {
-        expect(second.stderr).toContain(`${component} is up to date`);
+      for (const component of components) expect(second.stderr).toContain(`${component} is up to date`);
+    },
+    coldBuild,
+  );
+
+  it.runIf(runnable)(
+    'verifies JS 3.0.0 on Node 24 with Python 1.42.1 and Collector v0.155.0, from the spans, and a second run builds nothing',
+    async () => {
+      expect(missing, 'the local runtime needs these toolchains').toEqual([]);
+      const checkOnce = async () => {
+        const args = ['check', '--runtime', 'local', '--requests', '1', '--json', ...newerCell];
+        const result = await polytrace([...args, ...portFlags(portsAt(portBases.lines)), '--out-dir', outDir()]);
+        expect(result.exitCode, result.all).toBe(0);
+        const json = JSON.parse(result.stdout) as SdkJson;
+        expectConnectedOrderTraces(json, 'local', 1);
+        return { json, stderr: result.stderr };
+      };
+      const first = await checkOnce();
+      // The first lines say which Node runs the service, and that it came from the npm registry.
+      expect(first.stderr).toMatch(/versions: .*nodejs 3\.0\.0 \(.*on Node 24\.\d+\.\d+ from the npm registry\)/);
+      expect(first.stderr).toMatch(/python 1\.42\.1 .*opentelemetry-instrumentation-flask 0\.63b1/);
+      expect(first.stderr).toMatch(/collector 0\.155\.0 /);
+      // What ran, from the spans' own resource in the Collector's file.
+      const { spans } = parseOtlpJsonLines(readFileSync(first.json.spansFile, 'utf8'));
+      const notify = spans.filter((s) => s.service === 'notification-service');
+      expect(notify.length).toBeGreaterThan(0);
+      for (const span of notify) {
+        expect(span.resource['process.runtime.version']).toMatch(/^24\./);
+        expect(span.resource['telemetry.sdk.version']).toMatch(/^3\./);
       }
+      const ran = Object.fromEntries(first.json.sdks.map((s) => [s.service, s]));
+      expect(ran['order-service']).toMatchObject({ language: 'python', version: '1.42.1' });
+      expect(first.json.sdkChecks.filter((c) => !c.ok)).toEqual([]);
+      expect(first.json.sdkChecks).toHaveLength(2);
+
+      const second = await checkOnce();
+      for (const component of components) expect(second.stderr).toContain(`${component} is up to date`);
     },
     coldBuild,
   );

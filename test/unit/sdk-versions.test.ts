@@ -10,10 +10,11 @@ import { buildDirFor } from '../../src/runtime/local/build.js';
 import { localTargets, localTargetsFor } from '../../src/runtime/local/build-targets.js';
 import { goModRequires } from '../../src/runtime/sdk/go-client.js';
 import { metadataVersions } from '../../src/runtime/sdk/maven-client.js';
-import { indexVersions, reportedInstalls } from '../../src/runtime/sdk/pip-client.js';
+import { indexVersions, reportedInstalls, reportedRequires } from '../../src/runtime/sdk/pip-client.js';
 import type { Registries } from '../../src/runtime/sdk/registries.js';
 import { describeSdkSet } from '../../src/runtime/sdk/describe-sdk-set.js';
-import { requirementPins, resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
+import { resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
+import { requirementPins } from '../../src/runtime/sdk/python-companions.js';
 import { parseSdk } from '../../src/commands/options.js';
 import {
   anchorDir,
@@ -31,7 +32,10 @@ interface Recorded {
   mavenVersions: Record<string, string[]>;
   mavenPoms: Record<string, string>;
   pipVersions: Record<string, string[]>;
-  pipResolutions: Record<string, { resolved: Record<string, string> } | { conflict: string }>;
+  pipResolutions: Record<
+    string,
+    { resolved: Record<string, string>; requires: Record<string, string[]> } | { conflict: string }
+  >;
 }
 
 const recorded = JSON.parse(
@@ -57,6 +61,10 @@ const replayed: Registries = {
     versions: async (name) => answer(recorded.pipVersions, name),
     resolve: async (requirements) => answer(recorded.pipResolutions, requirements.join(' ')),
   },
+  npm: {
+    versions: async () => [],
+    manifests: async () => [],
+  },
 };
 
 const manifest = (language: SdkLanguage) =>
@@ -65,6 +73,8 @@ const context = (registries: Registries = replayed): SdkContext => ({
   registries,
   defaults: defaultSdkVersions(),
   manifest,
+  machineNode: '20.19.0',
+  imageNodeMajor: 24,
 });
 
 describe('--sdk', () => {
@@ -106,6 +116,7 @@ describe('the default set', () => {
       go: { versions: () => Promise.reject(new Error('asked')), requires: () => Promise.reject(new Error('asked')) },
       maven: { versions: () => Promise.reject(new Error('asked')), pom: () => Promise.reject(new Error('asked')) },
       pip: { versions: () => Promise.reject(new Error('asked')), resolve: () => Promise.reject(new Error('asked')) },
+      npm: { versions: () => Promise.reject(new Error('asked')), manifests: () => Promise.reject(new Error('asked')) },
     };
     const set = await resolveSdkSet({}, context(silent));
     expect(sdkLanguages.every((l) => set[l].isDefault)).toBe(true);
@@ -141,7 +152,8 @@ describe('resolving a set', () => {
       /got 1\.41\.1; released from 1\.41\.0: 1\.41\.0, 1\.42\.0/,
     );
     await expect(resolveSdkSet({ java: '2.24.0' }, context())).rejects.toThrow(/2\.25\.0 or newer/);
-    await expect(resolveSdkSet({ nodejs: '2.0.0' }, context())).rejects.toThrow(UsageError);
+    await expect(resolveSdkSet({ nodejs: '1.29.0' }, context())).rejects.toThrow(/1\.30\.1 or newer/);
+    await expect(resolveSdkSet({ collector: '0.140.0' }, context())).rejects.toThrow(UsageError);
   });
 
   it('names the closest when no companion was made for the version', async () => {
@@ -206,8 +218,19 @@ describe('reading registry metadata', () => {
       '1.45.1',
       '1.42.0',
     ]);
-    const report = { install: [{ metadata: { name: 'Flask', version: '3.1.3' } }] };
+    const report = {
+      install: [
+        {
+          metadata: {
+            name: 'Flask',
+            version: '3.1.3',
+            requires_dist: ['Werkzeug>=3.1', 'asgiref>=3.2; extra == "async"'],
+          },
+        },
+      ],
+    };
     expect(reportedInstalls(JSON.stringify(report))).toEqual({ flask: '3.1.3' });
+    expect(reportedRequires(JSON.stringify(report))).toEqual({ flask: ['werkzeug'] });
     expect(requirementPins('# comment\nFlask==3.1.3\ntyping_extensions==4.16.0\n')).toEqual({
       flask: '3.1.3',
       'typing-extensions': '4.16.0',

@@ -27,12 +27,27 @@ export const indexVersions = (output: string): string[] =>
     ?.split(', ')
     .map((v) => v.trim()) ?? [];
 
+/** A package's name as the index compares names (PEP 503): lower case, runs of `-`, `_`, `.` as one `-`. */
+export const normalizedName = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+interface Report {
+  install: Array<{ metadata: { name: string; version: string; requires_dist?: string[] } }>;
+}
+
 /** What pip's dry run says it would install: name → version. */
 export const reportedInstalls = (report: string): Record<string, string> =>
   Object.fromEntries(
-    (JSON.parse(report) as { install: Array<{ metadata: { name: string; version: string } }> }).install.map((i) => [
-      i.metadata.name.toLowerCase(),
-      i.metadata.version,
+    (JSON.parse(report) as Report).install.map((i) => [normalizedName(i.metadata.name), i.metadata.version]),
+  );
+
+/** What each package of pip's dry run requires (names only; requirements of an extra left out). */
+export const reportedRequires = (report: string): Record<string, string[]> =>
+  Object.fromEntries(
+    (JSON.parse(report) as Report).install.map((i) => [
+      normalizedName(i.metadata.name),
+      (i.metadata.requires_dist ?? [])
+        .filter((requirement) => !/extra\s*==/.test(requirement))
+        .map((requirement) => normalizedName(/^[A-Za-z0-9_.-]+/.exec(requirement)?.[0] ?? requirement)),
     ]),
   );
 
@@ -57,7 +72,10 @@ export const pipClient = (signal?: AbortSignal): PythonPackages => ({
         signal,
       );
       signal?.throwIfAborted();
-      if (result.exitCode === 0) return { resolved: reportedInstalls(await readFile(report, 'utf8')) };
+      if (result.exitCode === 0) {
+        const text = await readFile(report, 'utf8');
+        return { resolved: reportedInstalls(text), requires: reportedRequires(text) };
+      }
       // pip's word for "these pins cannot all hold": the set is incoherent, not the index down.
       if (/ResolutionImpossible|conflicting dependencies|No matching distribution/.test(result.stderr)) {
         const lines = result.stderr.split('\n').filter((l) => /requested|depends on|The conflict is caused by/.test(l));

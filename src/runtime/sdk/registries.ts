@@ -1,6 +1,6 @@
 // What resolving a set of SDK versions asks of the package registries, as
 // small interfaces: the real ones go through the machine's own clients
-// (go-client.ts, maven-client.ts), and a test answers from recorded metadata.
+// (go-client.ts, maven-client.ts, pip-client.ts, npm-client.ts), and a test answers from recorded metadata.
 
 /** The Go module proxy, as the `go` client reads it. */
 export interface GoModules {
@@ -22,12 +22,36 @@ export interface MavenArtifacts {
 export interface PythonPackages {
   /** Every released version of a package, in any order. */
   versions(name: string): Promise<string[]>;
-  /** What pip's resolver picks for these requirements (name → version), or why no set satisfies them. */
-  resolve(requirements: string[]): Promise<{ resolved: Record<string, string> } | { conflict: string }>;
+  /**
+   * What pip's resolver picks for these requirements (name → version, and what each of them
+   * requires), or why no set satisfies them. Names as the index compares them (PEP 503).
+   */
+  resolve(
+    requirements: string[],
+  ): Promise<{ resolved: Record<string, string>; requires: Record<string, string[]> } | { conflict: string }>;
+}
+
+/** One version of an npm package, as its registry metadata gives it. */
+export interface NpmManifest {
+  version: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  /** What the package was built and tested against (a contrib instrumentation: the library it patches). */
+  devDependencies?: Record<string, string>;
+  engines?: { node?: string };
+}
+
+/** The npm registry, as `npm` reads it. */
+export interface NpmPackages {
+  /** Every published version of a package, in any order; none when the registry has no such package. */
+  versions(name: string): Promise<string[]>;
+  /** The metadata of each version in a semver range (`>=0.0.0` for all; `*` means the latest only); none when no version matches. */
+  manifests(name: string, range: string): Promise<NpmManifest[]>;
 }
 
 export interface Registries {
   go: GoModules;
   maven: MavenArtifacts;
   pip: PythonPackages;
+  npm: NpmPackages;
 }

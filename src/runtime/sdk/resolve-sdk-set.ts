@@ -13,6 +13,9 @@ import {
   type SdkRequest,
   type SdkSet,
 } from '../../topology/sdk-versions.js';
+import { collectorCompanions } from './collector-companions.js';
+import { nodejsCompanions } from './nodejs-companions.js';
+import { pythonCompanions } from './python-companions.js';
 import type { GoModules, MavenArtifacts, PythonPackages, Registries } from './registries.js';
 
 /** What resolving reads besides the registries: the default set and each component's manifest. */
@@ -21,6 +24,10 @@ export interface SdkContext {
   defaults: Record<SdkLanguage, string>;
   /** The text of a language's manifest (go.mod, pom.xml, …) as the checkout has it. */
   manifest(language: SdkLanguage): string;
+  /** The Node.js version the machine runs services with. */
+  machineNode: string;
+  /** The Node.js major of the notification-service's container image. */
+  imageNodeMajor?: number;
 }
 
 /** Every line of the chain at the version asked for, or its default, with its companions. */
@@ -31,12 +38,40 @@ export async function resolveSdkSet(request: SdkRequest, context: SdkContext): P
       if (version === context.defaults[language]) return { language, version, isDefault: true, companions: {} };
       assertSupported(language, { version, defaultVersion: context.defaults[language] });
       const { registries } = context;
+      if (language === 'collector') {
+        assertReleased('collector', {
+          version,
+          released: releases(await registries.go.versions(sdkAnchors.collector.lead)),
+        });
+        const companions = await collectorCompanions(version, {
+          go: registries.go,
+          builderConfig: context.manifest('collector'),
+          lead: sdkAnchors.collector.lead,
+        });
+        return { language, version, isDefault: false, companions };
+      }
+      if (language === 'nodejs') {
+        assertReleased('nodejs', {
+          version,
+          released: releases(await registries.npm.versions(sdkAnchors.nodejs.lead)),
+        });
+        const line = await nodejsCompanions(version, {
+          npm: registries.npm,
+          packageJson: context.manifest('nodejs'),
+          machineNode: context.machineNode,
+          ...(context.imageNodeMajor ? { imageNodeMajor: context.imageNodeMajor } : {}),
+        });
+        return { language, version, isDefault: false, ...line };
+      }
       const companions =
         language === 'go'
           ? await goCompanions(version, { go: registries.go, goMod: context.manifest('go') })
           : language === 'java'
             ? await javaCompanions(version, registries.maven)
-            : await pythonCompanions(version, { pip: registries.pip, requirements: context.manifest('python') });
+            : await pythonCompanionsReleased(version, {
+                pip: registries.pip,
+                requirements: context.manifest('python'),
+              });
       return { language, version, isDefault: false, companions };
     }),
   );
@@ -50,7 +85,7 @@ function assertSupported(
   const oldest = oldestSupported[language];
   if (oldest === undefined) {
     throw new UsageError(
-      `Expected --sdk ${language}=${defaultVersion} (polytrace builds other versions of go, java and python only, so far), got ${version}`,
+      `Expected --sdk ${language}=${defaultVersion} (polytrace builds other versions of go, java, python, nodejs and collector only, so far), got ${version}`,
     );
   }
   if (semver.lt(version, oldest)) {
@@ -194,40 +229,10 @@ async function javaCompanions(version: string, maven: MavenArtifacts) {
   return { 'opentelemetry-javaagent.version': version, 'opentelemetry.version': api };
 }
 
-/** The `name==version` pins of a requirements file, names as pip writes them (lower case). */
-export function requirementPins(requirements: string): Record<string, string> {
-  const pins: Record<string, string> = {};
-  for (const [, name, version] of requirements.matchAll(/^([A-Za-z0-9_.-]+)==(\S+)\s*$/gm)) {
-    pins[name!.toLowerCase().replaceAll('_', '-')] = version!;
-  }
-  return pins;
-}
-
-/**
- * Python: pip's own resolver, run dry, picks the instrumentation and semantic-conventions line
- * that goes with opentelemetry-sdk (and -api) at the version asked for: the SDK pins its
- * semantic conventions exactly, and each instrumentation those. First with every other pin of
- * the service kept; where that cannot hold (an older line needs an older protobuf), with only the
- * SDK and the API pinned. The companions are the whole set pip would install.
- */
-async function pythonCompanions(version: string, { pip, requirements }: { pip: PythonPackages; requirements: string }) {
+async function pythonCompanionsReleased(
+  version: string,
+  { pip, requirements }: { pip: PythonPackages; requirements: string },
+) {
   assertReleased('python', { version, released: releases(await pip.versions(sdkAnchors.python.lead)) });
-  const pins = requirementPins(requirements);
-  const lockstep = new Set(['opentelemetry-sdk', 'opentelemetry-api']);
-  const asked = (keepOthers: boolean) =>
-    Object.entries(pins).map(([name, pinned]) =>
-      lockstep.has(name)
-        ? `${name}==${version}`
-        : name.startsWith('opentelemetry-') || !keepOthers
-          ? name
-          : `${name}==${pinned}`,
-    );
-  let result = await pip.resolve(asked(true));
-  if ('conflict' in result) result = await pip.resolve(asked(false));
-  if ('conflict' in result) {
-    throw new UsageError(
-      `Expected pip to find the service's packages for opentelemetry-sdk ${version}, found no coherent set: ${result.conflict}`,
-    );
-  }
-  return Object.fromEntries(Object.entries(result.resolved).sort(([a], [b]) => a.localeCompare(b)));
+  return pythonCompanions(version, { pip, requirements });
 }

@@ -3,6 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { officialImages } from '../../topology/base-images.js';
 import {
   anchorDir,
   defaultSdkVersions,
@@ -12,8 +13,12 @@ import {
 } from '../../topology/sdk-versions.js';
 import { goClient } from './go-client.js';
 import { mavenClient } from './maven-client.js';
+import { npmClient } from './npm-client.js';
 import { pipClient } from './pip-client.js';
 import { resolveSdkSet } from './resolve-sdk-set.js';
+
+/** `node:24-bookworm-slim` → 24. */
+const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undefined;
 
 const resolved = new Map<string, Promise<SdkSet>>();
 
@@ -32,7 +37,15 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
     if (signal?.aborted) own.abort();
     else signal?.addEventListener('abort', () => own.abort(), { once: true });
     set = resolveSdkSet(request, {
-      registries: { go: goClient(own.signal), maven: mavenClient(own.signal), pip: pipClient(own.signal) },
+      registries: {
+        go: goClient(own.signal),
+        maven: mavenClient(own.signal),
+        pip: pipClient(own.signal),
+        npm: npmClient(own.signal),
+      },
+      // The services run on the `node` polytrace itself runs on (the first on PATH).
+      machineNode: process.versions.node,
+      imageNodeMajor: imageMajor(officialImages.node),
       defaults: defaultSdkVersions(),
       manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
     });
