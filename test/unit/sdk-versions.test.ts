@@ -1,7 +1,8 @@
 // `--sdk`: parsing the flag, the default set read from the manifests, and
 // resolving a set's companions, on registry metadata recorded from the real
 // clients (test/unit/fixtures/sdk-registry-metadata.json).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError, UsageError } from '../../src/common/errors.js';
@@ -13,6 +14,7 @@ import { metadataVersions } from '../../src/runtime/sdk/maven-client.js';
 import { indexVersions, reportedInstalls, reportedRequires } from '../../src/runtime/sdk/pip-client.js';
 import type { Registries } from '../../src/runtime/sdk/registries.js';
 import { describeSdkSet } from '../../src/runtime/sdk/describe-sdk-set.js';
+import { diskLineCache, lineCacheMs } from '../../src/runtime/sdk/line-cache.js';
 import { resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
 import { requirementPins } from '../../src/runtime/sdk/python-companions.js';
 import { parseSdk } from '../../src/commands/options.js';
@@ -235,5 +237,41 @@ describe('reading registry metadata', () => {
       flask: '3.1.3',
       'typing-extensions': '4.16.0',
     });
+  });
+});
+
+describe('the cache of resolved lines', () => {
+  const silent: Registries = {
+    go: { versions: () => Promise.reject(new Error('asked')), requires: () => Promise.reject(new Error('asked')) },
+    maven: { versions: () => Promise.reject(new Error('asked')), pom: () => Promise.reject(new Error('asked')) },
+    pip: { versions: () => Promise.reject(new Error('asked')), resolve: () => Promise.reject(new Error('asked')) },
+    npm: { versions: () => Promise.reject(new Error('asked')), manifests: () => Promise.reject(new Error('asked')) },
+  };
+
+  it('answers a line resolved within a day without asking a registry, and asks again after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polytrace-lines-'));
+    let now = Date.parse('2026-12-03T12:00:00Z');
+    const lineCache = diskLineCache(dir, () => now);
+    const first = await resolveSdkSet({ go: '1.41.0' }, { ...context(), lineCache });
+    const again = await resolveSdkSet({ go: '1.41.0' }, { ...context(silent), lineCache });
+    expect(again.go).toEqual(first.go);
+    now += lineCacheMs + 1;
+    await expect(resolveSdkSet({ go: '1.41.0' }, { ...context(silent), lineCache })).rejects.toThrow('asked');
+  });
+
+  it('keys a line by its manifest too: another go.mod resolves again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polytrace-lines-'));
+    const lineCache = diskLineCache(dir);
+    await resolveSdkSet({ go: '1.41.0' }, { ...context(), lineCache });
+    const edited = { ...context(silent), lineCache, manifest: (l: SdkLanguage) => `${manifest(l)}\n// edited\n` };
+    await expect(resolveSdkSet({ go: '1.41.0' }, edited)).rejects.toThrow('asked');
+  });
+
+  it('ignores an entry it cannot read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polytrace-lines-'));
+    const lineCache = diskLineCache(dir);
+    await resolveSdkSet({ go: '1.41.0' }, { ...context(), lineCache });
+    for (const file of readdirSync(dir)) writeFileSync(join(dir, file), '{not json');
+    await expect(resolveSdkSet({ go: '1.41.0' }, { ...context(silent), lineCache })).rejects.toThrow('asked');
   });
 });

@@ -2,6 +2,7 @@
 // that belong with it, found in the registries' own metadata (a Go module's
 // go.mod requirements, the Java agent's BOM), never in a table kept by hand.
 // A matrix resolves each of its cells with the same function.
+import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { UsageError } from '../../common/errors.js';
 import {
@@ -28,6 +29,18 @@ export interface SdkContext {
   machineNode: string;
   /** The Node.js major of the notification-service's container image. */
   imageNodeMajor?: number;
+  /** Lines resolved before; none: every line is asked of the registries. */
+  lineCache?: LineCache;
+}
+
+/**
+ * Lines resolved before, kept by whoever resolves (sdk-context.ts keeps them on disk): a line's
+ * companions are the same for the same version and the same manifest, so a matrix whose cells
+ * share a version, or a second run of a cell, asks the registries nothing.
+ */
+export interface LineCache {
+  get(key: string): Promise<ResolvedSdk | undefined>;
+  set(key: string, line: ResolvedSdk): Promise<void>;
 }
 
 /** Every line of the chain at the version asked for, or its default, with its companions. */
@@ -37,45 +50,64 @@ export async function resolveSdkSet(request: SdkRequest, context: SdkContext): P
       const version = request[language] ?? context.defaults[language];
       if (version === context.defaults[language]) return { language, version, isDefault: true, companions: {} };
       assertSupported(language, { version, defaultVersion: context.defaults[language] });
-      const { registries } = context;
-      if (language === 'collector') {
-        assertReleased('collector', {
-          version,
-          released: releases(await registries.go.versions(sdkAnchors.collector.lead)),
-        });
-        const companions = await collectorCompanions(version, {
-          go: registries.go,
-          builderConfig: context.manifest('collector'),
-          lead: sdkAnchors.collector.lead,
-        });
-        return { language, version, isDefault: false, companions };
-      }
-      if (language === 'nodejs') {
-        assertReleased('nodejs', {
-          version,
-          released: releases(await registries.npm.versions(sdkAnchors.nodejs.lead)),
-        });
-        const line = await nodejsCompanions(version, {
-          npm: registries.npm,
-          packageJson: context.manifest('nodejs'),
-          machineNode: context.machineNode,
-          ...(context.imageNodeMajor ? { imageNodeMajor: context.imageNodeMajor } : {}),
-        });
-        return { language, version, isDefault: false, ...line };
-      }
-      const companions =
-        language === 'go'
-          ? await goCompanions(version, { go: registries.go, goMod: context.manifest('go') })
-          : language === 'java'
-            ? await javaCompanions(version, registries.maven)
-            : await pythonCompanionsReleased(version, {
-                pip: registries.pip,
-                requirements: context.manifest('python'),
-              });
-      return { language, version, isDefault: false, companions };
+      const key = lineKey(language, { version, context });
+      const cached = await context.lineCache?.get(key);
+      if (cached) return cached;
+      const line = await resolveLine(language, { version, context });
+      await context.lineCache?.set(key, line);
+      return line;
     }),
   );
   return Object.fromEntries(lines.map((line) => [line.language, line])) as unknown as SdkSet;
+}
+
+/** What a line's companions depend on besides the registries: its version, its manifest, and for JS the machine's Node. */
+function lineKey(language: SdkLanguage, { version, context }: { version: string; context: SdkContext }): string {
+  const manifest = createHash('sha256').update(context.manifest(language)).digest('hex');
+  const node = language === 'nodejs' ? `${context.machineNode}/${context.imageNodeMajor ?? ''}` : '';
+  return JSON.stringify([language, version, manifest, node]);
+}
+
+async function resolveLine(
+  language: SdkLanguage,
+  { version, context }: { version: string; context: SdkContext },
+): Promise<ResolvedSdk> {
+  const { registries } = context;
+  if (language === 'collector') {
+    assertReleased('collector', {
+      version,
+      released: releases(await registries.go.versions(sdkAnchors.collector.lead)),
+    });
+    const companions = await collectorCompanions(version, {
+      go: registries.go,
+      builderConfig: context.manifest('collector'),
+      lead: sdkAnchors.collector.lead,
+    });
+    return { language, version, isDefault: false, companions };
+  }
+  if (language === 'nodejs') {
+    assertReleased('nodejs', {
+      version,
+      released: releases(await registries.npm.versions(sdkAnchors.nodejs.lead)),
+    });
+    const line = await nodejsCompanions(version, {
+      npm: registries.npm,
+      packageJson: context.manifest('nodejs'),
+      machineNode: context.machineNode,
+      ...(context.imageNodeMajor ? { imageNodeMajor: context.imageNodeMajor } : {}),
+    });
+    return { language, version, isDefault: false, ...line };
+  }
+  const companions =
+    language === 'go'
+      ? await goCompanions(version, { go: registries.go, goMod: context.manifest('go') })
+      : language === 'java'
+        ? await javaCompanions(version, registries.maven)
+        : await pythonCompanionsReleased(version, {
+            pip: registries.pip,
+            requirements: context.manifest('python'),
+          });
+  return { language, version, isDefault: false, companions };
 }
 
 function assertSupported(

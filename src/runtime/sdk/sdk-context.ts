@@ -16,6 +16,8 @@ import { mavenClient } from './maven-client.js';
 import { npmClient } from './npm-client.js';
 import { pipClient } from './pip-client.js';
 import { resolveSdkSet } from './resolve-sdk-set.js';
+import { diskLineCache } from './line-cache.js';
+import { cacheDir } from '../../common/paths.js';
 
 /** `node:24-bookworm-slim` → 24. */
 const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undefined;
@@ -23,8 +25,9 @@ const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undef
 const resolved = new Map<string, Promise<SdkSet>>();
 
 /**
- * The set a run asked for, resolved once per process: the runs of `bench` and a restart ask again
- * for the same set, and the registries' answers do not change within a run.
+ * The set a run asked for, resolved once per process (the runs of `bench` and a restart ask again
+ * for the same set, and the registries' answers do not change within a run), each line from the
+ * cache when it was resolved within a day (line-cache.ts).
  */
 export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
   const key = JSON.stringify(Object.entries(request).sort());
@@ -47,6 +50,7 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
       machineNode: process.versions.node,
       imageNodeMajor: imageMajor(officialImages.node),
       defaults: defaultSdkVersions(),
+      lineCache: diskLineCache(join(cacheDir(), 'sdk-lines')),
       manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
     });
     // A failed resolution (a registry down) is tried again by the next run.
