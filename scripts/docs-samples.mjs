@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const say = (message) => process.stderr.write(`polytrace docs ▸ ${message}\n`);
 
-function run(command, args, options = {}) {
+function run(command, args, { exitCode = 0, ...options } = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], ...options });
-  if (result.status !== 0) {
+  if (result.status !== exitCode) {
     say(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
     // A check that failed still printed its result: say which checks, since a sample shows a run that passed.
     for (const trace of parsed(result.stdout)?.traces ?? []) {
@@ -41,6 +41,13 @@ const samples = [
   { name: 'check', args: ['check', '--runtime', 'local', '--requests', '1'], keep: keepCheck },
   { name: 'async', args: ['check', '--runtime', 'local', '--scenario', 'async', '--requests', '1'], keep: keepCheck },
   { name: 'conformance', args: ['conformance', '--runtime', 'local'], keep: keepConformance },
+  // A cell whose break only the directions find: it exits 1, and that is what the sample shows.
+  {
+    name: 'directions',
+    args: ['check', '--runtime', 'local', '--requests', '1', '--sdk', 'go=1.41.0', '--sdk', 'java=2.26.0'],
+    keep: keepDirections,
+    exitCode: 1,
+  },
 ];
 
 function keepCheck(result, kept, args) {
@@ -63,14 +70,28 @@ function keepConformance(result, kept) {
   writeFileSync(join(kept, 'result.json'), `${JSON.stringify(facts, null, 2)}\n`);
 }
 
+function keepDirections(result, kept, args) {
+  // The headers themselves (what was handed over, and the call that followed), the SDKs the spans
+  // named, and the chain's hops as the traces saw them: enough to judge every direction again.
+  copyFileSync(join(result.runDir, 'directions.json'), join(kept, 'directions.json'));
+  const facts = {
+    command: `polytrace ${args.join(' ')}`,
+    sdks: result.sdks,
+    observed: result.directions.flatMap((d) =>
+      d.observed ? [{ from: d.from.service, to: d.to.service, ...d.observed }] : [],
+    ),
+  };
+  writeFileSync(join(kept, 'run.json'), `${JSON.stringify(facts, null, 2)}\n`);
+}
+
 const outDir = mkdtempSync(join(tmpdir(), 'polytrace-docs-'));
 try {
   // `node scripts/docs-samples.mjs async`: only the runs named (each sample is written from what is kept).
   const only = process.argv.slice(2);
-  for (const { name, args, keep } of samples.filter((s) => only.length === 0 || only.includes(s.name))) {
+  for (const { name, args, keep, exitCode } of samples.filter((s) => only.length === 0 || only.includes(s.name))) {
     say(`a real run for the "${name}" samples: polytrace ${args.join(' ')}`);
     const result = JSON.parse(
-      run('node', ['bin/polytrace.js', ...args, '--json', '--out-dir', outDir], { maxBuffer: 64 << 20 }),
+      run('node', ['bin/polytrace.js', ...args, '--json', '--out-dir', outDir], { maxBuffer: 64 << 20, exitCode }),
     );
     const kept = join(root, 'docs', 'samples', name);
     rmSync(kept, { recursive: true, force: true });

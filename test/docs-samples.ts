@@ -23,7 +23,11 @@ import { client, entryService, flows } from '../src/topology/chain.js';
 import { otelSettings } from '../src/topology/environment.js';
 import type { FiredRequest } from '../src/traffic/fire-requests.js';
 import { verifyMetrics } from '../src/verify/metrics.js';
-import type { RunResult } from '../src/verify/result.js';
+import type { RunResult, SdkRan } from '../src/verify/result.js';
+import type { DirectionVerdict, ObservedHop } from '../src/verify/direction.js';
+import { directionEnds, judgeDirections, type HandedHeader } from '../src/verify/directions.js';
+import { pairKey } from '../src/verify/observed-hops.js';
+import { renderDirectionsBlock } from '../src/report/direction-table.js';
 import { verifyTrace } from '../src/verify/verify-trace.js';
 
 /** What scripts/docs-samples.mjs keeps of a run besides the Collector's two files (run.json). */
@@ -126,6 +130,28 @@ export function keptConformance(): ConformanceResult {
   };
 }
 
+/** What scripts/docs-samples.mjs keeps of a run with directions besides the headers (run.json). */
+interface KeptDirections {
+  command: string;
+  sdks: SdkRan[];
+  observed: Array<ObservedHop & { from: string; to: string }>;
+}
+
+/**
+ * The directions of a kept run, judged again now: the headers handed over and the calls that
+ * followed (directions.json, as the run wrote it), the SDKs its spans named, its chain hops.
+ */
+export function keptDirections(): DirectionVerdict[] {
+  const dir = join(samplesDir, 'directions');
+  const handed = JSON.parse(readFileSync(join(dir, 'directions.json'), 'utf8')) as HandedHeader[];
+  const kept = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as KeptDirections;
+  return judgeDirections({
+    ends: directionEnds(kept.sdks),
+    handed,
+    observed: new Map(kept.observed.map(({ from, to, ...hop }) => [pairKey(from, to), hop])),
+  });
+}
+
 /** Every sample by name: the text it shows, rendered now. */
 export const samples: Record<string, () => string> = {
   // The whole output of `polytrace check --requests 1`.
@@ -141,6 +167,8 @@ export const samples: Record<string, () => string> = {
   'async-request': () => reporters.terminal(replayCheck('async'), context).split('\n\n')[0]!,
   // The whole output of `polytrace conformance`.
   conformance: () => conformanceReporters.terminal(keptConformance(), context),
+  // The directions block of `check --sdk go=1.41.0 --sdk java=2.26.0`.
+  directions: () => renderDirectionsBlock(keptDirections(), context),
 };
 
 /** The Markdown files that may hold samples: the README and every page of docs/. */

@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/common/paths.js';
 import { probeCases } from '../../src/conformance/cases.js';
-import { documents, fenced, keptConformance, replayCheck, samples, samplesIn, withSamples } from '../docs-samples.js';
+import {
+  documents,
+  fenced,
+  keptConformance,
+  keptDirections,
+  replayCheck,
+  samples,
+  samplesIn,
+  withSamples,
+} from '../docs-samples.js';
 
 const update = process.env.POLYTRACE_UPDATE_DOCS === '1';
 const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -28,6 +37,15 @@ describe('the samples of output in the docs', () => {
         `${service.service}: the probe's cases changed since docs/samples/conformance/ was made (npm run docs:samples)`,
       ).toEqual(probeCases.map((c) => [c.id, c.section]));
     }
+  });
+
+  it('come from a cell whose java → go direction broke, derived, and nothing into another language', () => {
+    const broken = keptDirections().filter((d) => !d.ok);
+    expect(broken.map((d) => `${d.from.language}>${d.to.language} ${d.evidence}`)).toEqual([
+      'java>go derived',
+      'python>go derived',
+    ]);
+    expect(broken[0]!.message).toMatch(/^java 2\.26\.0 \(auth-service\) → go 1\.41\.0 \(api-gateway\): .* ends -03 /);
   });
 
   it.each(documents)('%s: each sample is what the code renders now', (path) => {
