@@ -149,6 +149,8 @@ export function keptDirections(): DirectionVerdict[] {
     ends: directionEnds(kept.sdks),
     handed,
     observed: new Map(kept.observed.map(({ from, to, ...hop }) => [pairKey(from, to), hop])),
+    // The languages the kept command named with --sdk: they decide which directions are judged.
+    named: [...kept.command.matchAll(/--sdk (\w+)=/g)].map(([, language]) => language!),
   });
 }
 
