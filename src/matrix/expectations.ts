@@ -1,0 +1,43 @@
+// What each cell is expected to do, and whether it did. An expectation names
+// some versions; it applies to every cell whose versions (its own, the
+// defaults for the rest) match all of them: `{ "go": "1.41.0" }` marks every
+// cell with Go otel 1.41.0. The first that matches wins.
+import type { SdkLanguage } from '../topology/sdk-versions.js';
+import { cellVersions, namedLanguages, type CellExpectation, type MatrixCell } from './cell.js';
+import type { CellOutcome, CellVerdict } from './result.js';
+
+/** The expectation entry that applies to a cell, when one does. */
+export function expectationFor(
+  cell: MatrixCell,
+  { entries, defaults }: { entries: readonly MatrixCell[]; defaults: Record<SdkLanguage, string> },
+): MatrixCell | undefined {
+  const versions = cellVersions(cell.sdk, defaults);
+  return entries.find((entry) => namedLanguages(entry.sdk).every((l) => entry.sdk[l] === versions[l]));
+}
+
+/**
+ * Each cell with its expectation: the `--expect` file's, where one of its entries matches; else the
+ * cell's own (a cells file's `expect`); else pass.
+ */
+export function withExpectations(
+  cells: readonly MatrixCell[],
+  { entries, defaults }: { entries: readonly MatrixCell[]; defaults: Record<SdkLanguage, string> },
+): Array<MatrixCell & { expect: CellExpectation }> {
+  return cells.map((cell) => {
+    const entry = expectationFor(cell, { entries, defaults });
+    const why = entry ? entry.why : cell.why;
+    return { sdk: cell.sdk, expect: (entry ? entry.expect : cell.expect) ?? 'pass', ...(why ? { why } : {}) };
+  });
+}
+
+/** A verdict against its expectation: an error never meets one, a known break that heals is news. */
+export function judgeCell(verdict: CellVerdict, expect: CellExpectation): { outcome: CellOutcome; summary: string } {
+  if (verdict === 'error') return { outcome: 'error', summary: 'error: the cell could not be judged' };
+  if (verdict === expect) {
+    return { outcome: 'as-expected', summary: verdict === 'pass' ? 'passes' : 'broken, as expected' };
+  }
+  if (verdict === 'pass') {
+    return { outcome: 'now-passes', summary: 'expected broken, now passes: update the expectation' };
+  }
+  return { outcome: 'unexpected-break', summary: 'broken, expected to pass' };
+}
