@@ -34,17 +34,19 @@ export function renderMatrixTable(result: MatrixResult, { width, colors }: Table
   const verdictColor = (cell: CellResult) =>
     cell.outcome === 'as-expected' ? colors.green : cell.verdict === 'error' ? colors.yellow : colors.red;
   const mark = (cell: CellResult) => (cell.outcome === 'as-expected' ? '✓' : '✗');
+  const verdictText = (cell: CellResult) => `${mark(cell)} ${cell.verdict}`;
+  const verdictWidth = Math.max('verdict'.length, ...cells.map((c) => verdictText(c).length));
   const header = [
     ...languages.map((l) => l.padEnd(versionWidth(l))),
-    'verdict',
+    'verdict'.padEnd(verdictWidth),
     'expected',
     'time'.padStart(7),
     'built',
   ];
   const rows = cells.map((cell) => [
     ...languages.map((l) => cell.versions[l].padEnd(versionWidth(l))),
-    verdictColor(cell)(`${mark(cell)} ${cell.verdict}`.padEnd(9)),
-    cell.expect.padEnd(8),
+    verdictColor(cell)(verdictText(cell).padEnd(verdictWidth)),
+    cell.expect.padEnd('expected'.length),
     formatMs(cell.durationMs).padStart(7),
     cell.built.length > 0 ? cell.built.join(', ') : colors.dim('nothing (cached)'),
   ]);
