@@ -119,6 +119,10 @@ chainFlags(
     .option('-n, --requests <count>', 'requests to fire at the gateway (default: 3; 5 for sampling-mismatch)')
     .option('--repeat <rounds>', 'fire the requests this many rounds, to flush out flakiness', '1')
     .option('--expect-broken', "exit 0 only when the scenario's break is found and explained as its cause (for CI)")
+    .option(
+      '--directions',
+      "also try every direction between the chain's languages: each SDK's root and child traceparent handed to each other SDK (on with --sdk; local runtime)",
+    )
     .option('--json', 'print one JSON document on stdout (progress stays on stderr)')
     .option('--html <file>', 'also write a self-contained HTML report (waterfalls, checks, dependency map)')
     .option('--junit <file>', 'also write JUnit XML: one test case per check per trace'),

@@ -4,7 +4,7 @@
 // back, and name the SDK that did it from the service's own spans. Starts the
 // chain with the endpoints on, or probes one already up. Returns data; prints
 // nothing.
-import { probeCases, type ProbeCase, type ProbeStep } from '../conformance/cases.js';
+import { probeCases, type ProbeCase } from '../conformance/cases.js';
 import { judgeCase, type CaseVerdict, type StepOutcome } from '../conformance/judge.js';
 import type { ConformanceResult, SdkEvidence, ServiceConformance } from '../conformance/result.js';
 import { sleep } from '../common/abort.js';
@@ -15,16 +15,14 @@ import type { SpanFile } from '../intake/span-file.js';
 import type { RunOptions } from '../runtime/runtime.js';
 import { services } from '../topology/chain.js';
 import type { PortMap } from '../topology/ports.js';
-import { startCallbackServer, type CallbackServer } from '../traffic/callback-server.js';
-import { postHeaderFields } from '../traffic/post-header-fields.js';
+import { startCallbackServer } from '../traffic/callback-server.js';
 import { withChain } from './chain-session.js';
+import { callTestService, requireLoopback, type ProbeContext } from './test-service-call.js';
 
 /** Where the services to probe are: a chain this run starts, or one `up --conformance` already runs. */
 export type ConformanceTarget =
   { kind: 'chain'; runOptions: RunOptions; scenario: string } | { kind: 'running'; ports: PortMap; progress: Progress };
 
-/** The suite's harness gives a test 5 s; a service's own calls back time out at 5 s. */
-const stepTimeoutMs = 10_000;
 /** A service that let this many steps in a row go unanswered is not probed further. */
 const unansweredLimit = 3;
 /** How long the service's spans may take to reach the Collector's file. */
@@ -68,12 +66,7 @@ async function probeAll(
   progress: Progress,
   signal: AbortSignal,
 ): Promise<ServiceConformance[]> {
-  // The endpoints send requests wherever they are told: polytrace talks to them on loopback only.
-  for (const [name, endpoint] of Object.entries(endpoints)) {
-    if (new URL(endpoint).hostname !== '127.0.0.1') {
-      throw new EnvironmentError(`Expected ${name} on 127.0.0.1, got ${endpoint}`);
-    }
-  }
+  requireLoopback(endpoints);
   const callbacks = await startCallbackServer();
   try {
     // Every endpoint must answer before any case runs: a chain without --conformance (404) or a
@@ -103,17 +96,8 @@ async function probeAll(
   }
 }
 
-/** Where the probe hears the services call back, and what cancels it. */
-interface ProbeContext {
-  callbacks: CallbackServer;
-  signal: AbortSignal;
-}
-
 async function preflight(name: string, endpoint: string, probe: ProbeContext) {
-  const outcome = await runStep(
-    { endpoint, step: { send: [], calls: 1, expect: () => undefined }, key: `${name}.preflight` },
-    probe,
-  );
+  const outcome = await callTestService({ endpoint, send: [], calls: 1, key: `${name}.preflight` }, probe);
   if (outcome.status === 200 && outcome.calls[0]) return;
   const got =
     outcome.error ?? (outcome.status !== 200 ? `HTTP ${outcome.status}` : 'an answer, but no call back to polytrace');
@@ -136,7 +120,10 @@ async function probeService(name: string, endpoint: string, probe: ProbeContext)
         outcomes.push({ error: `not sent: ${name} left ${unansweredLimit} requests in a row unanswered`, calls: [] });
         continue;
       }
-      const outcome = await runStep({ endpoint, step, key: stepKey(name, probeCase, i) }, probe);
+      const outcome = await callTestService(
+        { endpoint, send: step.send, calls: step.calls, key: stepKey(name, probeCase, i) },
+        probe,
+      );
       unanswered = outcome.status === undefined ? unanswered + 1 : 0;
       outcomes.push(outcome);
     }
@@ -146,33 +133,6 @@ async function probeService(name: string, endpoint: string, probe: ProbeContext)
 }
 
 const stepKey = (service: string, probeCase: ProbeCase, step: number) => `${service}.${probeCase.id}.${step}`;
-
-/** One POST /w3c/test asking for the step's calls back, and the header fields each call carried. */
-async function runStep(
-  { endpoint, step, key }: { endpoint: string; step: ProbeStep; key: string },
-  { callbacks, signal }: ProbeContext,
-): Promise<StepOutcome> {
-  const keys = Array.from({ length: step.calls }, (_, i) => `${key}.${i}`);
-  // The suite's request body: one {url, arguments} per call, the arguments empty.
-  const body = JSON.stringify(keys.map((k) => ({ url: callbacks.url(k), arguments: [] })));
-  let answer: { status?: number; error?: string };
-  try {
-    const { status } = await postHeaderFields(
-      { url: endpoint, fields: step.send, body },
-      AbortSignal.any([signal, AbortSignal.timeout(stepTimeoutMs)]),
-    );
-    answer = { status };
-  } catch (error) {
-    signal.throwIfAborted();
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${stepTimeoutMs / 1000} s`
-        : String((error as Error).message ?? error);
-    answer = { error: reason };
-  }
-  // The service answers only after its calls finished, so every call that came is recorded by now.
-  return { ...answer, calls: keys.map((k) => callbacks.take(k)) };
-}
 
 /** The SDK of each service, from the resource of its spans in the run's file. */
 async function sdkEvidence(spans: SpanFile, signal: AbortSignal): Promise<Map<string, SdkEvidence>> {

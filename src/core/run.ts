@@ -11,9 +11,12 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
 import { verifyMetrics } from '../verify/metrics.js';
 import { verifyTrace } from '../verify/verify-trace.js';
+import { directionEnds, judgeDirections } from '../conformance/directions.js';
+import { observedHops } from '../conformance/observed-hops.js';
 import { timed } from '../common/timeline.js';
-import { withChain } from './chain-session.js';
+import { withChain, type ChainSession } from './chain-session.js';
 import { collectEvidence } from './collect.js';
+import { probeDirections } from './directions.js';
 import { sdksRan } from './sdk-evidence.js';
 
 export interface CheckOptions {
@@ -26,6 +29,11 @@ export interface CheckOptions {
   repeat: number;
   /** Pass only when the scenario's break is found, with the right hop and cause. */
   expectBroken: boolean;
+  /**
+   * Try every direction between the chain's languages through the services' test-service
+   * endpoints (the run's environment must turn them on).
+   */
+  directions?: boolean;
   /** Called once the verdict is in, before the chain stops (`bench --timeline` reads memory here). */
   beforeStop?: (chain: StartedChain) => void | Promise<void>;
 }
@@ -71,9 +79,13 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
       traces.push(...(await timed(timeline, 'verify', async () => evidence.map(verifyTrace))));
       fired.push(...requests);
     }
+    const handed = options.directions ? await tryDirections(session, runOptions, signal) : undefined;
     await options.beforeStop?.(session.chain);
     return {
       traces,
+      handed,
+      // Every span read, the probe's too: a service the flow never reached still names its SDK there.
+      allSpans: handed ? [...session.spans.all()] : [],
       runtime: session.runtime,
       runDir: session.runDir,
       spansFile: session.spansPath,
@@ -90,8 +102,17 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     ...verifyMetrics({ series, requests: fired, spans: traces.flatMap((t) => t.spans) }),
   };
   const expectation = options.expectBroken ? judgeExpectedBreak(scenario, traces, metrics.diagnosis) : undefined;
+  const sdks = sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])]));
+  const directions = collected.handed
+    ? judgeDirections({
+        ends: directionEnds(sdksRan([...traces.flatMap((t) => t.spans), ...collected.allSpans])),
+        handed: collected.handed,
+        observed: observedHops(traces),
+      })
+    : undefined;
+  const verified = expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok;
   return {
-    ok: expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok,
+    ok: verified && (directions ?? []).every((d) => d.ok),
     runtime: collected.runtime,
     scenario: scenario.name,
     runDir: collected.runDir,
@@ -100,7 +121,21 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     traces,
     metrics,
     ...(expectation ? { expectation } : {}),
-    sdks: sdksRan(traces.flatMap((t) => [...t.spans, ...t.strays, ...(t.linked ?? [])])),
+    sdks,
+    ...(directions ? { directions } : {}),
     durationMs: Date.now() - started,
   };
+}
+
+/** The headers each SDK emitted, handed to each other SDK, once the run's own traces are in. */
+async function tryDirections(session: ChainSession, runOptions: RunOptions, signal: AbortSignal) {
+  runOptions.progress({
+    step: 'traffic',
+    message:
+      "trying every direction between the chain's languages (each SDK's root and child traceparent, handed to each other SDK)…",
+  });
+  const handed = await timed(runOptions.timeline, 'directions', () => probeDirections(session.chain, signal));
+  // The probe's own spans name the SDK of a service the flow did not reach; they may still be on their way.
+  await session.spans.poll();
+  return handed;
 }

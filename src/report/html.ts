@@ -4,6 +4,7 @@
 // artifact store.
 import type { RunResult } from '../verify/result.js';
 import { metricsHtml } from './metrics-table.js';
+import { directionsHtml } from './direction-table.js';
 import { dependencyMap } from './dependency-map.js';
 import { dependencySection, servicesLegend } from './html-map.js';
 import { reportCss } from './html-style.js';
@@ -19,7 +20,7 @@ export function renderHtml(result: RunResult): string {
     : '';
   const banner = result.expectation
     ? `<p class="meta">${escapeHtml(verdict)}</p>${expectation}`
-    : `<div class="banner ${result.ok ? 'ok' : 'failed'}">${result.ok ? `✓ ${verdict}: one traceparent linked every span` : `✗ ${verdict}`}</div>`;
+    : `<div class="banner ${result.ok ? 'ok' : 'failed'}">${result.ok ? `✓ ${verdict}: one traceparent linked every span` : `✗ ${verdict}${result.directions?.some((d) => !d.ok) ? '; a direction between the languages broke' : ''}`}</div>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -39,6 +40,7 @@ ${servicesLegend(map)}
 </header>
 ${dependencySection(map)}
 ${metricsHtml(result)}
+${result.directions ? directionsHtml(result.directions) : ''}
 ${result.traces.map((trace, i) => traceSectionHtml(trace, `Request ${i + 1}`, `request-${i + 1}`)).join('\n')}
 </body>
 </html>

@@ -32,6 +32,8 @@ function checkResultJson(result: RunResult) {
     expectation: result.expectation ?? null,
     metrics: result.metrics,
     sdks: result.sdks ?? [],
+    // null: the run did not try them (no --sdk, no --directions).
+    directions: result.directions ?? null,
     unreadable: result.unreadable,
     traces: result.traces.map((t) => ({
       traceId: t.traceId,

@@ -19,13 +19,15 @@ export function renderJunit(result: RunResult): string {
   const checks = result.traces.flatMap((t) => t.checks);
   const expectation = result.expectation;
   const metricChecks = result.metrics.checks;
+  const directions = result.directions ?? [];
   const failures =
     checks.filter((c) => !c.ok).length +
     metricChecks.filter((c) => !c.ok).length +
+    directions.filter((d) => !d.ok).length +
     (expectation && !expectation.met ? 1 : 0);
   const root = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' }).ele('testsuites', {
     name: `polytrace check (${result.scenario})`,
-    tests: checks.length + metricChecks.length + (expectation ? 1 : 0),
+    tests: checks.length + metricChecks.length + directions.length + (expectation ? 1 : 0),
     failures,
     errors: 0,
     time: seconds(result.durationMs),
@@ -71,6 +73,27 @@ export function renderJunit(result: RunResult): string {
       time: '0',
     });
     if (!check.ok) testcase.ele('failure', { message: check.message, type: check.name }).txt(check.message);
+  }
+  if (result.directions) {
+    const suite = root.ele('testsuite', {
+      name: "directions between the chain's languages",
+      tests: directions.length,
+      failures: directions.filter((d) => !d.ok).length,
+      errors: 0,
+      skipped: 0,
+      time: '0',
+    });
+    for (const direction of directions) {
+      const testcase = suite.ele('testcase', {
+        classname: `polytrace.${result.scenario}.directions`,
+        name: `${direction.from.language} → ${direction.to.language} (${direction.evidence})`,
+        time: '0',
+      });
+      testcase.ele('system-out').txt(direction.message);
+      if (!direction.ok) {
+        testcase.ele('failure', { message: direction.message, type: direction.outcome }).txt(direction.message);
+      }
+    }
   }
   // With --expect-broken the checks fail on purpose; this case says whether the diagnosis was right.
   if (expectation) {

@@ -4,6 +4,7 @@
 import type { RunResult } from '../verify/result.js';
 import { dependencyMap } from './dependency-map.js';
 import { formatMs } from './format.js';
+import { directionsMarkdown } from './direction-table.js';
 
 /** Table cells hold one line, and a pipe would end the cell. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -15,7 +16,7 @@ export function renderMarkdownSummary(result: RunResult): string {
     ? `${result.expectation.met ? '✅' : '❌'} --expect-broken: ${cell(result.expectation.message)} (${counted})`
     : result.ok
       ? `✅ ${counted}: one traceparent linked every span`
-      : `❌ ${counted}`;
+      : `❌ ${counted}${result.directions?.some((d) => !d.ok) ? '; a direction between the languages broke' : ''}`;
   const lines = [
     `## polytrace check \`${result.scenario}\``,
     '',
@@ -54,5 +55,6 @@ export function renderMarkdownSummary(result: RunResult): string {
       ),
     );
   }
+  if (result.directions) lines.push('', ...directionsMarkdown(result.directions));
   return `${lines.join('\n')}\n\n`;
 }

@@ -10,6 +10,7 @@ import { printable, wrap } from './format.js';
 import { client } from '../topology/chain.js';
 import { describeFaults, hasFaults } from '../intake/intake-faults.js';
 import { renderMetricsBlock } from './metrics-table.js';
+import { renderDirectionsBlock } from './direction-table.js';
 import { markLegend, traceVerdict } from './verdict.js';
 
 export interface TerminalOptions {
@@ -96,9 +97,11 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
       ].join('\n')
     : result.ok
       ? colors.green(
-          `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree`,
+          `✓ ${counted}: one traceparent linked every span${result.traces.some((t) => t.linked?.length) ? ' (across the broker by span link)' : ''}; the metrics agree${result.directions ? `; all ${result.directions.length} directions between the languages continued` : ''}`,
         )
-      : colors.red(`✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}`);
+      : colors.red(
+          `✗ ${counted}${result.metrics.ok ? '' : '; a metrics check failed'}${result.directions?.some((d) => !d.ok) ? '; a direction between the languages broke' : ''}`,
+        );
   const unreadable = (['spans', 'metrics'] as const)
     .filter((file) => hasFaults(result.unreadable[file]))
     .map((file) =>
@@ -116,5 +119,6 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
   ];
   const dependencies = renderDependencyTable(dependencyMap(result.traces), options);
   const metrics = renderMetricsBlock(result, options);
-  return [...blocks, dependencies, metrics, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
+  const directions = result.directions ? [renderDirectionsBlock(result.directions, options)] : [];
+  return [...blocks, dependencies, metrics, ...directions, '', ...footer].join('\n\n').replace(/\n\n\n/g, '\n\n');
 }

@@ -5,7 +5,7 @@
 // which must not reach a Node module.
 
 /** One side of a direction: the service that ran the SDK, and the SDK its own spans name. */
-interface DirectionEnd {
+export interface DirectionEnd {
   /** The `--sdk` language (go, java, python, nodejs). */
   language: string;
   service: string;
@@ -19,21 +19,48 @@ interface DirectionEnd {
  * it left, was handed by polytrace to the receiving SDK, whose own outgoing call then showed
  * whether it continued the trace: two real halves, joined by polytrace.
  */
-type DirectionEvidence = 'observed' | 'derived';
+export type DirectionEvidence = 'observed' | 'derived';
 
 /** The header the sending SDK emitted: from a root span it started, or from a child of a sampled parent. */
-type EmittedAs = 'root' | 'child';
+export type EmittedAs = 'root' | 'child';
+
+/** What the receiving SDK did with a header: carried the trace on, started a new one, or made no call at all. */
+export type DirectionOutcome = 'continued' | 'restarted' | 'no-call';
+
+/** One header `from` emitted, captured as it left, handed to `to`; and what `to` did with it. */
+export interface DirectionTrial {
+  emittedAs: EmittedAs;
+  traceparent: string;
+  outcome: DirectionOutcome;
+}
+
+/** The chain's own hop between the two services, as the run's verified traces saw it. */
+export interface ObservedHop {
+  /** `caller → callee`, as the trace checks name it. */
+  hop: string;
+  /** The run's traces that had this hop. */
+  traces: number;
+  /** The hop's check held in every one of them. */
+  ok: boolean;
+  /** continued when it held; else whether the callee's server span turned up under another trace id. */
+  outcome: DirectionOutcome;
+}
 
 export interface DirectionVerdict {
   from: DirectionEnd;
   to: DirectionEnd;
   evidence: DirectionEvidence;
+  /** The header the verdict turns on: the first one `to` did not continue, else the root header. */
   emittedAs: EmittedAs;
   ok: boolean;
   /** The traceparent `from` really sent, as captured. */
   traceparent: string;
   /** What `to` did with it: carried the trace on, started a new one, or made no call at all. */
-  outcome: 'continued' | 'restarted' | 'no-call';
+  outcome: DirectionOutcome;
   /** One line for people: both versions, the header's flags, what the receiver did. */
   message: string;
+  /** Both headers tried on this direction through the test-service endpoints: root, then child. */
+  trials?: DirectionTrial[];
+  /** With `observed` evidence: the chain's own hop, from the run's traces. */
+  observed?: ObservedHop;
 }
