@@ -78,6 +78,9 @@ export async function matrixCommand(flags: MatrixFlags, signal: AbortSignal): Pr
   const parsed = parseChainFlags(
     { runtime: flags.runtime, port: flags.port, baseImage: [], outDir: flags.outDir, scenario: 'happy', sdk: [] },
     progress,
+    // Each cell is tried in every direction between the languages, through the services'
+    // test-service endpoints: a Java → Go break can show although the chain has no such call.
+    true,
   );
   const runOptions = localRuntimeOnly(parsed.runOptions, {
     command: 'matrix',

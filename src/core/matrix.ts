@@ -56,6 +56,8 @@ export async function runMatrix(options: MatrixOptions, signal: AbortSignal): Pr
           requests: options.requests,
           repeat: 1,
           expectBroken: false,
+          // Every ordered pair of languages, not only the chain's own edges.
+          directions: true,
         },
         signal,
       );
