@@ -7,7 +7,7 @@ import { cellVersions, namedLanguages, type CellExpectation, type MatrixCell } f
 import type { CellOutcome, CellVerdict } from './result.js';
 
 /** The expectation entry that applies to a cell, when one does. */
-export function expectationFor(
+function expectationFor(
   cell: MatrixCell,
   { entries, defaults }: { entries: readonly MatrixCell[]; defaults: Record<SdkLanguage, string> },
 ): MatrixCell | undefined {
