@@ -45,6 +45,7 @@ export async function runMatrix(options: MatrixOptions, signal: AbortSignal): Pr
       sdk: cell.sdk,
       versions: cellVersions(cell.sdk, defaults),
       expect: cell.expect,
+      ...(cell.breaks ? { expectedBreaks: cell.breaks } : {}),
       ...(cell.why ? { why: cell.why } : {}),
       built,
     };
@@ -65,7 +66,12 @@ export async function runMatrix(options: MatrixOptions, signal: AbortSignal): Pr
       results.push({
         ...base,
         ...evidence,
-        ...judgeCell(evidence.verdict, cell.expect),
+        ...judgeCell({
+          verdict: evidence.verdict,
+          expect: cell.expect,
+          ...(cell.breaks ? { expectedBreaks: cell.breaks } : {}),
+          found: evidence.breaks.map((b) => b.where),
+        }),
         durationMs: Date.now() - cellStarted,
         runDir: result.runDir,
       });
@@ -76,7 +82,7 @@ export async function runMatrix(options: MatrixOptions, signal: AbortSignal): Pr
       results.push({
         ...base,
         verdict: 'error',
-        ...judgeCell('error', cell.expect),
+        ...judgeCell({ verdict: 'error', expect: cell.expect }),
         breaks: [],
         error: {
           message: known

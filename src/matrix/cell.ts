@@ -11,6 +11,12 @@ export interface MatrixCell {
   sdk: SdkRequest;
   /** Absent when nothing says: a cell is then expected to pass. */
   expect?: CellExpectation;
+  /**
+   * Where a cell expected broken breaks: directions (`java → go`) or hops of the chain
+   * (`api-gateway → auth-service`). When given, a break anywhere else, or one of these that
+   * continues, is not what was expected.
+   */
+  breaks?: string[];
   /** One line on why the cell is expected to do that. */
   why?: string;
 }

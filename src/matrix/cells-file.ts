@@ -9,6 +9,8 @@ import { maxCells, type CellExpectation, type MatrixCell } from './cell.js';
 export const maxCellsFileBytes = 64 * 1024;
 /** The longest `why` (and the file's `about`): one line a table can show. */
 const maxWhyLength = 300;
+/** The most breaks one cell can be expected to have: every ordered pair of four languages is 12. */
+const maxBreaks = 20;
 
 const expectations: readonly CellExpectation[] = ['pass', 'broken'];
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -38,14 +40,25 @@ function parseSdk(value: unknown, where: string): SdkRequest {
 
 function parseCell(value: unknown, where: string): MatrixCell {
   if (!isRecord(value)) throw new Error(`Expected ${where} to be an object with "sdk", got ${shown(value)}`);
-  const unknown = Object.keys(value).filter((key) => !['sdk', 'expect', 'why'].includes(key));
-  if (unknown.length > 0) throw new Error(`Expected ${where} to hold only sdk, expect and why, got "${unknown[0]}"`);
+  const unknown = Object.keys(value).filter((key) => !['sdk', 'expect', 'breaks', 'why'].includes(key));
+  if (unknown.length > 0) {
+    throw new Error(`Expected ${where} to hold only sdk, expect, breaks and why, got "${unknown[0]}"`);
+  }
   const cell: MatrixCell = { sdk: parseSdk(value.sdk ?? {}, `${where}.sdk`) };
   if (value.expect !== undefined) {
     if (!expectations.includes(value.expect as CellExpectation)) {
       throw new Error(`Expected ${where}.expect to be "pass" or "broken", got ${shown(value.expect)}`);
     }
     cell.expect = value.expect as CellExpectation;
+  }
+  if (value.breaks !== undefined) {
+    if (cell.expect !== 'broken') throw new Error(`Expected ${where}.breaks only with "expect": "broken"`);
+    if (!Array.isArray(value.breaks) || value.breaks.length === 0 || value.breaks.length > maxBreaks) {
+      throw new Error(
+        `Expected ${where}.breaks to list 1 to ${maxBreaks} places (e.g. "java → go"), got ${shown(value.breaks)}`,
+      );
+    }
+    cell.breaks = value.breaks.map((place, i) => oneLine(place, `${where}.breaks[${i}]`));
   }
   if (value.why !== undefined) cell.why = oneLine(value.why, `${where}.why`);
   return cell;

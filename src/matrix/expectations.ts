@@ -25,14 +25,48 @@ export function withExpectations(
 ): Array<MatrixCell & { expect: CellExpectation }> {
   return cells.map((cell) => {
     const entry = expectationFor(cell, { entries, defaults });
-    const why = entry ? entry.why : cell.why;
-    return { sdk: cell.sdk, expect: (entry ? entry.expect : cell.expect) ?? 'pass', ...(why ? { why } : {}) };
+    const source = entry ?? cell;
+    return {
+      sdk: cell.sdk,
+      expect: source.expect ?? 'pass',
+      ...(source.breaks ? { breaks: source.breaks } : {}),
+      ...(source.why ? { why: source.why } : {}),
+    };
   });
 }
 
-/** A verdict against its expectation: an error never meets one, a known break that heals is news. */
-export function judgeCell(verdict: CellVerdict, expect: CellExpectation): { outcome: CellOutcome; summary: string } {
+/**
+ * A verdict against its expectation: an error never meets one, a known break that heals is news,
+ * and where the expectation names its breaks, a break elsewhere is one nobody expected.
+ */
+export function judgeCell({
+  verdict,
+  expect,
+  expectedBreaks,
+  found = [],
+}: {
+  verdict: CellVerdict;
+  expect: CellExpectation;
+  /** Where the cell is expected to break, when the expectation says. */
+  expectedBreaks?: readonly string[];
+  /** Where it broke. */
+  found?: readonly string[];
+}): { outcome: CellOutcome; summary: string } {
   if (verdict === 'error') return { outcome: 'error', summary: 'error: the cell could not be judged' };
+  if (verdict === 'broken' && expect === 'broken' && expectedBreaks) {
+    const extra = [...new Set(found.filter((place) => !expectedBreaks.includes(place)))];
+    const healed = expectedBreaks.filter((place) => !found.includes(place));
+    if (extra.length > 0) {
+      return { outcome: 'unexpected-break', summary: `broken as expected, and also at ${extra.join(', ')}` };
+    }
+    if (healed.length > 0) {
+      return {
+        outcome: 'now-passes',
+        summary: `expected broken at ${healed.join(', ')}, which now continues: update the expectation`,
+      };
+    }
+    return { outcome: 'as-expected', summary: `broken, as expected (${expectedBreaks.join(', ')})` };
+  }
   if (verdict === expect) {
     return { outcome: 'as-expected', summary: verdict === 'pass' ? 'passes' : 'broken, as expected' };
   }

@@ -44,6 +44,8 @@ export interface CellResult {
   /** Every line's version as asked: the cell's own, the defaults for the rest. */
   versions: Record<SdkLanguage, string>;
   expect: CellExpectation;
+  /** Where the cell was expected to break, when its expectation says. */
+  expectedBreaks?: string[];
   why?: string;
   verdict: CellVerdict;
   outcome: CellOutcome;

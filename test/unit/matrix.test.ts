@@ -73,7 +73,10 @@ describe('the cells file', () => {
     expect(
       parseCellsFile(
         file(
-          [{ sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'broken', why: 'flags 03' }, { sdk: { go: '1.47.0' } }],
+          [
+            { sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'broken', breaks: ['java → go'], why: 'flags 03' },
+            { sdk: { go: '1.47.0' } },
+          ],
           {
             about: 'known breaks',
           },
@@ -81,7 +84,7 @@ describe('the cells file', () => {
         'cells.json',
       ),
     ).toEqual([
-      { sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'broken', why: 'flags 03' },
+      { sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'broken', breaks: ['java → go'], why: 'flags 03' },
       { sdk: { go: '1.47.0' } },
     ]);
   });
@@ -97,7 +100,10 @@ describe('the cells file', () => {
     [file([{ sdk: { go: '1.41.0' }, expect: 'fails' }]), /cells\[0\]\.expect to be "pass" or "broken", got "fails"/],
     [file([{ sdk: { go: '1.41.0' }, why: 'two\nlines' }]), /cells\[0\]\.why to be one line/],
     [file([{ sdk: { go: '1.41.0' }, why: 'x'.repeat(301) }]), /at most 300 characters/],
-    [file([{ sdk: { go: '1.41.0' }, expected: 'broken' }]), /only sdk, expect and why, got "expected"/],
+    [file([{ sdk: { go: '1.41.0' }, expected: 'broken' }]), /only sdk, expect, breaks and why, got "expected"/],
+    [file([{ sdk: { go: '1.41.0' }, breaks: ['java → go'] }]), /cells\[0\]\.breaks only with "expect": "broken"/],
+    [file([{ sdk: { go: '1.41.0' }, expect: 'broken', breaks: [] }]), /cells\[0\]\.breaks to list 1 to 20 places/],
+    [file([{ sdk: { go: '1.41.0' }, expect: 'broken', breaks: [3] }]), /cells\[0\]\.breaks\[0\] to be one line/],
     [file([{ sdk: { go: '1.41.0' } }, { sdk: { go: '1.41.0' } }]), /each cell once, got cells\[1\] twice/],
     [file(Array.from({ length: 65 }, (_, i) => ({ sdk: { go: `1.${i}.0` } }))), /1 to 64 cells, got 65/],
     [' '.repeat(maxCellsFileBytes + 1), /at most 64 KiB, got cells\.json of 65537 bytes/],
@@ -116,7 +122,7 @@ describe('the cells file', () => {
     if (typeof cells === 'string') throw new Error(cells);
     expect(cells.every((c) => c.why && c.expect)).toBe(true);
     const broken = cells.filter((c) => c.expect === 'broken').map((c) => cellLabel(c.sdk));
-    expect(broken).toEqual(['go=1.41.0 java=2.26.0', 'go=1.41.0 java=2.25.0 python=1.42.0']);
+    expect(broken).toEqual(['go=1.41.0 java=2.25.0', 'go=1.41.0 java=2.26.0', 'go=1.41.0 java=2.25.0 python=1.42.0']);
     // The default Collector is one of its two releases.
     expect(cells.map((c) => c.sdk.collector).filter(Boolean)).toContain(defaultSdkVersions().collector);
   });
@@ -152,15 +158,35 @@ describe('expectations', () => {
   });
 
   it('judges a verdict against its expectation; an error never meets one', () => {
-    expect(judgeCell('pass', 'pass').outcome).toBe('as-expected');
-    expect(judgeCell('broken', 'broken')).toEqual({ outcome: 'as-expected', summary: 'broken, as expected' });
-    expect(judgeCell('broken', 'pass').outcome).toBe('unexpected-break');
-    expect(judgeCell('pass', 'broken')).toEqual({
+    expect(judgeCell({ verdict: 'pass', expect: 'pass' }).outcome).toBe('as-expected');
+    expect(judgeCell({ verdict: 'broken', expect: 'broken' })).toEqual({
+      outcome: 'as-expected',
+      summary: 'broken, as expected',
+    });
+    expect(judgeCell({ verdict: 'broken', expect: 'pass' }).outcome).toBe('unexpected-break');
+    expect(judgeCell({ verdict: 'pass', expect: 'broken' })).toEqual({
       outcome: 'now-passes',
       summary: 'expected broken, now passes: update the expectation',
     });
-    expect(judgeCell('error', 'pass').outcome).toBe('error');
-    expect(judgeCell('error', 'broken').outcome).toBe('error');
+    expect(judgeCell({ verdict: 'error', expect: 'pass' }).outcome).toBe('error');
+    expect(judgeCell({ verdict: 'error', expect: 'broken' }).outcome).toBe('error');
+  });
+
+  it('holds a broken cell to the places its expectation names: a new break or a healed one is news', () => {
+    const expectedBreaks = ['java → go', 'python → go'];
+    const judge = (found: string[]) => judgeCell({ verdict: 'broken', expect: 'broken', expectedBreaks, found });
+    expect(judge(['python → go', 'java → go'])).toEqual({
+      outcome: 'as-expected',
+      summary: 'broken, as expected (java → go, python → go)',
+    });
+    expect(judge(['java → go', 'python → go', 'nodejs → go'])).toEqual({
+      outcome: 'unexpected-break',
+      summary: 'broken as expected, and also at nodejs → go',
+    });
+    expect(judge(['python → go'])).toEqual({
+      outcome: 'now-passes',
+      summary: 'expected broken at java → go, which now continues: update the expectation',
+    });
   });
 });
 
