@@ -3,7 +3,7 @@
 // cache (it is keyed per resolved set) and the registries' answers (memoised
 // per process). A cell that fails is that cell's verdict; only Ctrl-C stops
 // the matrix, keeping the cells that finished. Returns data; prints nothing.
-import { PolytraceError } from '../common/errors.js';
+import { exitCodes, PolytraceError } from '../common/errors.js';
 import { cellLabel, cellVersions, type CellExpectation, type MatrixCell } from '../matrix/cell.js';
 import { cellEvidence } from '../matrix/cell-verdict.js';
 import { judgeCell } from '../matrix/expectations.js';
@@ -88,7 +88,7 @@ export async function runMatrix(options: MatrixOptions, signal: AbortSignal): Pr
           message: known
             ? error.message
             : `unexpected error (a bug; please report it): ${(error as Error)?.message ?? String(error)}`,
-          exitCode: known ? error.exitCode : 70,
+          exitCode: known ? error.exitCode : exitCodes.bug,
         },
         durationMs: Date.now() - cellStarted,
       });
