@@ -22,7 +22,7 @@ import {
   validContext,
   type Expectation,
 } from './expectations.js';
-import type { HeaderField } from './trace-context.js';
+import type { HeaderField } from '../common/trace-context.js';
 
 export interface ProbeStep {
   /** Header fields sent with POST /w3c/test exactly as written: name case, repeats, whitespace. */

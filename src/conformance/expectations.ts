@@ -1,7 +1,7 @@
 // What a service's calls must show after a probe step, as small checks the
 // case catalogue combines. Each returns undefined when the calls show it, or
 // an error sentence ("expected …, got …") when they do not.
-import { isSampled, type Traceparent, type TracestateMember } from './trace-context.js';
+import { isSampled, type Traceparent, type TracestateMember } from '../common/trace-context.js';
 
 /** The trace context one call of the service carried, parsed. */
 export interface SentContext {

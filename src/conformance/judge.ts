@@ -4,7 +4,7 @@
 // each callback), then the step's own expectation must hold.
 import type { ProbeCase, ProbeStep } from './cases.js';
 import type { SentContext } from './expectations.js';
-import { fieldValues, parseTraceparent, parseTracestate, type HeaderField } from './trace-context.js';
+import { fieldValues, parseTraceparent, parseTracestate, type HeaderField } from '../common/trace-context.js';
 
 /** What came of one step: the service's answer, and the header fields of each call it made back. */
 export interface StepOutcome {

@@ -2,10 +2,10 @@
 // endpoints are on, capture the traceparent each SDK emits (for a trace it
 // starts, and for a child of a sampled parent), then hand each header to every
 // other SDK and record the call that SDK makes next. Judging is pure, in
-// conformance/directions.ts; this only gathers the header fields.
+// verify/directions.ts; this only gathers the header fields.
 import { randomBytes } from 'node:crypto';
-import type { HandedHeader } from '../conformance/directions.js';
-import { fieldValues, type HeaderField } from '../conformance/trace-context.js';
+import type { HandedHeader } from '../verify/directions.js';
+import { fieldValues, type HeaderField } from '../common/trace-context.js';
 import { EnvironmentError } from '../common/errors.js';
 import { services } from '../topology/chain.js';
 import { startCallbackServer } from '../traffic/callback-server.js';
@@ -57,7 +57,8 @@ async function captureEmitted(endpoints: Record<string, string>, probe: ProbeCon
 /**
  * Every ordered pair of the chain's services, each header the sender emitted handed to the
  * receiver's endpoint, with the call the receiver made next. Sequential and bounded: 8 captures
- * and 24 hand-overs, each at most one call of the test-service timeout.
+ * and 24 hand-overs, each within the test-service timeout, and the first endpoint that does not
+ * answer ends the probe.
  */
 export async function probeDirections(
   { serviceUrls }: { serviceUrls: Record<string, string> },
@@ -78,6 +79,13 @@ export async function probeDirections(
             { endpoint: endpoints[to.name]!, send: sent, calls: 1, key: `hand.${from.name}.${to.name}.${emittedAs}` },
             probe,
           );
+          // An endpoint that does not answer at all says nothing about its SDK: the chain is not
+          // fit to judge, and stopping here bounds the probe by one timeout, not 24.
+          if (outcome.status === undefined) {
+            throw new EnvironmentError(
+              `Expected ${to.name} to answer POST ${endpoints[to.name]} with ${from.name}'s ${emittedAs} traceparent, got ${outcome.error ?? 'no answer'}`,
+            );
+          }
           handed.push({ from: from.name, to: to.name, emittedAs, sent, received: outcome.calls[0] });
         }
       }

@@ -1,6 +1,6 @@
 // The run behind `polytrace check`: start the chain, fire requests, wait for
 // their spans, verify each trace, stop the chain. Returns data; prints nothing.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readOtlpMetricLines } from '../intake/otlp-metrics.js';
 import type { RunOptions, StartedChain } from '../runtime/runtime.js';
@@ -11,8 +11,8 @@ import { fireRequest, type FiredRequest } from '../traffic/fire-requests.js';
 import type { RunResult, TraceResult } from '../verify/result.js';
 import { verifyMetrics } from '../verify/metrics.js';
 import { verifyTrace } from '../verify/verify-trace.js';
-import { directionEnds, judgeDirections } from '../conformance/directions.js';
-import { observedHops } from '../conformance/observed-hops.js';
+import { directionEnds, judgeDirections } from '../verify/directions.js';
+import { observedHops } from '../verify/observed-hops.js';
 import { timed } from '../common/timeline.js';
 import { withChain, type ChainSession } from './chain-session.js';
 import { collectEvidence } from './collect.js';
@@ -110,9 +110,13 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
         observed: observedHops(traces),
       })
     : undefined;
-  const verified = expectation ? expectation.met : traces.every((t) => t.ok) && metrics.ok;
+  // With --expect-broken the scenario's break decides: a scenario that breaks propagation on
+  // purpose breaks the directions through that service too, and they are reported, not judged.
+  const ok = expectation
+    ? expectation.met
+    : traces.every((t) => t.ok) && metrics.ok && (directions ?? []).every((d) => d.ok);
   return {
-    ok: verified && (directions ?? []).every((d) => d.ok),
+    ok,
     runtime: collected.runtime,
     scenario: scenario.name,
     runDir: collected.runDir,
@@ -135,6 +139,9 @@ async function tryDirections(session: ChainSession, runOptions: RunOptions, sign
       "trying every direction between the chain's languages (each SDK's root and child traceparent, handed to each other SDK)…",
   });
   const handed = await timed(runOptions.timeline, 'directions', () => probeDirections(session.chain, signal));
+  // The evidence of the derived verdicts, kept with the spans: every header handed over, and the
+  // call that followed, as the callback server recorded them. The user's alone, as the spans are.
+  await writeFile(join(session.runDir, 'directions.json'), `${JSON.stringify(handed, null, 2)}\n`, { mode: 0o600 });
   // The probe's own spans name the SDK of a service the flow did not reach; they may still be on their way.
   await session.spans.poll();
   return handed;

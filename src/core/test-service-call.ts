@@ -3,7 +3,7 @@
 // to call polytrace's callback server, and returns the header fields each call
 // back carried. `conformance` and the directions probe both speak through it.
 import type { StepOutcome } from '../conformance/judge.js';
-import type { HeaderField } from '../conformance/trace-context.js';
+import type { HeaderField } from '../common/trace-context.js';
 import { EnvironmentError } from '../common/errors.js';
 import type { CallbackServer } from '../traffic/callback-server.js';
 import { postHeaderFields } from '../traffic/post-header-fields.js';

@@ -24,7 +24,7 @@ const evidenceCell = (d: DirectionVerdict) =>
   d.observed ? `observed (${d.observed.ok ? '✓' : '✗'} ${d.observed.hop})` : d.evidence;
 
 /** The one sentence under the table that says what the two kinds of evidence mean. */
-export const directionsLegend =
+const directionsLegend =
   "observed: the chain's own hop, verified from the run's traces; derived: the sender's real header handed to the receiver by polytrace (two real halves)";
 
 export function renderDirectionsBlock(

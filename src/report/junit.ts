@@ -89,9 +89,11 @@ export function renderJunit(result: RunResult): string {
         name: `${direction.from.language} → ${direction.to.language} (${direction.evidence})`,
         time: '0',
       });
-      testcase.ele('system-out').txt(direction.message);
+      // The schema puts a failure before the output; a passed direction's message says what held.
       if (!direction.ok) {
         testcase.ele('failure', { message: direction.message, type: direction.outcome }).txt(direction.message);
+      } else {
+        testcase.ele('system-out').txt(direction.message);
       }
     }
   }

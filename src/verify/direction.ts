@@ -19,13 +19,13 @@ export interface DirectionEnd {
  * it left, was handed by polytrace to the receiving SDK, whose own outgoing call then showed
  * whether it continued the trace: two real halves, joined by polytrace.
  */
-export type DirectionEvidence = 'observed' | 'derived';
+type DirectionEvidence = 'observed' | 'derived';
 
 /** The header the sending SDK emitted: from a root span it started, or from a child of a sampled parent. */
 export type EmittedAs = 'root' | 'child';
 
 /** What the receiving SDK did with a header: carried the trace on, started a new one, or made no call at all. */
-export type DirectionOutcome = 'continued' | 'restarted' | 'no-call';
+type DirectionOutcome = 'continued' | 'restarted' | 'no-call';
 
 /** One header `from` emitted, captured as it left, handed to `to`; and what `to` did with it. */
 export interface DirectionTrial {

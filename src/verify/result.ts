@@ -59,8 +59,9 @@ export interface RunResult {
   /** The SDK each service ran, from its spans' resource (telemetry.sdk.version): what ran, not what was asked. */
   sdks?: SdkRan[];
   /**
-   * Every ordered pair of the chain's languages, when the run tried them (a run with `--sdk`):
-   * whether a traceparent one SDK emits is continued by the other. Part of `ok`.
+   * Every ordered pair of the chain's languages, when the run tried them (a run with `--sdk` or
+   * `--directions`): whether a traceparent one SDK emits is continued by the other. Part of `ok`,
+   * except with --expect-broken, where the scenario's break alone decides.
    */
   directions?: DirectionVerdict[];
   /** What the Collector's files held that could not be read (skipped and counted, never fatal). */

@@ -1,12 +1,15 @@
 // End-to-end: `--sdk` builds the chain with other OpenTelemetry versions on
-// the local runtime, and the spans say which ones really ran. The cell of the
-// version matrix here, Go otel 1.41.0 with Java agent 2.25.0, is the one a
-// propagation break shows in (agent 2.26.0 and newer start traces with the
-// W3C Level 2 random flag, which Go otel 1.41.0 and older refuse).
+// the local runtime, and the spans say which ones really ran. The cells of the
+// version matrix here are the ones a propagation break shows in: agent 2.26.0
+// and newer start traces with the W3C Level 2 random flag, which Go otel
+// 1.41.0 and older refuse. The chain has no Java → Go hop, so only the
+// directions (each SDK's header handed to each other SDK) can find it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingToolchains } from '../../src/runtime/toolchains.js';
 import { localTargets } from '../../src/runtime/local/build-targets.js';
-import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
+import { expectConnectedOrderTraces, rawTraces, type JsonResult } from './chain-assertions.js';
 import { outDir, polytrace } from './run-cli.js';
 
 const ci = process.env.CI === 'true';
@@ -17,35 +20,90 @@ const runnable = missing.length === 0 || ci;
 const cell = ['--sdk', 'go=1.41.0', '--sdk', 'java=2.25.0'];
 const coldBuild = 30 * 60_000;
 
+interface DirectionJson {
+  from: { language: string; service: string; version?: string };
+  to: { language: string; service: string; version?: string };
+  evidence: 'observed' | 'derived';
+  ok: boolean;
+  outcome: string;
+  message: string;
+  trials: Array<{ emittedAs: string; traceparent: string; outcome: string }>;
+}
+
 interface SdkJson extends JsonResult {
   sdks: Array<{ service: string; language: string; name: string; version: string; distro?: string }>;
   metrics: { ok: boolean; checks: Array<{ name: string; ok: boolean; message: string }> };
+  directions: DirectionJson[] | null;
+  runDir: string;
+}
+
+/** A header handed over and the call that followed, as the run's directions.json keeps them. */
+interface HandedJson {
+  from: string;
+  to: string;
+  emittedAs: string;
+  sent: Array<[string, string]>;
+  received?: Array<[string, string]>;
+}
+
+const direction = (json: SdkJson, from: string, to: string) =>
+  json.directions?.find((d) => d.from.language === from && d.to.language === to);
+
+/** The chain's own HTTP hops: observed from the run's traces; every other pair derived. */
+const chainPairs = ['go>java', 'go>python', 'python>nodejs'];
+
+/** Twelve directions, the chain's three hops observed and the nine others derived. */
+function expectEveryDirection(json: SdkJson, all: string): void {
+  expect(json.directions, all).toHaveLength(12);
+  for (const d of json.directions!) {
+    const pair = `${d.from.language}>${d.to.language}`;
+    expect(d.evidence, `${pair}: ${d.message}`).toBe(chainPairs.includes(pair) ? 'observed' : 'derived');
+    expect(
+      d.trials.map((t) => t.emittedAs),
+      pair,
+    ).toEqual(['root', 'child']);
+  }
 }
 
 /**
- * Agent 2.25.0 (its SDK 1.59.0) loses its last metrics export at shutdown in about half the runs
- * ("stream was reset: CANCEL" in its log), and the metric checks rightly say so. The cell's claim is
- * about propagation: a run may fail on that alone (exit 1, only auth-service's metrics missing);
- * any other failed check still fails the test, and every trace is checked whole below.
+ * Whether the receiver's spans joined the trace of the header it was handed, read from the
+ * Collector's raw spans without polytrace's parser: an independent look at the same verdict.
  */
-function expectVerifiedBesidesAuthMetrics(exitCode: number | undefined, json: SdkJson, all: string): void {
-  if (exitCode === 0) return;
+function receiverJoined(json: SdkJson, handed: { traceparent: string }, receiver: string): boolean {
+  const traceId = handed.traceparent.split('-')[1]!;
+  return (rawTraces(json.spansFile).get(traceId) ?? []).some((s) => s.service === receiver);
+}
+
+/**
+ * The cell go=1.41.0 java=2.25.0 as the evidence has it. Agent 2.25.0 sends no random flag, so
+ * java → go continues; but Python's SDK at its default starts traces with the W3C Level 2 random
+ * flag (its root traceparent ends -03), and Go otel 1.41.0 refuses that: python → go breaks, a
+ * break the chain as wired cannot show (Python never calls Go), and the cell exits 1 for it alone.
+ *
+ * Agent 2.25.0 (its SDK 1.59.0) also loses its last metrics export at shutdown in about half the
+ * runs ("stream was reset: CANCEL" in its log), and the metric checks rightly say so. A run may
+ * fail on that too (only auth-service's metrics missing); any other failed check still fails the
+ * test, and every trace is checked whole below.
+ */
+function expectCellBesidesPythonToGoAndAuthMetrics(exitCode: number | undefined, json: SdkJson, all: string): void {
   expect(exitCode, all).toBe(1);
-  const failed = json.metrics.checks.filter((c) => !c.ok);
-  expect(failed.length, all).toBeGreaterThan(0);
   expect(
-    failed.filter((c) => !/^auth-service|auth-service[ :]/.test(c.message)),
+    json.metrics.checks.filter((c) => !c.ok && !/^auth-service|auth-service[ :]/.test(c.message)),
     all,
   ).toEqual([]);
   expect(
     json.traces.every((t) => t.ok),
     all,
   ).toBe(true);
+  expect(
+    json.directions?.filter((d) => !d.ok).map((d) => `${d.from.language}>${d.to.language}`),
+    all,
+  ).toEqual(['python>go']);
 }
 
 describe('polytrace check --sdk (local runtime)', () => {
   it.runIf(runnable)(
-    'verifies Go otel 1.41.0 with Java agent 2.25.0, the spans name those versions, and a second run builds nothing',
+    'verifies the chain of Go otel 1.41.0 with Java agent 2.25.0, java → go continues, python → go breaks on -03, the spans name the versions, and a second run builds nothing',
     async () => {
       expect(missing, 'the local runtime needs these toolchains').toEqual([]);
       const checkOnce = async () => {
@@ -61,12 +119,20 @@ describe('polytrace check --sdk (local runtime)', () => {
           outDir(),
         ]);
         const json = JSON.parse(result.stdout) as SdkJson;
-        expectVerifiedBesidesAuthMetrics(result.exitCode, json, result.all);
-        // The traces are checked whole, whatever the metrics said.
-        return { json: { ...json, ok: true }, stderr: result.stderr };
+        expectCellBesidesPythonToGoAndAuthMetrics(result.exitCode, json, result.all);
+        // The traces are checked whole, whatever the metrics and the directions said.
+        return { json: { ...json, ok: true }, stderr: result.stderr, all: result.all };
       };
       const first = await checkOnce();
       expectConnectedOrderTraces(first.json, 'local', 1);
+      // A cell of versions is tried in every direction: agent 2.25.0 sends no random flag, Python does.
+      expectEveryDirection(first.json, first.all);
+      const javaToGo = direction(first.json, 'java', 'go')!;
+      expect(javaToGo, first.all).toMatchObject({ ok: true, evidence: 'derived', outcome: 'continued' });
+      expect(javaToGo.message).toMatch(/^java 2\.25\.0 \(auth-service\) → go 1\.41\.0 \(api-gateway\): go continued/);
+      expect(direction(first.json, 'python', 'go')?.message).toMatch(
+        /^python \S+ \(order-service\) → go 1\.41\.0 \(api-gateway\): the root traceparent python sent ends -03 \(sampled, random: W3C Level 2\); go started a new trace$/,
+      );
       expect(first.stderr).toMatch(/versions: go 1\.41\.0 .*otelhttp v0\.66\.0.*java 2\.25\.0/);
       const ran = Object.fromEntries(first.json.sdks.map((s) => [s.service, s]));
       expect(ran['api-gateway']).toMatchObject({ language: 'go', version: '1.41.0' });
@@ -87,10 +153,87 @@ describe('polytrace check --sdk (local runtime)', () => {
     coldBuild,
   );
 
+  /** One `check --json` of a cell, with its exit code and output. */
+  const checkCell = async (sdk: string[]) => {
+    const result = await polytrace([
+      'check',
+      '--runtime',
+      'local',
+      '--requests',
+      '1',
+      '--json',
+      ...sdk,
+      '--out-dir',
+      outDir(),
+    ]);
+    return { exitCode: result.exitCode, json: JSON.parse(result.stdout) as SdkJson, all: result.all };
+  };
+
+  it.runIf(runnable)(
+    'finds Java agent 2.26.0 → Go otel 1.41.0 broken, derived: the root header ends -03 and Go starts a new trace',
+    async () => {
+      expect(missing, 'the local runtime needs these toolchains').toEqual([]);
+      const { exitCode, json, all } = await checkCell(['--sdk', 'go=1.41.0', '--sdk', 'java=2.26.0']);
+      expect(exitCode, all).toBe(1);
+      // The chain itself verifies: its hops never run from Java to Go.
+      expect(
+        json.traces.every((t) => t.ok),
+        all,
+      ).toBe(true);
+      expectEveryDirection(json, all);
+      const broken = direction(json, 'java', 'go')!;
+      expect(broken, all).toMatchObject({ ok: false, evidence: 'derived', outcome: 'restarted' });
+      expect(broken.message).toMatch(
+        /^java 2\.26\.0 \(auth-service\) → go 1\.41\.0 \(api-gateway\): the root traceparent java sent ends -03 \(sampled, random: W3C Level 2\); go started a new trace$/,
+      );
+      const root = broken.trials.find((t) => t.emittedAs === 'root')!;
+      expect(root).toMatchObject({ outcome: 'restarted' });
+      expect(root.traceparent).toMatch(/-03$/);
+      expect(receiverJoined(json, root, 'api-gateway'), 'api-gateway spans under java’s trace id').toBe(false);
+      // The run keeps the headers themselves: Go's own call went out under another trace id.
+      const handed = JSON.parse(readFileSync(join(json.runDir, 'directions.json'), 'utf8')) as HandedJson[];
+      expect(handed).toHaveLength(24);
+      const kept = handed.find((h) => h.from === 'auth-service' && h.to === 'api-gateway' && h.emittedAs === 'root')!;
+      const traceIdOf = (fields: Array<[string, string]> = []) =>
+        fields.find(([name]) => name.toLowerCase() === 'traceparent')?.[1].split('-')[1];
+      expect(traceIdOf(kept.sent)).toBe(root.traceparent.split('-')[1]);
+      expect(traceIdOf(kept.received)).toMatch(/^[0-9a-f]{32}$/);
+      expect(traceIdOf(kept.received)).not.toBe(traceIdOf(kept.sent));
+      // Python at its default starts traces with -03 too: the only other direction Go 1.41.0 breaks.
+      expect(
+        json.directions!.filter((d) => !d.ok).map((d) => `${d.from.language}>${d.to.language}`),
+        all,
+      ).toEqual(['java>go', 'python>go']);
+    },
+    coldBuild,
+  );
+
+  it.runIf(runnable)(
+    'finds Java agent 2.26.0 → Go otel at its default continued: Go accepts the -03 flags',
+    async () => {
+      expect(missing, 'the local runtime needs these toolchains').toEqual([]);
+      const { exitCode, json, all } = await checkCell(['--sdk', 'java=2.26.0']);
+      expect(exitCode, all).toBe(0);
+      expectEveryDirection(json, all);
+      expect(
+        json.directions!.filter((d) => !d.ok).map((d) => d.message),
+        all,
+      ).toEqual([]);
+      const continued = direction(json, 'java', 'go')!;
+      expect(continued.message).toMatch(/^java 2\.26\.0 \(auth-service\) → go 1\.47\.0 \(api-gateway\): go continued/);
+      const root = continued.trials.find((t) => t.emittedAs === 'root')!;
+      expect(root).toMatchObject({ outcome: 'continued' });
+      expect(root.traceparent).toMatch(/-03$/);
+      expect(receiverJoined(json, root, 'api-gateway'), 'api-gateway spans under java’s trace id').toBe(true);
+    },
+    coldBuild,
+  );
+
   it.each([
     [['--sdk', 'go=1.41'], /Expected --sdk go=MAJOR\.MINOR\.PATCH/],
     [['--sdk', 'rust=1.0.0'], /one of go, java, python, nodejs, collector, got "rust"/],
     [['--sdk', 'go=1.41.0', '--runtime', 'docker'], /Expected --runtime local or auto with --sdk, got docker/],
+    [['--directions', '--runtime', 'docker'], /Expected --runtime local or auto for --directions, got docker/],
   ])('gives exit 2 and one line for %j', async (flags, message) => {
     const result = await polytrace(['check', ...flags, '--out-dir', outDir()]);
     expect(result.exitCode, result.all).toBe(2);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { probeCases } from '../../src/conformance/cases.js';
 import { judgeCase } from '../../src/conformance/judge.js';
-import { parseTraceparent, parseTracestate, type HeaderField } from '../../src/conformance/trace-context.js';
+import { parseTraceparent, parseTracestate, type HeaderField } from '../../src/common/trace-context.js';
 import { conforming, firstFieldOnly, probeVendor } from './fixtures/trace-context-vendors.js';
 
 const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';

@@ -9,14 +9,16 @@ import {
   judgeDirections,
   judgeTrial,
   type HandedHeader,
-} from '../../src/conformance/directions.js';
-import { chainHops, observedHops, pairKey } from '../../src/conformance/observed-hops.js';
-import type { HeaderField } from '../../src/conformance/trace-context.js';
+} from '../../src/verify/directions.js';
+import { chainHops, observedHops, pairKey } from '../../src/verify/observed-hops.js';
+import type { HeaderField } from '../../src/common/trace-context.js';
 import { renderDirectionsBlock } from '../../src/report/direction-table.js';
+import { renderHtml } from '../../src/report/html.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { renderMarkdownSummary } from '../../src/report/markdown.js';
 import { colorsFor } from '../../src/report/style.js';
+import { renderCheckResult } from '../../src/report/terminal.js';
 import { services } from '../../src/topology/chain.js';
 import type { DirectionEnd, ObservedHop } from '../../src/verify/direction.js';
 import { checkResult, goodTrace, splitTrace } from './fixtures/run-result.js';
@@ -232,6 +234,21 @@ describe('direction reports', () => {
     expect(text).toMatch(/✗ java → go\s+✗ -03 new trace\s+✗ -03 new trace\s+derived/);
     expect(text).toMatch(/✓ go → java\s+✓ -01\s+✓ -01\s+derived/);
     expect(text).toContain('✗ java 2.26.0 (auth-service) → go 1.41.0 (api-gateway): the root traceparent');
+  });
+
+  it('terminal report: the directions block, and a verdict that says a direction broke', () => {
+    const text = renderCheckResult(result, { colors: colorsFor(false), width: 120 });
+    expect(text).toContain('Directions: 11/12 continued');
+    expect(text).toMatch(/✗ 1\/1 traces verified; a direction between the languages broke/);
+    expect(renderCheckResult(checkResult([goodTrace()]), { colors: colorsFor(false), width: 120 })).not.toContain(
+      'Directions',
+    );
+  });
+
+  it('HTML: a row per direction, the broken one marked failed', () => {
+    const html = renderHtml(result);
+    expect(html).toContain('<h2>Directions between the languages</h2>');
+    expect(html.match(/<tr class="fail"><td class="icon">✗<\/td><td>java → go<\/td>/g)).toHaveLength(1);
   });
 
   it('JSON: the verdicts as they are; null when the run did not try them', () => {

@@ -4,7 +4,7 @@
 // sentence) and never throw; what they accept, they read back exactly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTraceparent, parseTracestate } from '../../src/conformance/trace-context.js';
+import { parseTraceparent, parseTracestate } from '../../src/common/trace-context.js';
 import { parseOtlpJsonLines } from '../../src/intake/otlp-json.js';
 
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));

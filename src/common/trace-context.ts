@@ -1,8 +1,8 @@
 // Reads the trace context a service sent on, as W3C Trace Context Level 1
 // defines it: the traceparent a version-00 vendor must send (3.2.2) and the
 // tracestate list (3.3.1), combined from every header field that carries it.
-// The probe judges what the service sent with these, never with an SDK's own
-// parser.
+// The conformance probe and the directions judge what a service sent with these,
+// never with an SDK's own parser. Generic W3C, so every layer may read it.
 
 /** One header field as it went over the wire: its name in the case it was sent, its value untouched. */
 export type HeaderField = readonly [name: string, value: string];

@@ -3,9 +3,9 @@
 // count: a direction is about the traceparent one SDK's HTTP client sends and
 // another's server reads, which is what the test-service endpoints try too.
 import { flows, services } from '../topology/chain.js';
-import { hopName } from '../verify/diagnose.js';
-import type { ObservedHop } from '../verify/direction.js';
-import type { TraceResult } from '../verify/result.js';
+import { hopName } from './diagnose.js';
+import type { ObservedHop } from './direction.js';
+import type { TraceResult } from './result.js';
 
 /** An HTTP hop of some flow between two of the chain's services. */
 interface ChainHop {

@@ -3,11 +3,11 @@
 // for polytrace's callback), handed to another SDK, and that SDK's own
 // outgoing call. Same trace id: it continued the trace; another: it started a
 // new one. Pure: the probe that gathers the header fields is core/directions.ts.
-import type { DirectionEnd, DirectionTrial, DirectionVerdict, EmittedAs, ObservedHop } from '../verify/direction.js';
+import type { DirectionEnd, DirectionTrial, DirectionVerdict, EmittedAs, ObservedHop } from './direction.js';
 import { services } from '../topology/chain.js';
-import type { SdkRan } from '../verify/result.js';
+import type { SdkRan } from './result.js';
 import { pairKey } from './observed-hops.js';
-import { fieldValues, parseTraceparent, type HeaderField } from './trace-context.js';
+import { fieldValues, parseTraceparent, type HeaderField } from '../common/trace-context.js';
 
 /** One header `from` emitted, handed to `to`'s endpoint, and the call `to` made next (undefined: none came). */
 export interface HandedHeader {
