@@ -37,10 +37,15 @@ const outcomes: Record<DirectionVerdict['outcome'], string> = {
   'no-call': 'made no call',
 };
 
+/**
+ * `java → go (root)`: the direction, and which of the headers tried on it (the sender's root,
+ * its child) the receiver did not continue, so an expectation can tell a root break from a child one.
+ */
 function directionBreak(direction: DirectionVerdict): CellBreak {
+  const failed = (direction.trials ?? []).filter((t) => t.outcome !== 'continued').map((t) => t.emittedAs);
   return {
     kind: 'direction',
-    where: `${direction.from.language} → ${direction.to.language}`,
+    where: `${direction.from.language} → ${direction.to.language}${failed.length > 0 ? ` (${failed.join(', ')})` : ''}`,
     from: direction.from,
     to: direction.to,
     traceparent: direction.traceparent,

@@ -36,6 +36,12 @@ export function withExpectations(
 }
 
 /**
+ * Whether a break found at `place` is the one `expected` names: the same place, or the same
+ * direction when the expectation leaves out which headers (`java → go` is also `java → go (root)`).
+ */
+const isAt = (place: string, expected: string) => place === expected || place.startsWith(`${expected} (`);
+
+/**
  * A verdict against its expectation: an error never meets one, a known break that heals is news,
  * and where the expectation names its breaks, a break elsewhere is one nobody expected.
  */
@@ -54,8 +60,14 @@ export function judgeCell({
 }): { outcome: CellOutcome; summary: string } {
   if (verdict === 'error') return { outcome: 'error', summary: 'error: the cell could not be judged' };
   if (verdict === 'broken' && expect === 'broken' && expectedBreaks) {
-    const extra = [...new Set(found.filter((place) => !expectedBreaks.includes(place)))];
-    const healed = expectedBreaks.filter((place) => !found.includes(place));
+    const extra = [...new Set(found.filter((place) => !expectedBreaks.some((e) => isAt(place, e))))];
+    const healed = expectedBreaks.filter((e) => !found.some((place) => isAt(place, e)));
+    if (extra.length > 0 && healed.length > 0) {
+      return {
+        outcome: 'unexpected-break',
+        summary: `broken at ${extra.join(', ')} instead of ${healed.join(', ')}: update the expectation`,
+      };
+    }
     if (extra.length > 0) {
       return { outcome: 'unexpected-break', summary: `broken as expected, and also at ${extra.join(', ')}` };
     }

@@ -82,7 +82,7 @@ describe('polytrace matrix (local runtime)', () => {
       expect(passing).toMatchObject({ label: 'go=1.47.0 java=2.26.0', expect: 'pass', verdict: 'pass' });
       // The diagnosis names both versions and the flags, from what the SDKs really sent.
       const diagnosis = JSON.stringify(broken!.breaks);
-      const javaToGo = broken!.breaks.find((b) => b.where === 'java → go');
+      const javaToGo = broken!.breaks.find((b) => b.where.startsWith('java → go'));
       expect(javaToGo, diagnosis).toBeDefined();
       expect(javaToGo!.traceparent, diagnosis).toMatch(/-03$/);
       for (const named of ['2.26.0', '1.41.0', '-03']) expect(javaToGo!.message, diagnosis).toContain(named);

@@ -122,7 +122,18 @@ describe('the cells file', () => {
     if (typeof cells === 'string') throw new Error(cells);
     expect(cells.every((c) => c.why && c.expect)).toBe(true);
     const broken = cells.filter((c) => c.expect === 'broken').map((c) => cellLabel(c.sdk));
-    expect(broken).toEqual(['go=1.41.0 java=2.25.0', 'go=1.41.0 java=2.26.0', 'go=1.41.0 java=2.25.0 python=1.42.0']);
+    expect(broken).toEqual([
+      'go=1.41.0 java=2.25.0',
+      'go=1.41.0 java=2.26.0',
+      'go=1.41.0 java=2.25.0 python=1.42.0',
+      'go=1.41.0 java=2.25.0 python=1.42.1',
+    ]);
+    // Java 2.26.0 breaks where 2.25.0 does not, and Python 1.42.1 where 1.42.0 did: in a header, not a verdict.
+    const breaksOf = (label: string) => cells.find((c) => cellLabel(c.sdk) === label)?.breaks;
+    expect(breaksOf('go=1.41.0 java=2.26.0')).toContain('java → go (root)');
+    expect(breaksOf('go=1.41.0 java=2.25.0')).not.toContain('java → go (root)');
+    expect(breaksOf('go=1.41.0 java=2.25.0 python=1.42.0')).toEqual(['python → go (root, child)']);
+    expect(breaksOf('go=1.41.0 java=2.25.0 python=1.42.1')).toEqual(['python → go (root)']);
     // The default Collector is one of its two releases.
     expect(cells.map((c) => c.sdk.collector).filter(Boolean)).toContain(defaultSdkVersions().collector);
   });
@@ -187,6 +198,19 @@ describe('expectations', () => {
       outcome: 'now-passes',
       summary: 'expected broken at java → go, which now continues: update the expectation',
     });
+
+    // A place without its headers is any break of that direction; with them, exactly those.
+    expect(judge(['java → go (root)', 'python → go (root, child)']).outcome).toBe('as-expected');
+    const childFixed = judgeCell({
+      verdict: 'broken',
+      expect: 'broken',
+      expectedBreaks: ['python → go (root, child)'],
+      found: ['python → go (root)'],
+    });
+    expect(childFixed).toEqual({
+      outcome: 'unexpected-break',
+      summary: 'broken at python → go (root) instead of python → go (root, child): update the expectation',
+    });
   });
 });
 
@@ -236,6 +260,19 @@ describe("a cell's verdict from its run", () => {
         message: javaToGo.message,
       },
     ]);
+  });
+
+  it('names which headers of a direction broke: its root, its child, or both', () => {
+    const trials = [
+      { emittedAs: 'root' as const, traceparent: javaToGo.traceparent, outcome: 'restarted' as const },
+      {
+        emittedAs: 'child' as const,
+        traceparent: javaToGo.traceparent.replace(/-03$/, '-01'),
+        outcome: 'continued' as const,
+      },
+    ];
+    const evidence = cellEvidence(checkResult([goodTrace()], { sdks, directions: [{ ...javaToGo, trials }] }));
+    expect(evidence.breaks.map((b) => b.where)).toEqual(['java → go (root)']);
   });
 
   it('is broken by a split trace, naming the hop and the versions its spans ran', () => {
