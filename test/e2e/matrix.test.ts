@@ -11,7 +11,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { localTargets } from '../../src/runtime/local/build-targets.js';
 import { missingToolchains } from '../../src/runtime/toolchains.js';
-import { outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
+import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
 
 const ci = process.env.CI === 'true';
 const missing = await missingToolchains(localTargets.flatMap((t) => t.recipe.toolchains));
@@ -128,6 +128,41 @@ describe('polytrace matrix (local runtime)', () => {
       expect(json.cells[0]!.error!.message).toMatch(/got 1\.41\.9; released from 1\.41\.0: 1\.41\.0, 1\.42\.0/);
     },
     5 * 60_000,
+  );
+
+  it.runIf(runnable)(
+    'stops at Ctrl-C during the second cell: exit 130, the first cell reported, the chain stopped',
+    async () => {
+      const ports = portsAt(portBases.matrix + 100);
+      const run = polytrace([
+        'matrix',
+        '--runtime',
+        'local',
+        '--sdk',
+        'java=2.26.0',
+        '--sdk',
+        'go=1.47.0,1.41.0',
+        '--json',
+        '--out-dir',
+        outDir(),
+        ...portFlags(ports),
+      ]);
+      // Interrupted once the second cell's chain is partly up: the moment teardown is tested hardest.
+      let second = false;
+      run.stderr.on('data', (chunk: Buffer) => {
+        const text = chunk.toString();
+        if (/cell 2\/2: go=1\.41\.0 java=2\.26\.0 …/.test(text)) second = true;
+        if (second && /(order-service|notification-service) is ready/.test(text)) run.kill('SIGINT');
+      });
+      const result = await run;
+      expect(result.exitCode, result.all).toBe(130);
+      const json = JSON.parse(result.stdout) as MatrixJson & { planned: number };
+      expect(json).toMatchObject({ interrupted: true, ok: false, planned: 2 });
+      expect(json.cells.map((c) => [c.label, c.verdict])).toEqual([['go=1.47.0 java=2.26.0', 'pass']]);
+      // Every port of the interrupted cell is free again.
+      expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
+    },
+    coldBuild,
   );
 
   it.each([
