@@ -105,6 +105,12 @@ export async function matrixCommand(flags: MatrixFlags, signal: AbortSignal): Pr
   process.stdout.write(matrixReporters[flags.json ? 'json' : 'terminal'](result, context));
   if (flags.html) await toFile('HTML report', resolve(flags.html), { text: matrixReporters.html(result) });
   if (flags.junit) await toFile('JUnit report', resolve(flags.junit), { text: matrixReporters.junit(result) });
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    await toFile('step summary', process.env.GITHUB_STEP_SUMMARY, {
+      text: matrixReporters['github-summary'](result),
+      append: true,
+    });
+  }
   if (result.interrupted) return exitCodes.interrupted;
   return result.ok ? exitCodes.ok : exitCodes.verificationFailed;
 }

@@ -17,6 +17,7 @@ import { renderMarkdownSummary } from './markdown.js';
 import { renderMatrixHtml } from './matrix-html.js';
 import { renderMatrixJson } from './matrix-json.js';
 import { renderMatrixJunit } from './matrix-junit.js';
+import { renderMatrixMarkdown } from './matrix-markdown.js';
 import { renderMatrixTable } from './matrix-table.js';
 import type { Colors } from './style.js';
 import { renderCheckResult } from './terminal.js';
@@ -61,4 +62,5 @@ export const matrixReporters = {
   json: (result) => renderMatrixJson(result),
   junit: (result) => renderMatrixJunit(result),
   html: (result) => renderMatrixHtml(result),
+  'github-summary': (result) => renderMatrixMarkdown(result),
 } satisfies Record<string, MatrixReporter>;

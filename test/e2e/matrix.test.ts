@@ -148,11 +148,15 @@ describe('polytrace matrix (local runtime)', () => {
         ...portFlags(ports),
       ]);
       // Interrupted once the second cell's chain is partly up: the moment teardown is tested hardest.
-      let second = false;
+      // Once: a second SIGINT forces the exit without a report, as it should.
+      let [second, sent] = [false, false];
       run.stderr.on('data', (chunk: Buffer) => {
         const text = chunk.toString();
         if (/cell 2\/2: go=1\.41\.0 java=2\.26\.0 …/.test(text)) second = true;
-        if (second && /(order-service|notification-service) is ready/.test(text)) run.kill('SIGINT');
+        if (second && !sent && /(order-service|notification-service) is ready/.test(text)) {
+          sent = true;
+          run.kill('SIGINT');
+        }
       });
       const result = await run;
       expect(result.exitCode, result.all).toBe(130);

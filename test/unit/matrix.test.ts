@@ -450,6 +450,17 @@ describe('matrix reporters', () => {
     expect(cases[3]!.error!.message).toContain('<script>');
   });
 
+  it('github-summary: a row per cell, each break under it, pipes kept inside their cells', () => {
+    const markdown = matrixReporters['github-summary'](matrix);
+    expect(markdown).toContain('❌ 2/4 cells did what they were expected to do');
+    expect(markdown).toContain('| `go=1.41.0 java=2.26.0` | ✅ broken | broken | broken, as expected | 180.00s |');
+    expect(markdown).toContain('&lt;script&gt;alert(1)&lt;/script&gt;\\x1b[2J');
+    expect(markdown).not.toContain('<script>');
+    expect(markdown).toContain('- `go=1.41.0 java=2.26.0`: direction java → go: auth-service (java 2.26.0) sent');
+    const piped = { ...matrix, cells: [cellResult({ summary: 'a | b' })] };
+    expect(matrixReporters['github-summary'](piped)).toContain('a \\| b');
+  });
+
   it('html: a self-contained page with every text escaped', () => {
     const html = matrixReporters.html(matrix);
     expect(html).toContain("default-src 'none'");
