@@ -6,6 +6,7 @@ import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { doctorCommand } from './commands/doctor.js';
+import { matrixCommand } from './commands/matrix.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
 import { scenariosCommand } from './commands/scenarios.js';
@@ -229,6 +230,49 @@ program
       controller.signal,
       (flag) => command.getOptionValueSource(flag) === 'cli',
     );
+  });
+
+program
+  .command('matrix')
+  .description(
+    'check several sets of OpenTelemetry versions, one cell after another (local runtime): each cell a whole check with its own versions, its verdict pass, broken or error, and where a broken one broke. Exit 0 when every cell did what it was expected to do, 1 otherwise, 2 usage, 130 interrupted',
+  )
+  .option(
+    '--sdk <language=versions>',
+    'versions of one line, comma-separated, e.g. java=2.25.0,2.26.0; every combination of the lines named is a cell, the others keep their defaults (languages: go, java, python, nodejs, collector; repeatable)',
+    collect,
+    [],
+  )
+  .option(
+    '--cells <file>',
+    'the cells from a JSON file instead: {"cells": [{"sdk": {"java": "2.26.0"}, "expect": "broken", "why": "…"}]}',
+  )
+  .option(
+    '--expect <file>',
+    'what cells are expected to do, in the cells file form: an entry applies to each cell with all the versions it names; a cell no entry matches is expected to pass',
+  )
+  .option(
+    '--github-matrix',
+    "print the cells as a GitHub Actions strategy.matrix (JSON, `include` entries with each cell's flags and expectation) and run nothing",
+  )
+  .addOption(
+    new Option('--runtime <runtime>', 'local processes (auto means local here): only they build other versions so far')
+      .choices(runtimeChoices.filter((choice) => choice !== 'docker'))
+      .default('auto'),
+  )
+  .option('-n, --requests <count>', 'requests per cell', '1')
+  .option(
+    '--port <name=port>',
+    'move one port for every cell, e.g. api-gateway=9080 (repeatable; the others are picked free)',
+    collect,
+    [],
+  )
+  .option('--out-dir <dir>', "parent folder of each cell's run folder (logs, spans.jsonl)", '.polytrace/runs')
+  .option('--json', 'print one JSON document on stdout: every cell with its verdict (progress stays on stderr)')
+  .option('--html <file>', 'also write the matrix as a self-contained HTML page')
+  .option('--junit <file>', 'also write JUnit XML: one test case per cell')
+  .action(async (flags) => {
+    process.exitCode = await matrixCommand(flags, controller.signal);
   });
 
 program

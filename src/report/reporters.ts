@@ -3,6 +3,7 @@
 // summary) is the command layer's business (src/commands/emit-reports.ts).
 import type { BenchResult } from '../bench/result.js';
 import type { ConformanceResult } from '../conformance/result.js';
+import type { MatrixResult } from '../matrix/result.js';
 import type { RunResult } from '../verify/result.js';
 import { renderBenchJson } from './bench-json.js';
 import { renderBenchTable } from './bench-table.js';
@@ -13,6 +14,11 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdownSummary } from './markdown.js';
+import { renderMatrixHtml } from './matrix-html.js';
+import { renderMatrixJson } from './matrix-json.js';
+import { renderMatrixJunit } from './matrix-junit.js';
+import { renderMatrixMarkdown } from './matrix-markdown.js';
+import { renderMatrixTable } from './matrix-table.js';
 import type { Colors } from './style.js';
 import { renderCheckResult } from './terminal.js';
 
@@ -48,3 +54,13 @@ export const benchReporters = {
   terminal: (result, context) => renderBenchTable(result, context),
   json: (result) => renderBenchJson(result),
 } satisfies Record<string, BenchReporter>;
+
+type MatrixReporter = (result: MatrixResult, context: ReportContext) => string;
+
+export const matrixReporters = {
+  terminal: (result, context) => `${renderMatrixTable(result, context)}\n`,
+  json: (result) => renderMatrixJson(result),
+  junit: (result) => renderMatrixJunit(result),
+  html: (result) => renderMatrixHtml(result),
+  'github-summary': (result) => renderMatrixMarkdown(result),
+} satisfies Record<string, MatrixReporter>;

@@ -8,20 +8,22 @@ import { which } from '../../src/runtime/which.js';
 import { repo } from './run-cli.js';
 
 const actionlint = 'github.com/rhysd/actionlint/cmd/actionlint@v1.7.12';
-const workflow = join('.github', 'workflows', 'propagation.yml');
+const workflows = ['propagation.yml', 'matrix.yml'].map((name) => join('.github', 'workflows', name));
 const go = await which('go');
 const ci = process.env.CI === 'true';
 
 if (!go && !ci) {
   // Skipping is allowed only on a developer's machine without Go: say so loudly.
   const line = '!'.repeat(100);
-  console.warn(`\n${line}\n!! SKIPPED: actionlint on ${workflow}. No \`go\` on PATH to build it with.\n${line}\n`);
+  console.warn(
+    `\n${line}\n!! SKIPPED: actionlint on ${workflows.join(', ')}. No \`go\` on PATH to build it with.\n${line}\n`,
+  );
 }
 
-describe('the propagation workflow', () => {
-  it.skipIf(!go && !ci)(
-    `passes ${actionlint} with no findings`,
-    async () => {
+describe('the workflows', () => {
+  it.skipIf(!go && !ci).each(workflows)(
+    `%s passes ${actionlint} with no findings`,
+    async (workflow) => {
       expect(go, 'Expected `go` on PATH to build actionlint with, found none').toBeDefined();
       const result = await execa('go', ['run', actionlint, '-no-color', workflow], {
         cwd: repo,

@@ -14,6 +14,8 @@ const layers = [
   ['bench'],
   ['conformance'],
   ['scenarios'],
+  // The version matrix's cells, expectations and verdicts: read by the reporters and the core.
+  ['matrix'],
   // Reporters render result types that live with the code that makes them (verify/, conformance/):
   // they never need the orchestration.
   ['report'],

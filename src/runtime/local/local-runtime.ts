@@ -102,6 +102,7 @@ class PreparedLocalRuntime implements PreparedRuntime {
           plan.options.progress({
             step: 'build',
             component: target.name,
+            built,
             message: built ? `built ${target.name} in ${seconds}s` : `${target.name} is up to date`,
           });
         } finally {
