@@ -4,7 +4,7 @@
 // then moves the whole into polytrace's cache in one rename, so a bad pack or a
 // full disk leaves the cache as it was. Returns data; prints nothing.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiskFullError, EnvironmentError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
@@ -70,7 +70,8 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
           name: 'gomod',
           holds: "Go modules of api-gateway and the Collector (with its builder's)",
           versions: { go: versions.go, collector: versions.collector },
-          dir: stores.gomod,
+          // Go's downloads only: `offlineTarget` explains.
+          dir: join(stores.gomod, 'cache', 'download'),
         },
         {
           name: 'maven',
@@ -107,6 +108,25 @@ export interface UnpackResult {
   seconds: number;
 }
 
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** What an unpack killed half-way left (its folder names its process), so a crash leaves no half-unpacked cache for long. */
+async function removeLeftovers(cacheRoot: string): Promise<void> {
+  for (const entry of await readdir(cacheRoot)) {
+    const pid = /^offline\.(?:unpacking|previous)-(\d+)$/.exec(entry)?.[1];
+    if (pid && (Number(pid) === process.pid || !isAlive(Number(pid)))) {
+      await rm(join(cacheRoot, entry), { recursive: true, force: true });
+    }
+  }
+}
+
 const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as { code?: string })?.code ?? '');
 
 export async function unpack({ file, cacheRoot, progress, signal }: PackOptions): Promise<UnpackResult> {
@@ -117,7 +137,7 @@ export async function unpack({ file, cacheRoot, progress, signal }: PackOptions)
   const unpacking = `${dir}.unpacking-${process.pid}`;
   const previous = `${dir}.previous-${process.pid}`;
   await mkdir(cacheRoot, { recursive: true });
-  await rm(unpacking, { recursive: true, force: true });
+  await removeLeftovers(cacheRoot);
   try {
     await mkdir(unpacking);
     const manifest = await readPack({
@@ -137,7 +157,7 @@ export async function unpack({ file, cacheRoot, progress, signal }: PackOptions)
     await rm(unpacking, { recursive: true, force: true });
     if (isDiskFull(error)) {
       throw new DiskFullError(
-        `the disk filled up while unpacking ${file}: nothing was put in place; free some space and unpack again`,
+        `the disk filled up while unpacking ${file}: nothing was put in place; free more space and unpack again`,
         {
           cause: error,
         },

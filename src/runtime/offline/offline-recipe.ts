@@ -59,7 +59,11 @@ export function fillingTarget(target: BuildTarget, options: { stores: Stores; pi
   };
 }
 
-/** The recipe that builds from the stores alone: every client told not to reach a registry. */
+/**
+ * The recipe that builds from the stores alone: every client told not to reach a registry. A pack
+ * carries Go's downloads only (the module zips, half the size of the cache they unzip to): they
+ * are Go's module proxy, and the build unzips what it needs into `<offline>/gomod-cache`.
+ */
 export function offlineTarget(target: BuildTarget, stores: Stores): BuildTarget {
   const { recipe } = target;
   const uses = (tool: string) => recipe.toolchains.includes(tool);
@@ -73,11 +77,13 @@ export function offlineTarget(target: BuildTarget, stores: Stores): BuildTarget 
         ...storeEnv(recipe, stores),
         ...(uses('go')
           ? {
-              // The module cache's download folder is itself a module proxy: `go run pkg@version`
+              GOMODCACHE: `${stores.gomod}-cache`,
+              // A module cache's download folder is itself a module proxy: `go run pkg@version`
               // (the Collector's builder) asks a proxy for the module's version list, which
               // GOPROXY=off refuses even when every module is in the cache.
-              GOPROXY: `file://${join(stores.gomod, 'cache', 'download')}`,
-              GOFLAGS: goFlags(recipe, '-mod=mod'),
+              GOPROXY: `file://${stores.gomod}`,
+              // Writable, as the pack's stage is: a user can remove the cache without chmod.
+              GOFLAGS: goFlags(recipe, '-mod=mod -modcacherw'),
               // No checksum database can be reached; the pack's sha256 covered the module cache,
               // and go.sum still checks every module a go.sum names.
               GOSUMDB: 'off',

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { once } from 'node:events';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
@@ -177,7 +178,8 @@ interface ReadOptions {
 export async function readPack({ file, into, expected, progress, signal }: ReadOptions): Promise<PackManifest> {
   const size = (await stat(file)).size;
   const extract = tarStream.extract();
-  const source = pipeline(createReadStream(file), extract, { signal });
+  // Its failure (a truncated file) also ends the loop below, which reports it.
+  const source = pipeline(createReadStream(file), extract, { signal }).catch(() => {});
   let manifest: PackManifest | undefined;
   const done = new Set<string>();
   try {
@@ -202,16 +204,18 @@ export async function readPack({ file, into, expected, progress, signal }: ReadO
     await source;
   } catch (error) {
     extract.destroy();
-    await source.catch(() => {});
+    await source;
     if (error instanceof DamagedPackError || error instanceof ForeignPackError) throw error;
     if (isDiskFull(error)) {
       throw new DiskFullError(
-        `the disk filled up while unpacking ${file} (it needs about twice its ${mib(size)}): nothing was put in place; free some space and unpack again`,
+        `the disk filled up while unpacking ${file}: nothing was put in place; free more than its ${mib(size)} and unpack again`,
         { cause: error },
       );
     }
     signal.throwIfAborted();
-    throw new DamagedPackError(`${file} is damaged (${(error as Error).message}): copy it again`, { cause: error });
+    throw new DamagedPackError(`${file} is damaged or truncated (${(error as Error).message}): copy it again`, {
+      cause: error,
+    });
   }
   if (!manifest) throw new DamagedPackError(`${file} is empty: it is not a pack`);
   const missing = manifest.items.filter((i) => !done.has(i.name)).map((i) => i.name);
@@ -231,29 +235,41 @@ async function unpackItem(options: {
 }): Promise<void> {
   const { item, entry, into, file, signal, progress } = options;
   const started = Date.now();
-  const digest = new Digest();
-  try {
-    await pipeline(
-      entry,
-      digest,
-      createGunzip(),
-      tarFs.extract(join(into, item.name), { ignore: onlyFilesAndFolders as never, dmode: 0o700, fmode: 0o600 }),
-      { signal },
-    );
-  } catch (error) {
-    if (isDiskFull(error) || signal.aborted) throw error;
-    // gunzip or tar choking on an item is the damage a checksum would have found.
+  const hash = createHash('sha256');
+  let bytes = 0;
+  // Every byte is hashed, even after gunzip or tar gives up on an altered item, so that the
+  // verdict is the checksum's; the unpacking is fed alongside, as far as it goes.
+  const gunzip = createGunzip();
+  let failure: unknown;
+  const unpacking = pipeline(
+    gunzip,
+    tarFs.extract(join(into, item.name), { ignore: onlyFilesAndFolders as never, dmode: 0o700, fmode: 0o600 }),
+    { signal },
+  ).catch((error: unknown) => {
+    failure = error;
+  });
+  for await (const part of entry) {
+    const chunk = part as Buffer;
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (isDiskFull(failure)) throw failure;
+    if (failure === undefined && !gunzip.write(chunk))
+      await Promise.race([once(gunzip, 'drain').catch(() => {}), unpacking]);
+  }
+  if (failure === undefined) gunzip.end();
+  await unpacking;
+  signal.throwIfAborted();
+  const sha256 = hash.digest('hex');
+  if (bytes !== item.bytes || sha256 !== item.sha256) {
     throw new DamagedPackError(
-      `${file} is damaged: ${item.name} does not unpack (${(error as Error).message}); copy it again`,
-      {
-        cause: error,
-      },
+      `${file} is damaged: ${item.name} should be ${item.bytes} bytes with sha256 ${item.sha256.slice(0, 12)}…, got ${bytes} bytes with ${sha256.slice(0, 12)}…; copy it again`,
     );
   }
-  const sha256 = digest.hash.digest('hex');
-  if (digest.bytes !== item.bytes || sha256 !== item.sha256) {
+  if (isDiskFull(failure)) throw failure;
+  if (failure !== undefined) {
     throw new DamagedPackError(
-      `${file} is damaged: ${item.name} should be ${item.bytes} bytes with sha256 ${item.sha256.slice(0, 12)}…, got ${digest.bytes} bytes with ${sha256.slice(0, 12)}…; copy it again`,
+      `${file} is damaged: ${item.name} matches its checksum but does not unpack (${(failure as Error).message}): make the pack again`,
+      { cause: failure },
     );
   }
   progress({
