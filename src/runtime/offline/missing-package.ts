@@ -10,19 +10,21 @@ export interface MissingPackage {
 }
 
 const patterns: Array<{ client: MissingPackage['client']; pattern: RegExp }> = [
-  // go: "go: example.com/m@v1.2.3: reading file:///…/cache/download/example.com/m/@v/v1.2.3.info: no such file or directory"
-  { client: 'go', pattern: /^go: (?:[^\s:]+: )?(\S+@\S+?): (?:reading file:|module lookup disabled|.*not found)/m },
-  { client: 'go', pattern: /^\S+\.go:\d+:\d+: no required module provides package (\S+?);/m },
-  // maven: "… in offline mode and the artifact g:a:jar:1.0 has not been downloaded from it before"
+  // go, its proxy the pack's downloads: "otel.go:9:2: example.com/m@v1.2.3: reading
+  // file:///…/example.com/m/@v/v1.2.3.zip: no such file or directory" (the builder's `go run`
+  // says the same of the builder, after "go: ").
+  { client: 'go', pattern: /(?:^|\s)([^\s:]+@v[^\s:]+): reading file:/m },
+  // maven: "Cannot access central (…) in offline mode and the artifact g:a:type:version has not
+  // been downloaded from it before."
   { client: 'maven', pattern: /the artifact (\S+) has not been downloaded from it before/ },
-  { client: 'maven', pattern: /Plugin (\S+) or one of its dependencies could not be resolved/ },
   // pip: "ERROR: No matching distribution found for flask==3.1.0"
   { client: 'pip', pattern: /No matching distribution found for (\S+)/ },
-  // npm: "request to https://host/@scope%2fname failed: cache mode is 'only-if-cached' …"
+  // npm: "npm error request to https://host/@scope%2fname failed: cache mode is 'only-if-cached'
+  // but no cached response is available." (a tarball's URL ends in /-/name-version.tgz)
   {
     client: 'npm',
     pattern:
-      /request to \S+?\/((?:@[^/\s]+(?:\/|%2[fF]))?[^/\s]+?)(?:\/-\/\S+)? failed: cache mode is 'only-if-cached'/,
+      /request to https?:\/\/[^/\s]+\/((?:@[^/\s]+(?:\/|%2[fF]))?[^/\s]+)(?:\/-\/\S+)? failed: cache mode is 'only-if-cached'/,
   },
 ];
 
