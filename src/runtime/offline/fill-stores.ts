@@ -52,6 +52,8 @@ export async function fillStores(options: {
     ),
   ]);
   await forgetMavenOrigins(stores.maven);
+  // npm's logs of the filling runs are no package.
+  await rm(join(stores.npm, '_logs'), { recursive: true, force: true });
 }
 
 /** `npm ci` of polytrace's own lockfile in a scratch copy: what a clone's set-up needs, in npm's store. */
