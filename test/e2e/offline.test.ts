@@ -161,6 +161,40 @@ describe('polytrace pack and unpack', () => {
     );
 
     it(
+      'a package the pack did not carry: the build names it and says the pack lacks it, one line, exit 3',
+      async () => {
+        const lacking = join(root, 'cache-lacking');
+        expect((await polytrace(['unpack', packFile], { POLYTRACE_CACHE_DIR: lacking })).exitCode).toBe(0);
+        const wheels = join(lacking, 'offline', 'wheels');
+        const flask = readdirSync(wheels).filter((wheel) => /^flask-\d/i.test(wheel));
+        expect(flask).toHaveLength(1);
+        rmSync(join(wheels, flask[0]!));
+        const [command, ...args] = offline([
+          'node',
+          cli,
+          'check',
+          '--runtime',
+          'local',
+          '--out-dir',
+          outDir(),
+          ...portFlags(portsAt(portBases.offline)),
+        ]);
+        const result = await execa(command!, args, {
+          reject: false,
+          all: true,
+          cwd: repo,
+          stdin: 'ignore',
+          env: { NO_COLOR: '1', POLYTRACE_CACHE_DIR: lacking, ...emptyHome() },
+        });
+        expect(result.exitCode, result.all).toBe(3);
+        expect(result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'))).toEqual([
+          `polytrace: building order-service offline needs Flask==${flask[0]!.split('-')[1]} (pip), which the pack unpacked in ${join(lacking, 'offline')} does not carry: make a pack with this polytrace and its versions (\`polytrace pack\`), or remove that folder to build online`,
+        ]);
+      },
+      10 * minutes,
+    );
+
+    it(
       "polytrace's own dependencies install from the pack's npm store (npm ci --offline)",
       async () => {
         const clone = join(root, 'clone');
