@@ -15,7 +15,7 @@ import { fillStores } from '../runtime/offline/fill-stores.js';
 import { offlineDir } from '../runtime/offline/offline-cache.js';
 import { storesIn } from '../runtime/offline/offline-recipe.js';
 import { readPack, writePack } from '../runtime/offline/pack-archive.js';
-import { thisPlatform, type PackManifest } from '../runtime/offline/pack-manifest.js';
+import { packFormat, thisPlatform, type PackManifest } from '../runtime/offline/pack-manifest.js';
 import { installHints, missingToolchains } from '../runtime/toolchains.js';
 import { toolchainVersion } from '../runtime/toolchain-version.js';
 
@@ -55,7 +55,7 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
       file,
       scratch,
       manifest: {
-        format: 1,
+        format: packFormat,
         polytrace: client.version,
         platform: thisPlatform(),
         toolchains: Object.fromEntries(

@@ -21,6 +21,8 @@ import { itemEntry, packFormat, type PackItem, type PackManifest } from './pack-
 const manifestEntry = 'manifest.json';
 /** A manifest is a few kilobytes; anything longer is not one polytrace wrote. */
 const manifestMaxBytes = 1 << 20;
+/** A pack has one item per store (four today): a manifest listing more is not one polytrace wrote. */
+const maxItems = 16;
 
 export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -139,6 +141,7 @@ function parseManifest(text: string, file: string, expected: Expected): PackMani
     manifest !== null &&
     typeof manifest === 'object' &&
     Array.isArray(manifest.items) &&
+    manifest.items.length <= maxItems &&
     manifest.items.every(
       (item) =>
         typeof item?.name === 'string' &&
