@@ -94,6 +94,11 @@ describe('a pack', () => {
     }
   });
 
+  it('a manifest with terminal controls in what unpack prints: DamagedPackError, nothing printed', async () => {
+    const { result } = unpackInto(await smallPack('controls', { created: '\u001b]0;owned\u0007' }));
+    await expect(result).rejects.toBeInstanceOf(DamagedPackError);
+  });
+
   it('a file that is no pack: DamagedPackError, not a stack', async () => {
     const file = join(root, 'not-a-pack.tar');
     writeFileSync(file, 'hello\n'.repeat(500));

@@ -130,6 +130,10 @@ async function readBounded(stream: AsyncIterable<unknown>, limit: number): Promi
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What `unpack` prints of a manifest is plain text of a bounded length: no terminal controls. */
+const printable = (value: unknown, max: number): boolean =>
+  typeof value === 'string' && value.length <= max && /^[\x20-\x7e]*$/.test(value);
+
 function parseManifest(text: string, file: string, expected: Expected): PackManifest {
   let manifest: PackManifest;
   try {
@@ -140,12 +144,18 @@ function parseManifest(text: string, file: string, expected: Expected): PackMani
   const valid =
     manifest !== null &&
     typeof manifest === 'object' &&
+    printable(manifest.created, 64) &&
+    printable(manifest.platform, 64) &&
     Array.isArray(manifest.items) &&
     manifest.items.length <= maxItems &&
     manifest.items.every(
       (item) =>
         typeof item?.name === 'string' &&
-        /^[a-z0-9-]+$/.test(item.name) &&
+        /^[a-z0-9-]{1,32}$/.test(item.name) &&
+        printable(item.holds, 200) &&
+        typeof item.versions === 'object' &&
+        item.versions !== null &&
+        Object.entries(item.versions).every(([key, value]) => printable(key, 32) && printable(value, 64)) &&
         Number.isSafeInteger(item.bytes) &&
         /^[0-9a-f]{64}$/.test(item.sha256),
     );
