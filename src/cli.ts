@@ -9,6 +9,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { matrixCommand } from './commands/matrix.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
+import { packCommand, unpackCommand } from './commands/pack.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
 import { viewCommand } from './commands/view.js';
@@ -308,6 +309,28 @@ images
   .description('load the images `polytrace images save` wrote')
   .action(async (file: string) => {
     process.exitCode = await imagesLoadCommand(file, controller.signal);
+  });
+
+program
+  .command('pack <file>')
+  .description(
+    "build the chain once and write one file with every package a first run downloads (Go modules, Maven artifacts and the Java agent, Python wheels, npm packages, polytrace's own), for a machine with no network",
+  )
+  .addOption(
+    new Option('--runtime <runtime>', 'what the pack is for (docker images travel with `images save`)')
+      .choices(['local', 'docker', 'both'])
+      .default('local'),
+  )
+  .action(async (file: string, flags: { runtime: string }) => {
+    process.exitCode = await packCommand(file, flags, controller.signal);
+  });
+program
+  .command('unpack <file>')
+  .description(
+    "check every item of a pack and put it in polytrace's cache: from then on the local runtime builds with no network. Exit 4 damaged, 5 made for another platform or version, 6 disk full",
+  )
+  .action(async (file: string) => {
+    process.exitCode = await unpackCommand(file, controller.signal);
   });
 
 program

@@ -7,6 +7,12 @@ export const exitCodes = {
   verificationFailed: 1,
   usage: 2,
   environment: 3,
+  /** `unpack`: the pack is truncated or altered (a checksum or the archive's own structure fails). */
+  damagedPack: 4,
+  /** `unpack`: the pack was made for another platform or another polytrace version. */
+  foreignPack: 5,
+  /** `unpack`: the disk filled up while unpacking (nothing was put in place). */
+  diskFull: 6,
   interrupted: 130,
   /** An error polytrace did not expect: a bug, printed with its stack (BSD's EX_SOFTWARE). */
   bug: 70,
@@ -53,5 +59,26 @@ export class EnvironmentError extends PolytraceError {
 export class InterruptedError extends PolytraceError {
   constructor() {
     super('interrupted: everything polytrace started has been stopped', exitCodes.interrupted);
+  }
+}
+
+/** A pack that is truncated or altered: its archive breaks off, or an item's sha256 is not the manifest's. */
+export class DamagedPackError extends PolytraceError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(message, exitCodes.damagedPack, details);
+  }
+}
+
+/** A pack made for another platform or another polytrace version: its wheels and builds would not fit. */
+export class ForeignPackError extends PolytraceError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(message, exitCodes.foreignPack, details);
+  }
+}
+
+/** The disk filled up: what was written so far has been removed. */
+export class DiskFullError extends PolytraceError {
+  constructor(message: string, details?: ErrorDetails) {
+    super(message, exitCodes.diskFull, details);
   }
 }

@@ -55,6 +55,7 @@ export const portBases = {
   matrix: 31200,
   lines: 31400,
   linesDefaultJs: 31500,
+  offline: 32600,
 } as const;
 
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */

@@ -19,6 +19,7 @@ import { describeSdkSet } from '../sdk/describe-sdk-set.js';
 import { rabbitmqServer } from './rabbitmq-node.js';
 import { chooseJdk, passedOverLine } from '../jdk.js';
 import { ledgerOf } from './process-ledger.js';
+import { offlineBuildError, offlineNotice, targetsForCache } from '../offline/offline-build.js';
 
 export class LocalRuntime implements Runtime {
   readonly name = 'local';
@@ -69,9 +70,11 @@ class PreparedLocalRuntime implements PreparedRuntime {
   async build(plan: RunPlan): Promise<BuiltLocalRuntime> {
     const { cacheRoot } = this;
     const builds = new Map<string, LocalBuild>();
+    const offline = offlineNotice(cacheRoot);
+    if (offline) plan.options.progress({ step: 'build', message: offline });
     // Builds run side by side: most of their time is spent waiting on package registries.
     await Promise.all(
-      localTargetsFor(this.sdks).map(async (target) => {
+      targetsForCache(localTargetsFor(this.sdks), cacheRoot).map(async (target) => {
         const dir = await buildDirFor(target, cacheRoot);
         builds.set(target.name, { target, dir });
         const started = Date.now();
@@ -97,6 +100,8 @@ class PreparedLocalRuntime implements PreparedRuntime {
                 message: `another polytrace run is building ${target.name}: waiting for it…`,
               }),
             toolchainEnv: await toolchainEnvironment(target.recipe.toolchains),
+          }).catch(async (error: unknown) => {
+            throw await offlineBuildError({ error, component: target.name, buildDir: dir, cacheRoot });
           });
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           plan.options.progress({
