@@ -10,6 +10,7 @@ import type { CommandLine, LocalRecipe } from '../../topology/types.js';
 import { hashInputs, inputFiles } from './input-hash.js';
 import { childEnvironment } from './child-environment.js';
 import { signalGroup } from './process-group.js';
+import { toolchainEnvironment } from '../toolchains.js';
 
 export interface BuildTarget {
   name: string;
@@ -124,4 +125,22 @@ export async function buildComponent({
   }
   await writeFile(stamp, new Date().toISOString());
   return true;
+}
+
+/**
+ * Builds a target into its cache folder (the one its inputs' hash names) unless it is current
+ * there: where it is, and whether it built.
+ */
+export async function buildInCache({
+  target,
+  cacheRoot,
+  signal,
+}: {
+  target: BuildTarget;
+  cacheRoot: string;
+  signal: AbortSignal;
+}): Promise<{ dir: string; built: boolean }> {
+  const dir = await buildDirFor(target, cacheRoot);
+  const toolchainEnv = await toolchainEnvironment(target.recipe.toolchains);
+  return { dir, built: await buildComponent({ target, buildDir: dir, signal, toolchainEnv }) };
 }

@@ -9,8 +9,8 @@ import { broker } from '../../topology/chain.js';
 import { portsInUse } from '../../topology/ports.js';
 import { assertPortsFree } from '../port-check.js';
 import type { PreparedRuntime, RunPlan, Runtime } from '../runtime.js';
-import { installHints, missingToolchains, toolchainEnvironment } from '../toolchains.js';
-import { buildComponent, buildDirFor } from './build.js';
+import { installHints, missingToolchains } from '../toolchains.js';
+import { buildInCache } from './build.js';
 import { localTargets, localTargetsFor } from './build-targets.js';
 import { BuiltLocalRuntime, type LocalBuild } from './local-components.js';
 import { resolveRequestedSdks } from '../sdk/sdk-context.js';
@@ -56,9 +56,7 @@ class PreparedLocalRuntime implements PreparedRuntime {
     const builds = new Map<string, LocalBuild>();
     // Builds run side by side: most of their time is spent waiting on package registries.
     await Promise.all(
-      localTargetsFor(this.sdks).map(async (target) => {
-        const dir = await buildDirFor(target, cacheRoot);
-        builds.set(target.name, { target, dir });
+      localTargetsFor(this.sdks, plan.options.serviceSources).map(async (target) => {
         const started = Date.now();
         const announce = setTimeout(
           () =>
@@ -70,12 +68,8 @@ class PreparedLocalRuntime implements PreparedRuntime {
           300,
         );
         try {
-          const built = await buildComponent({
-            target,
-            buildDir: dir,
-            signal: plan.signal,
-            toolchainEnv: await toolchainEnvironment(target.recipe.toolchains),
-          });
+          const { dir, built } = await buildInCache({ target, cacheRoot, signal: plan.signal });
+          builds.set(target.name, { target, dir });
           const seconds = ((Date.now() - started) / 1000).toFixed(1);
           plan.options.progress({
             step: 'build',
@@ -87,6 +81,6 @@ class PreparedLocalRuntime implements PreparedRuntime {
         }
       }),
     );
-    return new BuiltLocalRuntime(builds);
+    return new BuiltLocalRuntime(builds, cacheRoot);
   }
 }
