@@ -13,7 +13,7 @@ const layers = [
   ['verify'],
   ['bench'],
   ['conformance'],
-  ['scenarios'],
+  ['scenarios', 'labs'],
   // Reporters render result types that live with the code that makes them (verify/, conformance/):
   // they never need the orchestration.
   ['report'],

@@ -1,0 +1,34 @@
+// What the lab concludes from one verified trace: fixed when the trace is whole
+// and every span and hop the exercise requires is there, linked by the spans
+// the SDKs really sent; else each thing that still breaks, hop by hop.
+import type { TraceResult } from '../verify/result.js';
+import { serviceOf } from '../verify/diagnose.js';
+import type { Exercise } from './exercise.js';
+
+export interface LabVerdict {
+  fixed: boolean;
+  /** The hop the verifier names first, while broken. */
+  brokenAt?: string;
+  /** What still breaks, one line each, in flow order. */
+  problems: string[];
+}
+
+export function labVerdict(exercise: Exercise, trace: TraceResult): LabVerdict {
+  const problems = trace.checks.filter((c) => !c.ok).map((c) => c.message);
+  for (const required of exercise.requires.spans) {
+    if (!trace.spans.some((s) => serviceOf(s) === required.service && s.name === required.name)) {
+      problems.push(
+        `the exercise requires ${required.service}'s span "${required.name}" in the request's trace: none there`,
+      );
+    }
+  }
+  for (const hop of exercise.requires.hops) {
+    const edge = trace.checks.find((c) => c.name === `edge ${hop}`);
+    if (!edge) problems.push(`the exercise requires the hop ${hop}: the trace's flow has none`);
+  }
+  const unique = [...new Set(problems)];
+  const brokenAt = trace.diagnosis?.hop ?? trace.checks.find((c) => !c.ok && c.hop)?.hop;
+  return unique.length === 0
+    ? { fixed: true, problems: [] }
+    : { fixed: false, problems: unique, ...(brokenAt ? { brokenAt } : {}) };
+}
