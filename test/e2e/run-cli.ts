@@ -52,6 +52,7 @@ export const portBases = {
   asyncDocker: 30600,
   officialImages: 30700,
   errors: 30800,
+  labs: 31600,
 } as const;
 
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */
