@@ -2,7 +2,6 @@
 // from the attendee's workspace copy (the others from polytrace's tree), one
 // request shows the broken trace, then every save rebuilds and restarts only
 // that service, sends a request and verifies it, until Ctrl-C.
-import { watch } from 'node:fs';
 import { EnvironmentError, PolytraceError } from '../common/errors.js';
 import { sleep } from '../common/abort.js';
 import type { Exercise } from '../labs/exercise.js';
@@ -19,6 +18,7 @@ import { fireRequest } from '../traffic/fire-requests.js';
 import type { TraceResult } from '../verify/result.js';
 import { withChain } from './chain-session.js';
 import { TraceFollower } from './trace-follower.js';
+import { watchSaves } from './watch-saves.js';
 
 export interface LabOptions {
   /** The run's options; the exercise's service is built from the workspace on top of them. */
@@ -53,12 +53,8 @@ export interface LabListener {
   failed(message: string): void;
 }
 
-/** Waits this long after a save for the next one (an editor writes a file in several steps). */
-const debounceMs = 300;
 // A trace is shown the first read after its last span.
 const pollMs = 50;
-// Build outputs inside the workspace (a tool run by hand there) are not saves.
-const ignored = /(^|\/)(node_modules|target|__pycache__|\.venv|venv|_build|\.git)(\/|$)|\.(pyc|db|log|swp)$|~$/;
 
 /** The toolchain's one line for a build or start that failed, or the error's own message. */
 export function workspaceError(exercise: Exercise, error: unknown): string {
@@ -153,49 +149,5 @@ async function rebuild(chain: StartedChain, options: LabOptions, signal: AbortSi
   } catch (error) {
     if (signal.aborted) throw error;
     return error;
-  }
-}
-
-/**
- * Calls `onSave` after each burst of changes under `dir` has settled, one at a time: changes made
- * while it runs make one more call once it is done. Returns when the signal aborts.
- */
-async function watchSaves({
-  dir,
-  signal,
-  onSave,
-}: {
-  dir: string;
-  signal: AbortSignal;
-  onSave: (savedAt: number) => Promise<void>;
-}): Promise<void> {
-  let lastChange: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    timer = undefined;
-    if (running || lastChange === undefined) return;
-    const savedAt = lastChange;
-    lastChange = undefined;
-    running = onSave(savedAt).finally(() => {
-      running = undefined;
-      // Saved again meanwhile: once more, with what is there now.
-      if (lastChange !== undefined && !signal.aborted) timer = setTimeout(run, debounceMs);
-    });
-  };
-  const watcher = watch(dir, { recursive: true, signal }, (_event, file) => {
-    if (file && ignored.test(String(file))) return;
-    lastChange = Date.now();
-    if (timer) clearTimeout(timer);
-    if (!running) timer = setTimeout(run, debounceMs);
-  });
-  watcher.on('error', () => {});
-  try {
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  } finally {
-    if (timer) clearTimeout(timer);
-    watcher.close();
-    // A round under way ends with the chain's teardown; its error is the abort's.
-    await running?.catch(() => {});
   }
 }

@@ -14,7 +14,11 @@ export interface LabVerdict {
 }
 
 export function labVerdict(exercise: Exercise, trace: TraceResult): LabVerdict {
-  const problems = trace.checks.filter((c) => !c.ok).map((c) => c.message);
+  const failed = trace.checks.filter((c) => !c.ok);
+  // Hop by hop, in flow order: each broken call or message once. Only when every hop holds do the
+  // other checks (a missing span, a lost baggage entry) say what is left.
+  const hops = failed.filter((c) => c.name.startsWith('edge '));
+  const problems = (hops.length > 0 ? hops : failed).map((c) => c.message);
   for (const required of exercise.requires.spans) {
     if (!trace.spans.some((s) => serviceOf(s) === required.service && s.name === required.name)) {
       problems.push(
