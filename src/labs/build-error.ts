@@ -6,9 +6,9 @@ import type { Service } from '../topology/types.js';
 /** A compiler's line that already names the file and line: Go's and javac's (through Maven). */
 const compilerLine: Partial<Record<Service['language'], RegExp>> = {
   // ./otel.go:31:2: undefined: autoprop
-  go: /^\S+\.go:\d+:\d+: .+$/m,
+  go: /^\s*(\S+\.go:\d+:\d+: .+)$/m,
   // [ERROR] /…/VerifyController.java:[52,9] cannot find symbol
-  java: /^\[ERROR\] (\S+\.java:\[\d+,\d+\] .+)$/m,
+  java: /^\s*\[ERROR\] (\S+\.java:\[\d+,\d+\] .+)$/m,
 };
 
 /** Where an interpreter says the error is, on a line before the error itself. */
@@ -16,10 +16,13 @@ const frameLine: Partial<Record<Service['language'], RegExp>> = {
   // File "/…/app.py", line 12
   python: /^\s*File "([^"]+\.py)", line (\d+)/,
   // /…/app.js:12
-  nodejs: /^(\S+\.js):(\d+)$/,
+  nodejs: /^\s*(\S+\.js):(\d+)$/,
 };
 
-/** The toolchain's error with its file and line, on one line; none when the log names no file. */
+/**
+ * The toolchain's error with its file and line, on one line; none when the log names no file. The
+ * log may be indented (an error's tail of a log is).
+ */
 export function buildErrorLine(language: Service['language'], log: string): string | undefined {
   const compiler = compilerLine[language];
   if (compiler) {
@@ -28,7 +31,7 @@ export function buildErrorLine(language: Service['language'], log: string): stri
   }
   const frame = frameLine[language]!;
   const lines = log.split('\n');
-  const errorAt = lines.findIndex((line) => /^\w*(Error|Exception)\b:?/.test(line));
+  const errorAt = lines.findIndex((line) => /^\s*\w*(Error|Exception)\b:?/.test(line));
   if (errorAt < 0) return undefined;
   for (let i = errorAt - 1; i >= 0; i--) {
     const found = lines[i]!.match(frame);

@@ -177,6 +177,10 @@ describe('the toolchain’s error line', () => {
       buildErrorLine('nodejs', '/w/app.js:40\n  foo(\n  ^\n\nSyntaxError: Unexpected end of input\n    at x'),
     ).toBe('/w/app.js:40: SyntaxError: Unexpected end of input');
     expect(buildErrorLine('go', 'nothing here')).toBeUndefined();
+    // As an error's tail of a log shows it: indented.
+    expect(
+      buildErrorLine('go', 'last lines of b.log:\n  # api-gateway\n  ./otel.go:91:14: syntax error: unexpected {'),
+    ).toBe('./otel.go:91:14: syntax error: unexpected {');
   });
 });
 
@@ -200,4 +204,3 @@ describe('the lab verdict', () => {
     );
   });
 });
-
