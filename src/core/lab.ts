@@ -28,7 +28,7 @@ export interface LabOptions {
 }
 
 /** One request through the chain with the workspace as it is, and what the lab concludes from it. */
-export interface LabRound {
+interface LabRound {
   trace: TraceResult;
   verdict: LabVerdict;
   /** The first request, or one after a save. */
@@ -57,7 +57,7 @@ export interface LabListener {
 const pollMs = 50;
 
 /** The toolchain's one line for a build or start that failed, or the error's own message. */
-export function workspaceError(exercise: Exercise, error: unknown): string {
+function workspaceError(exercise: Exercise, error: unknown): string {
   const language = serviceNamed(exercise.service).language;
   const detail = error instanceof PolytraceError ? error.detail : undefined;
   const line = detail ? buildErrorLine(language, detail) : undefined;

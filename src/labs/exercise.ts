@@ -5,7 +5,7 @@
 import type { FlowName, ServiceName } from '../topology/names.js';
 
 /** The kinds of mistake the labs teach. */
-export type ExerciseKind =
+type ExerciseKind =
   /** A propagator or an instrumentation that is never set up. */
   | 'missing-propagation'
   /** The context does not follow the work onto another thread, task or callback. */
@@ -14,7 +14,7 @@ export type ExerciseKind =
   | 'manual-propagation';
 
 /** A span the fixed trace must hold, by its service and name. */
-export interface RequiredSpan {
+interface RequiredSpan {
   service: ServiceName;
   name: string;
 }

@@ -10,7 +10,7 @@ import type { Exercise } from './exercise.js';
 export type PatchName = 'mistake' | 'solution' | 'shortcut';
 
 /** Where an exercise's patch is kept in polytrace's tree. */
-export const patchPath = (exercise: Exercise, name: PatchName) => join(repoRoot, 'labs', exercise.id, `${name}.patch`);
+const patchPath = (exercise: Exercise, name: PatchName) => join(repoRoot, 'labs', exercise.id, `${name}.patch`);
 
 /** A file's text by its path relative to the service's folder. */
 export type Files = ReadonlyMap<string, string>;
