@@ -59,7 +59,7 @@ export const exercises: readonly Exercise[] = [
       ],
       hops: ['api-gateway → auth-service'],
     },
-    breaksAt: 'api-gateway → auth-service',
+    breaksAt: 'inside auth-service',
     shortcut: {
       tried: 'drop the token.validate span, so nothing is left to lose its parent',
       refused: 'token.validate is a span the exercise requires: a trace without it is not whole',
@@ -142,7 +142,7 @@ export const exercises: readonly Exercise[] = [
       ],
       hops: ['order-service → notification-service'],
     },
-    breaksAt: 'order-service → notification-service',
+    breaksAt: 'inside notification-service',
     shortcut: {
       tried: 'send the email without the email.send span',
       refused: 'email.send is a span the exercise requires: a trace without it is not whole',

@@ -40,7 +40,10 @@ export interface Exercise {
    * one of them missing or unlinked.
    */
   requires: { spans: readonly RequiredSpan[]; hops: readonly string[] };
-  /** The hop the verifier names first while the mistake is in place. */
+  /**
+   * Where the verifier says the trace breaks while the mistake is in place: a hop, or
+   * `inside <service>` when work inside the service started a trace of its own.
+   */
   breaksAt: string;
   /** The shortcut whose patch (labs/<id>/shortcut.patch) the tests apply, and why it does not pass. */
   shortcut: { tried: string; refused: string };

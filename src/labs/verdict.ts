@@ -7,7 +7,7 @@ import type { Exercise } from './exercise.js';
 
 export interface LabVerdict {
   fixed: boolean;
-  /** The hop the verifier names first, while broken. */
+  /** The hop the verifier names first, or `inside <service>` for a trace split within one, while broken. */
   brokenAt?: string;
   /** What still breaks, one line each, in flow order. */
   problems: string[];
@@ -31,8 +31,21 @@ export function labVerdict(exercise: Exercise, trace: TraceResult): LabVerdict {
     if (!edge) problems.push(`the exercise requires the hop ${hop}: the trace's flow has none`);
   }
   const unique = [...new Set(problems)];
-  const brokenAt = trace.diagnosis?.hop ?? trace.checks.find((c) => !c.ok && c.hop)?.hop;
+  const brokenAt = trace.diagnosis?.hop ?? trace.checks.find((c) => !c.ok && c.hop)?.hop ?? splitInside(trace);
   return unique.length === 0
     ? { fixed: true, problems: [] }
     : { fixed: false, problems: unique, ...(brokenAt ? { brokenAt } : {}) };
+}
+
+/**
+ * Where a trace split inside one service rather than at a hop: a span of its own work (not the
+ * SERVER or CONSUMER span a call or message starts) that began a trace of its own, as work handed
+ * to another thread or callback without its context does. `inside <service>`.
+ */
+function splitInside(trace: TraceResult): string | undefined {
+  const ids = new Set(trace.strays.map((s) => s.spanId));
+  const root = trace.strays.find(
+    (s) => (!s.parentSpanId || !ids.has(s.parentSpanId)) && s.kind !== 'SERVER' && s.kind !== 'CONSUMER',
+  );
+  return root ? `inside ${serviceOf(root)}` : undefined;
 }

@@ -45,7 +45,8 @@ describe('the lab catalogue', () => {
     expect(mistaken.has(e.file)).toBe(true);
     expect(mistaken.get(e.file)).not.toBe(files.get(e.file));
     const hops = flows[e.flow].edges.map(hopName);
-    for (const hop of [...e.requires.hops, e.breaksAt]) expect(hops).toContain(hop);
+    for (const hop of e.requires.hops) expect(hops).toContain(hop);
+    expect([...hops, `inside ${e.service}`]).toContain(e.breaksAt);
     for (const span of e.requires.spans) {
       expect(services.find((s) => s.name === span.service)?.spans.map((s) => s.name)).toContain(span.name);
     }
@@ -194,6 +195,22 @@ describe('the lab verdict', () => {
     const broken = labVerdict(e, verifyTrace(evidence(kept, { strays })));
     expect(broken.fixed).toBe(false);
     expect(broken.brokenAt).toBe('order-service → notification-service');
+  });
+
+  it('names the service a trace split inside of, when no hop broke', () => {
+    const spans = orderTrace();
+    const email = spans.find((s) => s.name === 'email.send')!;
+    const stray = { ...email, traceId: 'f'.repeat(32), parentSpanId: '' };
+    const trace = verifyTrace(
+      evidence(
+        spans.filter((s) => s !== email),
+        { strays: [stray] },
+      ),
+    );
+    expect(labVerdict(findExercise('node-email-queue')!, trace)).toMatchObject({
+      fixed: false,
+      brokenAt: 'inside notification-service',
+    });
   });
 
   it('refuses a trace that lacks a span the exercise requires, even when its flow checks pass', () => {
