@@ -319,8 +319,9 @@ lab
   .description('each exercise: not started, broken at which hop, or fixed (kept in the workspace)')
   .addOption(workspaceOption())
   .option('--json', 'print the progress as JSON')
-  .action(async (flags) => {
-    process.exitCode = await labStatusCommand(flags);
+  // `lab` has a --json of its own: after `status`, the flag is still read as status's.
+  .action(async (_flags, command: Command) => {
+    process.exitCode = await labStatusCommand(command.optsWithGlobals());
   });
 lab
   .command('reset <exercise>')

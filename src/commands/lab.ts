@@ -61,7 +61,7 @@ export async function labStatusCommand(flags: { workspace?: string; json?: boole
     const entry = progress[e.id];
     return {
       id: e.id,
-      state: entry?.state ?? 'not started',
+      state: !entry || entry.state === 'not-started' ? 'not started' : entry.state,
       ...(entry?.brokenAt && entry.state === 'broken' ? { brokenAt: entry.brokenAt } : {}),
       hints: entry?.hints ?? 0,
     };

@@ -71,7 +71,9 @@ export async function runLab(options: LabOptions, signal: AbortSignal, listener:
   try {
     const prepared = await prepareExercise(workspace, exercise);
     listener.prepared(prepared);
-    await updateProgress(workspace, exercise.id, (now) => now);
+    await updateProgress(workspace, exercise.id, (now) =>
+      now.state === 'not-started' ? { ...now, state: 'broken' } : now,
+    );
     const runOptions: RunOptions = { ...options.runOptions, serviceSources: { [exercise.service]: prepared.dir } };
     await withChain(runOptions, signal, async (session) => {
       const settings = otelSettings(runOptions.environment);

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
 
 export interface ExerciseProgress {
-  state: 'broken' | 'fixed';
+  /** `not-started`: hints asked for, no lab run yet. */
+  state: 'not-started' | 'broken' | 'fixed';
   /** The hop the last verdict named, while broken. */
   brokenAt?: string;
   /** Hints given so far (0 to 3). */
@@ -45,10 +46,10 @@ export async function readProgress(workspace: string): Promise<Progress> {
   const progress: Progress = {};
   for (const [id, value] of Object.entries(parsed as Record<string, unknown>)) {
     const entry = value as Partial<ExerciseProgress> | null;
-    if (!entry || (entry.state !== 'broken' && entry.state !== 'fixed')) continue;
+    if (!entry || !['not-started', 'broken', 'fixed'].includes(entry.state as string)) continue;
     const hints = typeof entry.hints === 'number' ? Math.max(0, Math.min(3, Math.floor(entry.hints))) : 0;
     progress[id] = {
-      state: entry.state,
+      state: entry.state!,
       hints,
       ...(typeof entry.brokenAt === 'string' ? { brokenAt: entry.brokenAt } : {}),
       ...(typeof entry.fixedAt === 'string' ? { fixedAt: entry.fixedAt } : {}),
@@ -64,7 +65,7 @@ export async function updateProgress(
   change: (now: ExerciseProgress) => ExerciseProgress,
 ): Promise<ExerciseProgress> {
   const progress = await readProgress(workspace);
-  const next = change(progress[id] ?? { state: 'broken', hints: 0 });
+  const next = change(progress[id] ?? { state: 'not-started', hints: 0 });
   progress[id] = next;
   const path = progressFile(workspace);
   await writeFile(`${path}.tmp`, `${JSON.stringify(progress, null, 2)}\n`);
