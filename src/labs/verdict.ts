@@ -31,7 +31,11 @@ export function labVerdict(exercise: Exercise, trace: TraceResult): LabVerdict {
     if (!edge) problems.push(`the exercise requires the hop ${hop}: the trace's flow has none`);
   }
   const unique = [...new Set(problems)];
-  const brokenAt = trace.diagnosis?.hop ?? trace.checks.find((c) => !c.ok && c.hop)?.hop ?? splitInside(trace);
+  const brokenAt =
+    trace.diagnosis?.hop ??
+    trace.checks.find((c) => !c.ok && c.hop)?.hop ??
+    splitInside(trace) ??
+    missingInside(exercise, trace);
   return unique.length === 0
     ? { fixed: true, problems: [] }
     : { fixed: false, problems: unique, ...(brokenAt ? { brokenAt } : {}) };
@@ -48,4 +52,16 @@ function splitInside(trace: TraceResult): string | undefined {
     (s) => (!s.parentSpanId || !ids.has(s.parentSpanId)) && s.kind !== 'SERVER' && s.kind !== 'CONSUMER',
   );
   return root ? `inside ${serviceOf(root)}` : undefined;
+}
+
+/**
+ * A span the exercise requires is missing although its service is in the trace and every hop holds:
+ * the work inside that service lost the trace (its split-off span, carrying no request id, cannot
+ * be tied to the request). `inside <service>`.
+ */
+function missingInside(exercise: Exercise, trace: TraceResult): string | undefined {
+  const present = (service: string, name?: string) =>
+    trace.spans.some((s) => serviceOf(s) === service && (name === undefined || s.name === name));
+  const missing = exercise.requires.spans.find((r) => present(r.service) && !present(r.service, r.name));
+  return missing ? `inside ${missing.service}` : undefined;
 }

@@ -213,6 +213,14 @@ describe('the lab verdict', () => {
     });
   });
 
+  it('names the service a required span is missing from, when its split-off span could not be tied to the request', () => {
+    const trace = verifyTrace(evidence(orderTrace().filter((s) => s.name !== 'email.send')));
+    expect(labVerdict(findExercise('node-email-queue')!, trace)).toMatchObject({
+      fixed: false,
+      brokenAt: 'inside notification-service',
+    });
+  });
+
   it('refuses a trace that lacks a span the exercise requires, even when its flow checks pass', () => {
     const whole = verifyTrace(evidence(orderTrace()));
     const without = { ...whole, spans: whole.spans.filter((s) => s.name !== 'notification.send') };
