@@ -115,10 +115,10 @@ export async function runLab(options: LabOptions, signal: AbortSignal, listener:
           await sleep(pollMs, signal);
         }
       })().catch(() => {});
-      await round('start');
       await watchSaves({
         dir: prepared.dir,
         signal,
+        first: () => round('start'),
         onSave: async (savedAt) => {
           listener.saved();
           const rebuilt = await rebuild(session.chain, options, signal);

@@ -12,16 +12,20 @@ const debounceMs = 300;
 const ignored = /(^|\/)(node_modules|target|__pycache__|\.venv|venv|_build|\.git)(\/|$)|\.(pyc|db|log|swp)$|~$/;
 
 /**
- * Calls `onSave` after each burst of changes under `dir` has settled, one at a time: changes made
- * while it runs make one more call once it is done. Returns when the signal aborts.
+ * Runs `first` once the watch is on (so a save made as soon as its result shows is seen), then
+ * calls `onSave` after each burst of changes under `dir` has settled, one at a time: changes made
+ * while either runs make one more call once it is done. Returns when the signal aborts; throws
+ * what `first` throws.
  */
 export async function watchSaves({
   dir,
   signal,
+  first,
   onSave,
 }: {
   dir: string;
   signal: AbortSignal;
+  first: () => Promise<void>;
   onSave: (savedAt: number) => Promise<void>;
 }): Promise<void> {
   let lastChange: number | undefined;
@@ -32,11 +36,12 @@ export async function watchSaves({
     if (running || lastChange === undefined) return;
     const savedAt = lastChange;
     lastChange = undefined;
-    running = onSave(savedAt).finally(() => {
-      running = undefined;
-      // Saved again meanwhile: once more, with what is there now.
-      if (lastChange !== undefined && !signal.aborted) timer = setTimeout(run, debounceMs);
-    });
+    running = onSave(savedAt).finally(done);
+  };
+  const done = () => {
+    running = undefined;
+    // Saved meanwhile: once more, with what is there now.
+    if (lastChange !== undefined && !signal.aborted) timer = setTimeout(run, debounceMs);
   };
   const watcher = watch(dir, {
     ignoreInitial: true,
@@ -49,8 +54,10 @@ export async function watchSaves({
   });
   // A folder that cannot be watched any more (deleted under the lab) ends nothing: the next save is seen again.
   watcher.on('error', () => {});
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   try {
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    running = first().finally(done);
+    await running;
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     if (timer) clearTimeout(timer);
