@@ -158,8 +158,8 @@ export const exercises: readonly Exercise[] = [
     file: 'instrumentation.js',
     hints: [
       'The publisher’s PRODUCER span is there, with the context in the message: what on the consumer’s side is meant to pick it up?',
-      'HTTP and Express are instrumented in instrumentation.js; amqplib, the RabbitMQ client, is not.',
-      'Register new AmqplibInstrumentation() (from @opentelemetry/instrumentation-amqplib) in instrumentations(): it extracts the context from each delivery and makes the CONSUMER span.',
+      'instrumentations() in instrumentation.js registers HTTP and Express; the amqplib instrumentation is required at the top of the file, but never registered.',
+      'Add new AmqplibInstrumentation() to the list instrumentations() returns: it extracts the context from each delivery and makes the CONSUMER span.',
     ],
     flow: 'async-order',
     requires: {
