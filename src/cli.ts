@@ -6,6 +6,13 @@ import { checkCommand } from './commands/check.js';
 import { cleanCommand } from './commands/clean.js';
 import { conformanceCommand } from './commands/conformance.js';
 import { doctorCommand } from './commands/doctor.js';
+import {
+  labHintCommand,
+  labListCommand,
+  labRewriteCommand,
+  labStartCommand,
+  labStatusCommand,
+} from './commands/lab.js';
 import { matrixCommand } from './commands/matrix.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
@@ -341,6 +348,65 @@ program
   .option('--force', 'also remove those of runs that are still going')
   .action(async (flags) => {
     process.exitCode = await cleanCommand(flags);
+  });
+
+const workspaceOption = () =>
+  new Option('--workspace <dir>', "the attendee's folder: one copy of a service per exercise").default('polytrace-lab');
+const lab = program
+  .command('lab')
+  .description(
+    'hands-on exercises: a real code mistake in one service, fixed in your own copy and verified from the trace. Without a subcommand: list them',
+  )
+  .option('--json', 'print the exercises as JSON: id, language, service, title')
+  .action((flags) => {
+    process.exitCode = labListCommand(flags);
+  });
+lab
+  .command('start <exercise>')
+  .description(
+    "copy the exercise's service into the workspace with the mistake in place, start the chain with that copy, show the broken trace; then every save rebuilds that service and verifies a new request, until Ctrl-C. Exit 0 when stopped, 2 usage, 3 environment (a workspace that does not build: the toolchain's error)",
+  )
+  .addOption(workspaceOption())
+  .addOption(runtimeOption('the workspace is built with the toolchains on this machine'))
+  .option(
+    '--port <name=port>',
+    'move one port, e.g. api-gateway=9080 or otel-collector.grpc=14317 (repeatable)',
+    collect,
+    [],
+  )
+  .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
+  .action(async (exercise: string, flags) => {
+    process.exitCode = await labStartCommand(exercise, flags, controller.signal);
+  });
+lab
+  .command('hint <exercise>')
+  .description('the next hint of an exercise, from vague to exact')
+  .addOption(workspaceOption())
+  .action(async (exercise: string, flags) => {
+    process.exitCode = await labHintCommand(exercise, flags);
+  });
+lab
+  .command('status')
+  .description('each exercise: not started, broken at which hop, or fixed (kept in the workspace)')
+  .addOption(workspaceOption())
+  .option('--json', 'print the progress as JSON')
+  // `lab` has a --json of its own: after `status`, the flag is still read as status's.
+  .action(async (_flags, command: Command) => {
+    process.exitCode = await labStatusCommand(command.optsWithGlobals());
+  });
+lab
+  .command('reset <exercise>')
+  .description('put the mistake back in your copy (your edits are moved to a backup folder first)')
+  .addOption(workspaceOption())
+  .action(async (exercise: string, flags) => {
+    process.exitCode = await labRewriteCommand(exercise, flags, 'mistake');
+  });
+lab
+  .command('solve <exercise>')
+  .description('write the reference fix into your copy, to catch up (your edits are moved to a backup folder first)')
+  .addOption(workspaceOption())
+  .action(async (exercise: string, flags) => {
+    process.exitCode = await labRewriteCommand(exercise, flags, 'solution');
   });
 
 program

@@ -21,8 +21,10 @@ import {
 } from './page-parts.js';
 import type { ActionName, LiveState } from './protocol.js';
 
-/** Keys of the actions; the scenarios other than happy take 1–9 in `polytrace scenarios` order. */
+/** Keys of the actions; the scenarios other than happy take 1–9, then 0 and q–y, in `polytrace scenarios` order. */
 const keys = { send: 's', sendUnauthorized: 't', happy: 'h', help: '?' } as const;
+/** One key for each scenario other than happy: every one of them has its key, not only the first nine. */
+const scenarioKeys = [...'1234567890qwertyuiop'];
 
 const label = (scenario: string) => scenario.replaceAll('-', ' ');
 
@@ -32,7 +34,7 @@ const attributes = (state: LiveState, scenario?: string) => {
 };
 
 function controls(options: LiveHubOptions, state: LiveState): string {
-  const others = options.scenarios.filter((s) => s.name !== 'happy').slice(0, 9);
+  const others = options.scenarios.filter((s) => s.name !== 'happy').slice(0, scenarioKeys.length);
   const action = (name: Exclude<ActionName, 'switchScenario'>, text: string, title: string) =>
     `<button type="button" data-action="${name}" data-key="${keys[name]}" title="${title}"${attributes(state)}>${text} <kbd>${keys[name]}</kbd></button>`;
   const scenario = ({ name, text, key, summary }: { name: string; text: string; key: string; summary: string }) =>
@@ -45,14 +47,14 @@ ${action('sendUnauthorized', 'send one without a token', 'fire one request with 
 </div>
 <div class="group scenarios" role="group" aria-label="switch scenario">
 ${happy ? scenario({ ...happy, text: 'back to happy', key: keys.happy }) : ''}
-${others.map((s, i) => scenario({ ...s, text: label(s.name), key: String(i + 1) })).join('\n')}
+${others.map((s, i) => scenario({ ...s, text: label(s.name), key: scenarioKeys[i]! })).join('\n')}
 </div>
 </nav>`;
 }
 
 const help = `<dialog id="help" aria-label="keyboard shortcuts">
 <h2>Keys</h2>
-<p><kbd>${keys.send}</kbd> send a request · <kbd>${keys.sendUnauthorized}</kbd> send one without a token · <kbd>${keys.happy}</kbd> back to happy · <kbd>1</kbd>–<kbd>9</kbd> switch scenario · <kbd>${keys.help}</kbd> this help · <kbd>Esc</kbd> close</p>
+<p><kbd>${keys.send}</kbd> send a request · <kbd>${keys.sendUnauthorized}</kbd> send one without a token · <kbd>${keys.happy}</kbd> back to happy · <kbd>1</kbd>–<kbd>9</kbd>, <kbd>0</kbd>, <kbd>q</kbd>… switch scenario (each button shows its key) · <kbd>${keys.help}</kbd> this help · <kbd>Esc</kbd> close</p>
 <p>Click a span for its attributes; click an older line to open its trace again (while it is kept).</p>
 </dialog>`;
 

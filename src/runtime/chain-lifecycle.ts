@@ -70,19 +70,8 @@ export async function startChain<Part extends RunningPart>(
     serviceUrls: Object.fromEntries(services.map((s) => [s.name, url(port(s.name))])),
     logPaths: chain.logPaths,
     usage: () => components.usage(chain.current()),
-    restart: async (name, environment) => {
-      // The compiler checks the name; a name from outside its sight (a page's request) may still be none.
-      if (!isServiceName(name)) throw new Error(`restart(${name}): not a started service of this run`);
-      const service = serviceNamed(name);
-      plan.options.progress({
-        step: 'stop',
-        component: service.name,
-        message: `stopping ${service.name} to restart it`,
-      });
-      await chain.stop(service.name);
-      // The same port and log; only the environment is the new scenario's.
-      await chain.startService(service, { ...plan, options: { ...plan.options, environment } });
-    },
+    restart: (name, environment) => chain.restart({ name, environment, plan }),
+    rebuildAndRestart: (name, environment) => chain.restart({ name, environment, plan, rebuild: true }),
   };
 }
 
@@ -171,6 +160,34 @@ class ChainParts<Part extends RunningPart> {
       how: (s) => this.components.startService(service, s),
       running,
     });
+  }
+
+  /**
+   * Stops one service and starts it again with another environment, on the same port and log;
+   * with `rebuild`, builds it from its sources first, while the old process still serves.
+   */
+  async restart({
+    name,
+    environment,
+    plan,
+    rebuild = false,
+  }: {
+    name: string;
+    environment: RunPlan['options']['environment'];
+    plan: RunPlan;
+    rebuild?: boolean;
+  }): Promise<void> {
+    // The compiler checks the name; a name from outside its sight (a page's request) may still be none.
+    if (!isServiceName(name)) throw new Error(`restart(${name}): not a started service of this run`);
+    const service = serviceNamed(name);
+    const { progress } = plan.options;
+    if (rebuild) {
+      progress({ step: 'build', component: name, message: `building ${name}…` });
+      progress({ step: 'build', component: name, message: await this.components.rebuildService(service, plan) });
+    }
+    progress({ step: 'stop', component: service.name, message: `stopping ${service.name} to restart it` });
+    await this.stop(service.name);
+    await this.startService(service, { ...plan, options: { ...plan.options, environment } });
   }
 
   /** Stops a component's parts, the last started first (the broker's node before its epmd). */

@@ -33,6 +33,11 @@ export interface RunOptions {
   progress: Progress;
   /** Where the run records its phases (`bench --timeline`); none otherwise. */
   timeline?: Timeline;
+  /**
+   * Services built from a folder other than their own in polytrace's tree (a lab's workspace copy
+   * of one service's sources), by name; every other service is built from the tree.
+   */
+  serviceSources?: Partial<Record<ServiceName, string>>;
 }
 
 export interface RunPlan {
@@ -84,6 +89,12 @@ export interface StartedChain {
    * the same port, and waits until it is healthy. Teardown stops it as it stops the others.
    */
   restart(service: ServiceName, environment: EnvironmentOptions): Promise<void>;
+  /**
+   * Builds one service again from its sources as they are now (a lab's workspace after a save),
+   * then restarts it as `restart` does. The build runs while the old process still serves: a
+   * build that fails leaves it running and throws the build's error.
+   */
+  rebuildAndRestart(service: ServiceName, environment: EnvironmentOptions): Promise<void>;
 }
 
 /** A runtime as chosen: nothing checked, nothing built. */
@@ -134,6 +145,8 @@ export interface RunComponents<Part extends RunningPart> {
   startCollector(start: ComponentStart<Part>): Promise<string>;
   startBroker(start: ComponentStart<Part>): Promise<string>;
   startService(service: Service, start: ComponentStart<Part>): Promise<string>;
+  /** Builds one service again from its sources as they are now; says what it did (built, or up to date). */
+  rebuildService(service: Service, plan: RunPlan): Promise<string>;
   /** The usage now of each part, by its name. */
   usage(parts: readonly Part[]): Promise<Record<string, ProcessUsage>>;
 }

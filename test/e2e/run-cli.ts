@@ -56,6 +56,7 @@ export const portBases = {
   lines: 31400,
   linesDefaultJs: 31500,
   offline: 32600,
+  labs: 31600,
 } as const;
 
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */

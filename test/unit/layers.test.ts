@@ -13,7 +13,7 @@ const layers = [
   ['verify'],
   ['bench'],
   ['conformance'],
-  ['scenarios'],
+  ['scenarios', 'labs'],
   // The version matrix's cells, expectations and verdicts: read by the reporters and the core.
   ['matrix'],
   // Reporters render result types that live with the code that makes them (verify/, conformance/):

@@ -126,6 +126,12 @@ describe('the live server of `up`', () => {
       /<button [^>]*data-scenario="propagator-mismatch"[^>]*>propagator mismatch <kbd>2<\/kbd>/,
     );
     for (const asset of ['page.js', 'page.css']) expect((await call(`${base}${asset}`, 'GET')).status).toBe(200);
+    // Every scenario has a key of its own, the tenth and eleventh too.
+    const keysShown = scenarios.map(
+      (s) => new RegExp(`data-scenario="${s.name}" data-key="([^"]+)"`).exec(page.body)?.[1] ?? `none for ${s.name}`,
+    );
+    expect(keysShown.filter((k) => k.startsWith('none'))).toEqual([]);
+    expect(new Set(keysShown).size).toBe(scenarios.length);
   });
 
   it('refuses a cross-origin POST, even one that carries the token', async () => {

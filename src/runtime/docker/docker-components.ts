@@ -183,6 +183,12 @@ class DockerComponents implements RunComponents<ContainerPart> {
     });
   }
 
+  // A lab's workspace is built on the local runtime only (its commands refuse docker): an image is
+  // built once per run, from the tree.
+  async rebuildService(service: Service): Promise<string> {
+    throw new EnvironmentError(`rebuilding ${service.name} from a workspace needs the local runtime (--runtime local)`);
+  }
+
   usage(parts: readonly ContainerPart[]) {
     return containerUsage(this.run.docker, new Map(parts.flatMap((p) => (p.id ? [[p.name, p.id] as const] : []))));
   }

@@ -19,9 +19,13 @@ export const localTargets: BuildTarget[] = [
   ...services.map((s) => ({ name: s.name, dir: join(repoRoot, s.dir), recipe: s.local })),
 ];
 
-/** The targets of a run: each one built with the version of its line the set names. */
-export function localTargetsFor(set: SdkSet): BuildTarget[] {
-  return localTargets.map((target) => {
+/**
+ * The targets of a run: each one built with the version of its line the set names, and from the
+ * folder `sources` names for it (a lab's workspace copy) instead of the tree's.
+ */
+export function localTargetsFor(set: SdkSet, sources: Partial<Record<string, string>> = {}): BuildTarget[] {
+  return localTargets.map((tree) => {
+    const target = { ...tree, dir: sources[tree.name] ?? tree.dir };
     const language = sdkLanguages.find((l) => sdkAnchors[l].component === target.name);
     return language ? { ...target, recipe: pinnedRecipe(target.recipe, set[language]) } : target;
   });

@@ -17,6 +17,7 @@ import { hashInputs, inputFiles } from './input-hash.js';
 import { childEnvironment } from './child-environment.js';
 import { signalGroup } from './process-group.js';
 import { recordProcess } from './process-ledger.js';
+import { toolchainEnvironment } from '../toolchains.js';
 
 export interface BuildTarget {
   name: string;
@@ -189,4 +190,17 @@ async function buildUnlocked({ target, buildDir, signal, ledger, toolchainEnv = 
     });
   }
   await writeFile(stamp, new Date().toISOString());
+}
+
+/**
+ * Builds a target into its cache folder (the one its inputs' hash names) unless it is current
+ * there: where it is, and whether it built.
+ */
+export async function buildInCache({
+  cacheRoot,
+  ...options
+}: Omit<BuildOptions, 'buildDir' | 'toolchainEnv'> & { cacheRoot: string }): Promise<{ dir: string; built: boolean }> {
+  const dir = await buildDirFor(options.target, cacheRoot);
+  const toolchainEnv = await toolchainEnvironment(options.target.recipe.toolchains);
+  return { dir, built: await buildComponent({ ...options, buildDir: dir, toolchainEnv }) };
 }

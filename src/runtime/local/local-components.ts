@@ -9,7 +9,7 @@ import { brokerUrl, serviceEnvironment, type Addressing } from '../../topology/e
 import type { Service } from '../../topology/types.js';
 import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan } from '../runtime.js';
 import { toolchainEnvironment } from '../toolchains.js';
-import { expandCommand, sourceDirFor, type BuildTarget } from './build.js';
+import { buildInCache, expandCommand, sourceDirFor, type BuildTarget } from './build.js';
 import { childEnvironment } from './child-environment.js';
 import { trackForExit } from './exit-guard.js';
 import { fakeTimeLibrary } from './fake-time.js';
@@ -34,10 +34,18 @@ export interface LocalBuild {
 
 /** The local runtime once built: each component's build folder is known. */
 export class BuiltLocalRuntime implements BuiltRuntime<ProcessPart> {
-  constructor(private readonly builds: ReadonlyMap<string, LocalBuild>) {}
+  constructor(
+    private readonly builds: Map<string, LocalBuild>,
+    private readonly cacheRoot: string,
+  ) {}
 
   async open(plan: RunPlan, logsDir: string): Promise<RunComponents<ProcessPart>> {
-    return new LocalComponents({ builds: this.builds, logsDir, ledger: ledgerOf(plan.runDir) });
+    return new LocalComponents({
+      builds: this.builds,
+      cacheRoot: this.cacheRoot,
+      logsDir,
+      ledger: ledgerOf(plan.runDir),
+    });
   }
 }
 
@@ -47,7 +55,9 @@ class LocalComponents implements RunComponents<ProcessPart> {
 
   constructor(
     private readonly run: {
-      builds: ReadonlyMap<string, LocalBuild>;
+      /** Each component's build; a rebuild replaces a service's, and its next start runs the new one. */
+      builds: Map<string, LocalBuild>;
+      cacheRoot: string;
       logsDir: string;
       ledger: string;
     },
@@ -127,6 +137,21 @@ class LocalComponents implements RunComponents<ProcessPart> {
       healthUrl: `${url(port(service.name))}${service.healthPath}`,
       timeoutSeconds: service.startTimeoutSeconds,
     });
+  }
+
+  async rebuildService(service: Service, plan: RunPlan): Promise<string> {
+    const { target } = this.run.builds.get(service.name)!;
+    const started = Date.now();
+    const { dir, built } = await buildInCache({
+      target,
+      cacheRoot: this.run.cacheRoot,
+      signal: plan.signal,
+      ledger: this.run.ledger,
+    });
+    this.run.builds.set(service.name, { target, dir });
+    return built
+      ? `built ${service.name} in ${((Date.now() - started) / 1000).toFixed(1)}s`
+      : `${service.name} is up to date`;
   }
 
   async usage(parts: readonly ProcessPart[]) {

@@ -74,7 +74,7 @@ class PreparedLocalRuntime implements PreparedRuntime {
     if (offline) plan.options.progress({ step: 'build', message: offline });
     // Builds run side by side: most of their time is spent waiting on package registries.
     await Promise.all(
-      targetsForCache(localTargetsFor(this.sdks), cacheRoot).map(async (target) => {
+      targetsForCache(localTargetsFor(this.sdks, plan.options.serviceSources), cacheRoot).map(async (target) => {
         const dir = await buildDirFor(target, cacheRoot);
         builds.set(target.name, { target, dir });
         const started = Date.now();
@@ -115,6 +115,6 @@ class PreparedLocalRuntime implements PreparedRuntime {
         }
       }),
     );
-    return new BuiltLocalRuntime(builds);
+    return new BuiltLocalRuntime(builds, cacheRoot);
   }
 }

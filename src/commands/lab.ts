@@ -1,0 +1,178 @@
+// `polytrace lab` and its subcommands: list the exercises, start one (the chain
+// with the attendee's workspace copy, watched), a hint, the progress, reset and
+// solve. The logic is in src/labs/ and src/core/lab.ts; this prints.
+import { UsageError } from '../common/errors.js';
+import { runLab, type LabControls } from '../core/lab.js';
+import { exercises, findExercise } from '../labs/catalog.js';
+import type { Exercise } from '../labs/exercise.js';
+import { nextHint } from '../labs/hints.js';
+import { readProgress } from '../labs/progress.js';
+import { defaultWorkspace, exerciseDir, rewriteExercise } from '../labs/workspace.js';
+import { colorEnabled, colorsFor } from '../report/style.js';
+import { renderUpTrace } from '../report/terminal.js';
+import { findScenario } from '../scenarios/catalog.js';
+import { serviceNamed } from '../topology/chain.js';
+import { localRuntimeOnly, parseChainFlags, type ChainFlags } from './options.js';
+import { stderrProgress } from './progress-printer.js';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+function exerciseNamed(id: string): Exercise {
+  const exercise = findExercise(id);
+  if (!exercise)
+    throw new UsageError(`Expected an exercise, one of ${exercises.map((e) => e.id).join(', ')}; got "${id}"`);
+  return exercise;
+}
+
+const languageOf = (exercise: Exercise) => serviceNamed(exercise.service).language;
+
+export function labListCommand(flags: { json?: boolean }): number {
+  if (flags.json) {
+    const list = exercises.map((e) => ({ id: e.id, language: languageOf(e), service: e.service, title: e.title }));
+    print(JSON.stringify(list, null, 2));
+    return 0;
+  }
+  const width = Math.max(...exercises.map((e) => e.id.length));
+  for (const e of exercises) {
+    print(`${e.id.padEnd(width)}  ${languageOf(e).padEnd(6)}  ${e.service.padEnd(20)}  ${e.title}`);
+  }
+  print('');
+  print(
+    'polytrace lab start <exercise> copies that service into ./polytrace-lab/<exercise>/ with the mistake in place.',
+  );
+  return 0;
+}
+
+export async function labHintCommand(id: string, flags: { workspace?: string }): Promise<number> {
+  const exercise = exerciseNamed(id);
+  print(describeHint(exercise, await nextHint(flags.workspace ?? defaultWorkspace, exercise)));
+  return 0;
+}
+
+function describeHint(exercise: Exercise, hint: Awaited<ReturnType<LabControls['hint']>>): string {
+  return hint
+    ? `hint ${hint.number}/${exercise.hints.length}: ${hint.text}`
+    : `no more hints: the last one was the fix (polytrace lab solve ${exercise.id} writes it for you)`;
+}
+
+export async function labStatusCommand(flags: { workspace?: string; json?: boolean }): Promise<number> {
+  const progress = await readProgress(flags.workspace ?? defaultWorkspace);
+  const rows = exercises.map((e) => {
+    const entry = progress[e.id];
+    return {
+      id: e.id,
+      state: !entry || entry.state === 'not-started' ? 'not started' : entry.state,
+      ...(entry?.brokenAt && entry.state === 'broken' ? { brokenAt: entry.brokenAt } : {}),
+      hints: entry?.hints ?? 0,
+    };
+  });
+  if (flags.json) {
+    print(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  const width = Math.max(...exercises.map((e) => e.id.length));
+  for (const row of rows) {
+    const state = row.state === 'broken' && row.brokenAt ? `broken at ${row.brokenAt}` : row.state;
+    print(`${row.id.padEnd(width)}  ${state}${row.hints ? ` (${row.hints} hint${row.hints > 1 ? 's' : ''})` : ''}`);
+  }
+  return 0;
+}
+
+export async function labRewriteCommand(
+  id: string,
+  flags: { workspace?: string },
+  state: 'mistake' | 'solution',
+): Promise<number> {
+  const exercise = exerciseNamed(id);
+  const { dir, backup } = await rewriteExercise({ workspace: flags.workspace ?? defaultWorkspace, exercise, state });
+  if (backup) print(`your edits are kept in ${backup}`);
+  print(
+    state === 'mistake'
+      ? `${dir}: the mistake is back in place`
+      : `${dir}: the reference fix is in place (a running lab rebuilds and verifies it)`,
+  );
+  return 0;
+}
+
+export async function labStartCommand(
+  id: string,
+  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string },
+  signal: AbortSignal,
+): Promise<number> {
+  const exercise = exerciseNamed(id);
+  const workspace = flags.workspace ?? defaultWorkspace;
+  const colors = colorsFor(colorEnabled(process.stdout));
+  const width = () => process.stdout.columns || 100;
+  const progress = stderrProgress();
+  const scenario = findScenario(exercise.flow === 'async-order' ? 'async' : 'happy')!;
+  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: scenario.name }, progress);
+  const runOptions = localRuntimeOnly(parsed.runOptions, {
+    command: 'lab start',
+    why: 'the workspace is built with the toolchains on this machine',
+    progress,
+  });
+  const stopKeys = { stop: () => {} };
+  await runLab({ runOptions, exercise, workspace }, signal, {
+    prepared({ dir, made }) {
+      print(colors.bold(`${exercise.title} (${exercise.id}, ${languageOf(exercise)}, ${exercise.service})`));
+      print(exercise.story);
+      print(
+        made
+          ? `Open ${dir}/${exercise.file}: the mistake is in place.`
+          : `Open ${dir}/${exercise.file}: your copy from before, as you left it.`,
+      );
+    },
+    ready({ runtime }, controls) {
+      print(colors.dim(`the chain runs (${runtime} runtime); ${exercise.service} is built from your copy`));
+      stopKeys.stop = listenForKeys(exercise, controls);
+    },
+    saved() {
+      print('');
+      print(colors.bold(`saved: rebuilding ${exercise.service}…`));
+    },
+    round({ trace, verdict, trigger, saveToVerdictMs }) {
+      print('');
+      const took =
+        saveToVerdictMs !== undefined ? ` (${(saveToVerdictMs / 1000).toFixed(1)} s from save to verdict)` : '';
+      print(renderUpTrace(trace, `trace ${trace.traceId}${took}`, { width: width(), colors }));
+      if (verdict.fixed) {
+        print(colors.green(colors.bold(`✓ fixed: ${exercise.id}, every span and hop it requires is there and linked`)));
+        return;
+      }
+      print(colors.red(`✗ still broken at ${verdict.brokenAt ?? 'a hop'}:`));
+      for (const problem of verdict.problems) print(colors.red(`  - ${problem}`));
+      print(
+        trigger === 'start'
+          ? `Fix it in your copy and save: every save rebuilds ${exercise.service} and verifies a new request. ${process.stdin.isTTY ? 'Press h for a hint, ' : `polytrace lab hint ${exercise.id} gives a hint; `}Ctrl-C stops.`
+          : colors.dim(process.stdin.isTTY ? 'h for a hint' : `polytrace lab hint ${exercise.id} for a hint`),
+      );
+    },
+    failed(message) {
+      print(colors.red(`✗ ${message}`));
+    },
+  }).finally(() => stopKeys.stop());
+  process.stderr.write(
+    `polytrace ▸ stopped: nothing left running; your copy stays in ${exerciseDir(workspace, exercise)}\n`,
+  );
+  return 0;
+}
+
+/** `h` gives the next hint while the lab runs, when stdin is a terminal; returns what stops listening. */
+function listenForKeys(exercise: Exercise, controls: LabControls): () => void {
+  const { stdin } = process;
+  if (!stdin.isTTY) return () => {};
+  stdin.setRawMode(true);
+  stdin.resume();
+  const onKey = (key: Buffer) => {
+    const text = key.toString('utf8');
+    // Raw mode turns Ctrl-C into a byte: it still stops everything.
+    if (text === '\u0003') process.kill(process.pid, 'SIGINT');
+    else if (text.toLowerCase() === 'h') void controls.hint().then((hint) => print(describeHint(exercise, hint)));
+  };
+  stdin.on('data', onKey);
+  return () => {
+    stdin.off('data', onKey);
+    stdin.setRawMode(false);
+    stdin.pause();
+  };
+}
