@@ -38,6 +38,8 @@ function noNamespace(): string | undefined {
 }
 const namespaceMissing = noNamespace();
 
+const goBuildCache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
+
 /** Every client's own cache and settings, pointed at empty folders: only the pack may be read. */
 function emptyHome(): Record<string, string> {
   const home = join(root, 'home');
@@ -48,7 +50,9 @@ function emptyHome(): Record<string, string> {
     XDG_CONFIG_HOME: join(home, '.config'),
     GOPATH: join(home, 'go'),
     GOMODCACHE: join(home, 'go', 'pkg', 'mod'),
-    GOCACHE: join(home, '.cache', 'go-build'),
+    // Go's compile cache is shared with the machine's: it holds compiled packages, never a module
+    // (those come only from the pack), and without it the offline run compiles the Collector anew.
+    GOCACHE: goBuildCache,
     npm_config_cache: join(home, '.npm'),
     PIP_CACHE_DIR: join(home, '.cache', 'pip'),
     PIP_FIND_LINKS: join(home, 'wheels'),
