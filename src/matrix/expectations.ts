@@ -1,7 +1,10 @@
 // What each cell is expected to do, and whether it did. An expectation names
 // some versions; it applies to every cell whose versions (its own, the
 // defaults for the rest) match all of them: `{ "go": "1.41.0" }` marks every
-// cell with Go otel 1.41.0. The first that matches wins.
+// cell with Go otel 1.41.0. The most specific that matches wins (the one naming
+// the most of the versions the cell names; the first of those), so a file can
+// say "Go 1.41.0 with Java 2.25.0 passes" and "with Python 1.42.0 too, it
+// breaks" in either order.
 import type { SdkLanguage } from '../topology/sdk-versions.js';
 import { cellVersions, namedLanguages, type CellExpectation, type MatrixCell } from './cell.js';
 import type { CellOutcome, CellVerdict } from './result.js';
@@ -12,7 +15,15 @@ function expectationFor(
   { entries, defaults }: { entries: readonly MatrixCell[]; defaults: Record<SdkLanguage, string> },
 ): MatrixCell | undefined {
   const versions = cellVersions(cell.sdk, defaults);
-  return entries.find((entry) => namedLanguages(entry.sdk).every((l) => entry.sdk[l] === versions[l]));
+  const matching = entries.filter((entry) => namedLanguages(entry.sdk).every((l) => entry.sdk[l] === versions[l]));
+  // Most specific: naming the most of the versions the cell itself names (not those it leaves at
+  // their defaults), then the most versions; sorted stably, so of equals the first in the file.
+  const asked = namedLanguages(cell.sdk);
+  const specificity = (entry: MatrixCell) => {
+    const named = namedLanguages(entry.sdk);
+    return named.filter((l) => asked.includes(l)).length * 100 + named.length;
+  };
+  return [...matching].sort((a, b) => specificity(b) - specificity(a))[0];
 }
 
 /**

@@ -132,6 +132,9 @@ describe('the cells file', () => {
     expect(breaksOf('go=1.41.0 java=2.26.0')).toEqual(['java → go (root)']);
     expect(breaksOf('go=1.41.0 java=2.25.0 python=1.42.0')).toEqual(['python → go (root, child)']);
     expect(breaksOf('go=1.41.0 java=2.25.0 python=1.42.1')).toEqual(['python → go (root)']);
+    // Used as its own --expect file, each cell meets its own entry, not a broader one before it.
+    const expected = withExpectations(cells, { entries: cells, defaults: defaultSdkVersions() });
+    expect(expected.map((c) => c.why)).toEqual(cells.map((c) => c.why));
     // The default Collector is one of its two releases.
     expect(cells.map((c) => c.sdk.collector).filter(Boolean)).toContain(defaultSdkVersions().collector);
   });
@@ -152,14 +155,15 @@ describe('expectations', () => {
     ]);
   });
 
-  it("takes the first entry that matches, then the cell's own, then pass", () => {
+  it("takes the most specific entry that matches (the first of those), then the cell's own, then pass", () => {
     const entries = [
       { sdk: { go: '1.41.0' }, expect: 'broken' as const, why: 'first' },
       { sdk: { go: '1.41.0', java: '2.26.0' }, expect: 'pass' as const, why: 'second' },
+      { sdk: { go: '1.41.0', java: '2.26.0' }, expect: 'broken' as const, why: 'third' },
     ];
     const own = [...cells, { sdk: { python: '1.42.0' }, expect: 'broken' as const, why: 'own' }];
     expect(withExpectations(own, { entries, defaults })).toEqual([
-      { sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'broken', why: 'first' },
+      { sdk: { java: '2.26.0', go: '1.41.0' }, expect: 'pass', why: 'second' },
       { sdk: { java: '2.26.0' }, expect: 'pass' },
       { sdk: { go: '1.41.0' }, expect: 'broken', why: 'first' },
       { sdk: { python: '1.42.0' }, expect: 'broken', why: 'own' },
