@@ -1,0 +1,106 @@
+// The room's board as the presenter's browser shows it: one page, its style
+// and a small script that polls the room's state and redraws the grid. Sized
+// for a projector (1280×720 up) and read from the back of the room: large
+// type, a colour and a sign per state. Every attendee-supplied string reaches
+// the page as text (textContent, or escaped here), never as markup.
+import { roomPaths } from '../labs/room-protocol.js';
+
+/** How often the board asks for the room's state: a bounded rate, whatever the room does. */
+export const boardPollMs = 2000;
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const style = `
+  :root { color-scheme: dark; }
+  body { margin: 0; font: 600 clamp(16px, 1.6vw, 34px)/1.25 system-ui, sans-serif; background: #111; color: #eee; }
+  header { display: flex; justify-content: space-between; align-items: baseline; padding: 0.4em 0.8em; }
+  h1 { font-size: 1.4em; margin: 0; }
+  #summary { color: #bbb; }
+  table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+  th, td { padding: 0.15em 0.4em; border-bottom: 1px solid #333; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  th { font-size: 0.8em; color: #ccc; text-align: center; }
+  th.name, td.name { text-align: left; width: 14em; }
+  td.cell { text-align: center; }
+  td.fixed { background: #1f6f3a; color: #fff; }
+  td.broken { background: #8a2a2a; color: #fff; font-size: 0.75em; }
+  td.not-started { color: #777; }
+  .count { display: block; font-size: 0.9em; color: #8fd19e; }
+  #empty { padding: 1em; color: #aaa; }
+`;
+
+/** The board's page; the grid is filled by the script from the room's state. */
+export function roomPageHtml(origin: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>polytrace room</title>
+<style>${style}</style>
+<script src="${roomPaths.script}" defer></script>
+</head>
+<body>
+<header><h1>polytrace room</h1><span id="summary">joining: polytrace lab start &lt;exercise&gt; --room URL --name NAME (at ${escapeHtml(origin)})</span></header>
+<table id="board"><thead><tr><th class="name">attendee</th></tr></thead><tbody></tbody></table>
+<p id="empty">No one has joined yet.</p>
+</body>
+</html>`;
+}
+
+/** The board's script: polls the state, redraws the grid with text nodes only. */
+export const roomPageScript = `'use strict';
+const statePath = ${JSON.stringify(roomPaths.state)};
+const pollMs = ${boardPollMs};
+function cell(tag, text, className, title) {
+  const el = document.createElement(tag);
+  el.textContent = text;
+  if (className) el.className = className;
+  if (title) el.title = title;
+  return el;
+}
+function draw(state) {
+  const head = document.querySelector('#board thead tr');
+  const body = document.querySelector('#board tbody');
+  const headCells = [cell('th', 'attendee', 'name')];
+  for (const e of state.exercises) {
+    const th = cell('th', e.id, 'exercise', e.title);
+    const fixed = state.attendees.filter((a) => a.cells[e.id] && a.cells[e.id].state === 'fixed').length;
+    th.appendChild(cell('span', fixed + '/' + state.attendees.length + ' fixed', 'count'));
+    headCells.push(th);
+  }
+  head.replaceChildren(...headCells);
+  const rows = state.attendees.map((a) => {
+    const tr = document.createElement('tr');
+    tr.dataset.attendee = a.name;
+    tr.appendChild(cell('td', a.name, 'name'));
+    for (const e of state.exercises) {
+      const c = a.cells[e.id];
+      const td = !c
+        ? cell('td', '·', 'cell not-started', 'not started')
+        : c.state === 'fixed'
+          ? cell('td', '✓ fixed', 'cell fixed')
+          : cell('td', '✗ ' + (c.hop || 'broken'), 'cell broken', 'broken at ' + (c.hop || 'a hop'));
+      td.dataset.exercise = e.id;
+      td.dataset.state = c ? c.state : 'not-started';
+      tr.appendChild(td);
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
+  document.getElementById('empty').hidden = state.attendees.length > 0;
+  const fixed = state.attendees.reduce((n, a) => n + Object.values(a.cells).filter((c) => c.state === 'fixed').length, 0);
+  document.getElementById('summary').textContent = state.attendees.length + ' attendees, ' + fixed + ' exercises fixed';
+  document.body.dataset.version = String(state.version);
+}
+async function poll() {
+  try {
+    const response = await fetch(statePath, { cache: 'no-store' });
+    if (response.ok) draw(await response.json());
+  } catch (error) {
+    // The room stopped or the network blinked: the next poll tries again.
+  }
+  setTimeout(poll, pollMs);
+}
+poll();
+`;
