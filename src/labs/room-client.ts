@@ -50,8 +50,9 @@ async function post(
     }
     return `the room at ${room.origin} answered ${response.status}: ${error}`;
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    return `the room at ${room.origin} cannot be reached (${cause})`;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    return `the room at ${room.origin} cannot be reached (${why})`;
   }
 }
 
