@@ -19,11 +19,12 @@ const style = `
   #summary { color: #bbb; }
   table { border-collapse: collapse; width: 100%; table-layout: fixed; }
   th, td { padding: 0.15em 0.4em; border-bottom: 1px solid #333; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-  th { font-size: 0.8em; color: #ccc; text-align: center; }
+  th { font-size: 0.8em; color: #ccc; text-align: center; white-space: normal; overflow-wrap: anywhere; }
   th.name, td.name { text-align: left; width: 14em; }
   td.cell { text-align: center; }
   td.fixed { background: #1f6f3a; color: #fff; }
-  td.broken { background: #8a2a2a; color: #fff; font-size: 0.75em; }
+  /* The hop wraps rather than losing its callee to an ellipsis. */
+  td.broken { background: #8a2a2a; color: #fff; font-size: 0.7em; line-height: 1.1; white-space: normal; overflow-wrap: anywhere; }
   td.not-started { color: #777; }
   .count { display: block; font-size: 0.9em; color: #8fd19e; }
   #empty { padding: 1em; color: #aaa; }
