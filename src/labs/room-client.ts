@@ -16,7 +16,7 @@ export interface RoomClient {
 }
 
 /** The room's address and token from the URL the presenter printed. */
-export function parseRoomUrl(text: string): { origin: string; token: string } {
+function parseRoomUrl(text: string): { origin: string; token: string } {
   let url: URL;
   try {
     url = new URL(text);

@@ -12,7 +12,7 @@ export const roomTokenHeader = 'x-polytrace-room-token';
 /** The query parameter of the presenter's URL that carries the token. */
 export const roomTokenQuery = 'token';
 
-export type CellState = 'broken' | 'fixed';
+type CellState = 'broken' | 'fixed';
 
 /** One exercise's state as the attendee's lab last saw it. */
 export interface ExerciseStatus {

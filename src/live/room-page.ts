@@ -6,7 +6,7 @@
 import { roomPaths } from '../labs/room-protocol.js';
 
 /** How often the board asks for the room's state: a bounded rate, whatever the room does. */
-export const boardPollMs = 2000;
+const boardPollMs = 2000;
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

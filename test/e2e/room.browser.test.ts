@@ -88,11 +88,18 @@ describe.skipIf(chromiumMissing)('the room board in Chromium', () => {
       expect(await page.locator('#injected').count()).toBe(0);
 
       const second = page.locator('tr[data-attendee="Attendee 02"] td.cell');
-      const states = await second.evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.state));
+      const states = await Promise.all((await second.all()).map((cell) => cell.getAttribute('data-state')));
       expect(new Set(states)).toEqual(new Set(['fixed', 'broken', 'not-started']));
 
       // Read from the back of the room: the grid's type at least 20 px, and no scrolling sideways.
-      const fontPx = await first.locator('td.name').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+      const fontPx = await first
+        .locator('td.name')
+        .evaluate((el) =>
+          parseFloat(
+            (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(el)
+              .fontSize,
+          ),
+        );
       expect(fontPx).toBeGreaterThanOrEqual(20);
       const tableBox = (await page.locator('#board').boundingBox())!;
       expect(tableBox.width).toBeLessThanOrEqual(width);
