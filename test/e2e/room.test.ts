@@ -2,7 +2,11 @@
 // attendees joining it through the real join client (src/labs/room-client.ts),
 // each posting several status changes. The board ends with each attendee's
 // newest states, the server answers the board's reads all along, and a room
-// that goes away is a message for the lab, not a crash. No chain runs here.
+// that goes away is a message for the lab, not a crash; `lab status --room`
+// sends the workspace's progress. No chain runs here.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exercises } from '../../src/labs/catalog.js';
 import { joinRoom, type RoomClient } from '../../src/labs/room-client.js';
@@ -118,6 +122,50 @@ describe('polytrace room', () => {
     for (const row of final.attendees) expect(row.cells).toEqual(expected.get(row.name));
     expect(final.version).toBeGreaterThanOrEqual(attendees * (changesEach + 1));
   }, 60_000);
+
+  it('takes `lab status --room` from the CLI: the progress, states and hops only', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'polytrace-room-'));
+    const [broken, fixed] = [exercises[0]!, exercises[1]!];
+    writeFileSync(
+      join(workspace, 'polytrace-lab.json'),
+      JSON.stringify({
+        [broken.id]: { state: 'broken', brokenAt: broken.breaksAt, hints: 1 },
+        [fixed.id]: { state: 'fixed', hints: 0, fixedAt: new Date().toISOString() },
+      }),
+    );
+    const status = await polytrace([
+      'lab',
+      'status',
+      '--workspace',
+      workspace,
+      '--room',
+      url,
+      '--name',
+      'From the CLI',
+    ]);
+    expect(status.exitCode, status.all).toBe(0);
+    const row = (await state()).state.attendees.find((a) => a.name === 'From the CLI');
+    expect(row?.cells).toEqual({
+      [broken.id]: { state: 'broken', hop: broken.breaksAt },
+      [fixed.id]: { state: 'fixed' },
+    });
+    rmSync(workspace, { recursive: true, force: true });
+
+    const unreachable = await polytrace([
+      'lab',
+      'status',
+      '--room',
+      `http://127.0.0.1:${port + 1}/?token=x`,
+      '--name',
+      'Ann',
+    ]);
+    expect(unreachable.exitCode).toBe(3);
+    expect(unreachable.all.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.all).toMatch(/cannot be reached/);
+    const badName = await polytrace(['lab', 'status', '--room', url, '--name', '<b>hi</b>']);
+    expect(badName.exitCode).toBe(2);
+    expect(badName.all.trim().split('\n')).toHaveLength(1);
+  }, 30_000);
 
   it('stops on Ctrl-C with exit 130, and a lab then hears the room is gone', async () => {
     const client = await joinRoom({ url, name: 'late comer' });
