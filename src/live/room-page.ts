@@ -8,6 +8,9 @@ import { roomPaths } from '../labs/room-protocol.js';
 /** How often the board asks for the room's state: a bounded rate, whatever the room does. */
 const boardPollMs = 2000;
 
+/** How long one page of attendees stays up when they do not all fit. */
+const pageTurnMs = 8000;
+
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -28,6 +31,7 @@ const style = `
   td.not-started { color: #777; }
   .count { display: block; font-size: 0.9em; color: #8fd19e; }
   #empty { padding: 1em; color: #aaa; }
+  tr[hidden] { display: none; }
 `;
 
 /** The board's page; the grid is filled by the script from the room's state. */
@@ -53,6 +57,7 @@ export function roomPageHtml(origin: string): string {
 export const roomPageScript = `'use strict';
 const statePath = ${JSON.stringify(roomPaths.state)};
 const pollMs = ${boardPollMs};
+const pageTurnMs = ${pageTurnMs};
 function cell(tag, text, className, title) {
   const el = document.createElement(tag);
   el.textContent = text;
@@ -91,9 +96,42 @@ function draw(state) {
   body.replaceChildren(...rows);
   document.getElementById('empty').hidden = state.attendees.length > 0;
   const fixed = state.attendees.reduce((n, a) => n + Object.values(a.cells).filter((c) => c.state === 'fixed').length, 0);
-  document.getElementById('summary').textContent = state.attendees.length + ' attendees, ' + fixed + ' exercises fixed';
+  summaryText = state.attendees.length + ' attendees, ' + fixed + ' exercises fixed';
+  paginate();
   document.body.dataset.version = String(state.version);
 }
+// More attendees than the window holds: the rows are shown a page at a time, turning every few
+// seconds, so a projector shows everyone without anyone scrolling.
+let summaryText = '';
+let pageIndex = 0;
+function paginate() {
+  const rows = [...document.querySelectorAll('#board tbody tr')];
+  for (const row of rows) row.hidden = false;
+  const top = document.querySelector('#board tbody').getBoundingClientRect().top + window.scrollY;
+  const room = Math.max(1, window.innerHeight - top - 4);
+  const pages = [[]];
+  let used = 0;
+  for (const row of rows) {
+    const height = row.getBoundingClientRect().height;
+    if (used + height > room && pages[pages.length - 1].length > 0) {
+      pages.push([]);
+      used = 0;
+    }
+    pages[pages.length - 1].push(row);
+    used += height;
+  }
+  pageIndex = pageIndex % pages.length;
+  pages.forEach((page, i) => page.forEach((row) => (row.hidden = i !== pageIndex)));
+  document.body.dataset.page = String(pageIndex + 1);
+  document.body.dataset.pages = String(pages.length);
+  document.getElementById('summary').textContent =
+    summaryText + (pages.length > 1 ? ' · page ' + (pageIndex + 1) + '/' + pages.length : '');
+}
+setInterval(() => {
+  pageIndex += 1;
+  paginate();
+}, pageTurnMs);
+window.addEventListener('resize', paginate);
 async function poll() {
   try {
     const response = await fetch(statePath, { cache: 'no-store' });

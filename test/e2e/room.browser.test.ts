@@ -1,7 +1,8 @@
 // End-to-end: `polytrace room`'s board in Debian's Chromium at projector sizes
 // (1280×720 and 1920×1080). Attendees join through the real join client; the
 // board shows the grid (a column per exercise, a row per attendee, each cell
-// not started, broken at its hop, or fixed) without scrolling sideways, in
+// not started, broken at its hop, or fixed) without scrolling, a page of
+// attendees at a time when they do not all fit, in
 // type large enough for the back of a room, and a hop that looks like markup
 // stays text. Nothing is fetched beyond the room. Screenshots go to
 // .polytrace/screenshots/.
@@ -17,7 +18,7 @@ const port = portBases.room + 10;
 const origin = `http://127.0.0.1:${port}`;
 const screenshots = resolve(repo, '.polytrace/screenshots');
 const hostileHop = '<img src=x id=injected> → api-gateway';
-const attendees = 12;
+const attendees = 50;
 
 // Under CI a missing Chromium fails (launchChromium says how to install it); elsewhere the test skips, loudly.
 const chromiumMissing = !existsSync('/usr/bin/chromium') && process.env.CI !== 'true';
@@ -77,7 +78,7 @@ describe.skipIf(chromiumMissing)('the room board in Chromium', () => {
       // The token left the address bar for a cookie.
       expect(page.url()).toBe(`${origin}/`);
       const rows = page.locator('#board tbody tr');
-      await rows.nth(attendees - 1).waitFor({ timeout: 10_000 });
+      await rows.nth(attendees - 1).waitFor({ state: 'attached', timeout: 10_000 });
       expect(await rows.count()).toBe(attendees);
       expect(await page.locator('#board thead th').count()).toBe(exercises.length + 1);
 
@@ -106,8 +107,26 @@ describe.skipIf(chromiumMissing)('the room board in Chromium', () => {
       const lastHeader = (await page.locator('#board thead th').last().boundingBox())!;
       expect(lastHeader.x + lastHeader.width).toBeLessThanOrEqual(width + 1);
 
+      // Fifty attendees do not fit one window: a page of them at a time, every visible row inside it, then the next.
+      const pages = Number(await page.locator('body').getAttribute('data-pages'));
+      expect(pages).toBeGreaterThan(1);
+      const visible = page.locator('#board tbody tr:not([hidden])');
+      const shown = await visible.count();
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThan(attendees);
+      const lastShown = (await visible.last().boundingBox())!;
+      expect(lastShown.y + lastShown.height).toBeLessThanOrEqual(height + 1);
       await page.screenshot({ path: join(screenshots, `room-${width}x${height}.png`) });
-      console.log(`room board ${width}×${height}: ${attendees} rows, grid type ${fontPx.toFixed(1)} px`);
+      const firstPage = await page.locator('body').getAttribute('data-page');
+      // The page turns on its own: polled from here, bounded.
+      const deadline = Date.now() + 15_000;
+      while ((await page.locator('body').getAttribute('data-page')) === firstPage) {
+        if (Date.now() > deadline) throw new Error(`the board stayed on page ${firstPage} for 15 s`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      console.log(
+        `room board ${width}×${height}: ${attendees} attendees, ${shown} rows a page, ${pages} pages, grid type ${fontPx.toFixed(1)} px`,
+      );
       expect(browser.requests.every((u) => u.startsWith(`${origin}/`))).toBe(true);
     },
     60_000,
