@@ -17,6 +17,7 @@ import { matrixCommand } from './commands/matrix.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
 import { packCommand, unpackCommand } from './commands/pack.js';
+import { roomCommand } from './commands/room.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
 import { viewCommand } from './commands/view.js';
@@ -375,6 +376,11 @@ lab
     [],
   )
   .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
+  .option(
+    '--room <url>',
+    'the URL `polytrace room` printed: each verdict (exercise, state, hop; never code) goes to the board',
+  )
+  .option('--name <name>', "your name on the room's board (up to 40 letters, digits, spaces or . _ ' -)")
   .action(async (exercise: string, flags) => {
     process.exitCode = await labStartCommand(exercise, flags, controller.signal);
   });
@@ -390,6 +396,8 @@ lab
   .description('each exercise: not started, broken at which hop, or fixed (kept in the workspace)')
   .addOption(workspaceOption())
   .option('--json', 'print the progress as JSON')
+  .option('--room <url>', 'also send the progress (states and hops only) to the room at this URL')
+  .option('--name <name>', "your name on the room's board")
   // `lab` has a --json of its own: after `status`, the flag is still read as status's.
   .action(async (_flags, command: Command) => {
     process.exitCode = await labStatusCommand(command.optsWithGlobals());
@@ -407,6 +415,21 @@ lab
   .addOption(workspaceOption())
   .action(async (exercise: string, flags) => {
     process.exitCode = await labRewriteCommand(exercise, flags, 'solution');
+  });
+
+program
+  .command('room')
+  .description(
+    "serve the presenter's board of a room's labs: attendee × exercise, not started, broken at which hop, fixed. Prints the URL with the room's token; Ctrl-C stops (exit 130)",
+  )
+  .option('--port <port>', 'the port to listen on (0 picks a free one)', '4890')
+  .option(
+    '--listen <address>',
+    "an address of this machine on the room's network (default: this machine only)",
+    '127.0.0.1',
+  )
+  .action(async (flags) => {
+    process.exitCode = await roomCommand(flags, controller.signal);
   });
 
 program

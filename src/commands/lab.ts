@@ -7,6 +7,8 @@ import { exercises, findExercise } from '../labs/catalog.js';
 import type { Exercise } from '../labs/exercise.js';
 import { nextHint } from '../labs/hints.js';
 import { readProgress } from '../labs/progress.js';
+import type { ExerciseStatus } from '../labs/room-protocol.js';
+import { joinRoom, type RoomClient } from '../labs/room-client.js';
 import { defaultWorkspace, exerciseDir, rewriteExercise } from '../labs/workspace.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
@@ -55,8 +57,49 @@ function describeHint(exercise: Exercise, hint: Awaited<ReturnType<LabControls['
     : `no more hints: the last one was the fix (polytrace lab solve ${exercise.id} writes it for you)`;
 }
 
-export async function labStatusCommand(flags: { workspace?: string; json?: boolean }): Promise<number> {
+/** The flags that join a room: both or neither. */
+interface RoomFlags {
+  room?: string;
+  name?: string;
+}
+
+async function roomFrom(flags: RoomFlags): Promise<RoomClient | undefined> {
+  if (flags.room === undefined && flags.name === undefined) return undefined;
+  if (flags.room === undefined || flags.name === undefined)
+    throw new UsageError('Expected --room and --name together: the URL polytrace room printed, and your name');
+  return joinRoom({ url: flags.room, name: flags.name });
+}
+
+/**
+ * Sends statuses to the room; a room that went away gets one warning line (and one more when it
+ * is back), and the lab goes on.
+ */
+function roomReporter(room: RoomClient): (statuses: ExerciseStatus[]) => Promise<void> {
+  let away = false;
+  // One post at a time, in verdict order: the board ends with the newest.
+  let last = Promise.resolve();
+  const send = async (statuses: ExerciseStatus[]) => {
+    const sent = await room.report(statuses);
+    if (sent !== true && !away) process.stderr.write(`polytrace ▸ warning: ${sent}; the lab goes on\n`);
+    if (sent === true && away) process.stderr.write(`polytrace ▸ the room at ${room.origin} answers again\n`);
+    away = sent !== true;
+  };
+  return (statuses) => (last = last.then(() => send(statuses)));
+}
+
+export async function labStatusCommand(flags: { workspace?: string; json?: boolean } & RoomFlags): Promise<number> {
+  const room = await roomFrom(flags);
   const progress = await readProgress(flags.workspace ?? defaultWorkspace);
+  if (room) {
+    const statuses: ExerciseStatus[] = [];
+    for (const e of exercises) {
+      const entry = progress[e.id];
+      if (entry?.state === 'fixed') statuses.push({ exercise: e.id, state: 'fixed' });
+      if (entry?.state === 'broken')
+        statuses.push({ exercise: e.id, state: 'broken', ...(entry.brokenAt ? { hop: entry.brokenAt } : {}) });
+    }
+    await roomReporter(room)(statuses);
+  }
   const rows = exercises.map((e) => {
     const entry = progress[e.id];
     return {
@@ -96,10 +139,13 @@ export async function labRewriteCommand(
 
 export async function labStartCommand(
   id: string,
-  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string },
+  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string } & RoomFlags,
   signal: AbortSignal,
 ): Promise<number> {
   const exercise = exerciseNamed(id);
+  const room = await roomFrom(flags);
+  const toRoom = room ? roomReporter(room) : undefined;
+  if (room) print(`joined the room at ${room.origin}: each verdict (state and hop, never code) goes to its board`);
   const workspace = flags.workspace ?? defaultWorkspace;
   const colors = colorsFor(colorEnabled(process.stdout));
   const width = () => process.stdout.columns || 100;
@@ -135,6 +181,11 @@ export async function labStartCommand(
       const took =
         saveToVerdictMs !== undefined ? ` (${(saveToVerdictMs / 1000).toFixed(1)} s from save to verdict)` : '';
       print(renderUpTrace(trace, `trace ${trace.traceId}${took}`, { width: width(), colors }));
+      void toRoom?.([
+        verdict.fixed
+          ? { exercise: exercise.id, state: 'fixed' }
+          : { exercise: exercise.id, state: 'broken', ...(verdict.brokenAt ? { hop: verdict.brokenAt } : {}) },
+      ]);
       if (verdict.fixed) {
         print(colors.green(colors.bold(`✓ fixed: ${exercise.id}, every span and hop it requires is there and linked`)));
         return;

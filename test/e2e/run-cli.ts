@@ -57,6 +57,7 @@ export const portBases = {
   linesDefaultJs: 31500,
   offline: 32600,
   labs: 31600,
+  room: 32000,
 } as const;
 
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */
