@@ -1,4 +1,7 @@
 // End-to-end: bad input gets one clear line and the documented exit code, never a stack trace.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outDir, polytrace, portBases } from './run-cli.js';
@@ -62,7 +65,12 @@ describe('polytrace errors', () => {
       /the Python package index/,
     ],
   ])('a registry it cannot reach for %j: exit 3, one line naming it', async (args, env, registry) => {
-    const result = await polytrace(['check', '--runtime', 'local', ...args, '--out-dir', outDir()], env);
+    // A cache of its own: a line resolved earlier (by another test) is answered from the cache.
+    const cache = mkdtempSync(join(tmpdir(), 'polytrace-cache-'));
+    const result = await polytrace(['check', '--runtime', 'local', ...args, '--out-dir', outDir()], {
+      ...env,
+      POLYTRACE_CACHE_DIR: cache,
+    });
     expect(result.exitCode, result.all).toBe(3);
     const errorLines = result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'));
     expect(errorLines).toHaveLength(1);
