@@ -5,10 +5,10 @@
 // the board exchanges it for an HttpOnly, SameSite=Strict cookie (so the token
 // leaves the projected address bar), a lab sends it in a header. Tokens are
 // compared in constant time, as the live page's server does.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvironmentError } from '../common/errors.js';
+import { cookie, sameToken } from './page-access.js';
 import { newSecret } from '../common/secret.js';
 import { parseStatusPost, roomBounds, RoomBoard } from '../labs/room-board.js';
 import { roomPaths, roomTokenHeader, roomTokenQuery } from '../labs/room-protocol.js';
@@ -60,18 +60,6 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('end', () => resolve(body));
     req.on('error', reject);
   });
-}
-
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-const sameToken = (given: string | undefined, token: string) =>
-  given !== undefined && timingSafeEqual(digest(given), digest(token));
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
 }
 
 const withoutToken = "Expected the room's token: open the URL polytrace room printed\n";

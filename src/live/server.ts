@@ -9,13 +9,13 @@
 // where it came from). Every request must also name this server in its Host
 // header, so a hostile DNS name pointed at 127.0.0.1 cannot make the page its
 // own (DNS rebinding).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { newSecret } from '../common/secret.js';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { EnvironmentError } from '../common/errors.js';
+import { cookie, sameToken } from './page-access.js';
 import { repoRoot } from '../common/paths.js';
 import type { UpControls } from '../core/up-controls.js';
 import type { LiveHub } from './hub.js';
@@ -76,20 +76,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(body));
     req.on('error', reject);
   });
-}
-
-/** Compared as SHA-256 digests, which have one length whatever bytes arrive: in constant time, never a throw. */
-const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-const sameToken = (given: string | undefined, token: string) =>
-  given !== undefined && timingSafeEqual(digest(given), digest(token));
-
-/** One cookie's value from the Cookie header, as the browser sent it. */
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
 }
 
 const withoutToken = "Expected the live page's cookie: open the URL polytrace printed (it carries the token)\n";

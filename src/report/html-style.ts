@@ -53,3 +53,17 @@ section.trace.ok{border-left:4px solid var(--ok)}section.trace.failed{border-lef
 .verdict-line{font-weight:600;margin:6px 0}.marks{margin:4px 0;padding-left:1.2em;color:var(--dim)}
 .deps td:nth-child(n+3),.deps th:nth-child(n+3){text-align:right}
 `;
+
+/**
+ * The head of every self-contained report page: its content-security policy lets nothing load
+ * (no script, no fetch), only its own inline style and data: images.
+ */
+export const reportHead = ({ title, css }: { title: string; css: string }): string => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${css}</style>
+</head>`;

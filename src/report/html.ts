@@ -7,7 +7,7 @@ import { metricsHtml } from './metrics-table.js';
 import { directionsHtml } from './direction-table.js';
 import { dependencyMap } from './dependency-map.js';
 import { dependencySection, servicesLegend } from './html-map.js';
-import { reportCss } from './html-style.js';
+import { reportCss, reportHead } from './html-style.js';
 import { escapeHtml } from './html-escape.js';
 import { traceSectionHtml } from './html-trace.js';
 
@@ -21,15 +21,7 @@ export function renderHtml(result: RunResult): string {
   const banner = result.expectation
     ? `<p class="meta">${escapeHtml(verdict)}</p>${expectation}`
     : `<div class="banner ${result.ok ? 'ok' : 'failed'}">${result.ok ? `✓ ${verdict}: one traceparent linked every span` : `✗ ${verdict}${result.directions?.some((d) => !d.ok) ? '; a direction between the languages broke' : ''}`}</div>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>polytrace check: ${escapeHtml(result.scenario)}, ${escapeHtml(verdict)}</title>
-<style>${reportCss}</style>
-</head>
+  return `${reportHead({ title: `polytrace check: ${escapeHtml(result.scenario)}, ${escapeHtml(verdict)}`, css: reportCss })}
 <body>
 <header>
 <h1>polytrace check</h1>

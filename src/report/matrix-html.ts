@@ -6,7 +6,7 @@ import type { CellResult, MatrixResult } from '../matrix/result.js';
 import type { SdkLanguage } from '../topology/sdk-versions.js';
 import { formatMs } from './format.js';
 import { escapeHtml } from './html-escape.js';
-import { reportCss } from './html-style.js';
+import { reportCss, reportHead } from './html-style.js';
 import { breakLine, versionColumns } from './matrix-table.js';
 
 const matrixCss = `
@@ -34,15 +34,7 @@ export function renderMatrixHtml(result: MatrixResult): string {
   const verdict = result.interrupted
     ? `interrupted after ${cells.length} of ${result.planned} cells`
     : `${asExpected}/${cells.length} cells did what they were expected to do`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>polytrace matrix: ${escapeHtml(verdict)}</title>
-<style>${reportCss}${matrixCss}</style>
-</head>
+  return `${reportHead({ title: `polytrace matrix: ${escapeHtml(verdict)}`, css: `${reportCss}${matrixCss}` })}
 <body>
 <header>
 <h1>polytrace matrix</h1>
