@@ -1,8 +1,8 @@
 // Who may use a page polytrace serves (the live page, the room's board): the
 // holder of its token, compared in constant time, and the cookie it was
-// exchanged for.
+// exchanged for; and the headers every answer of such a page carries.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Compared as SHA-256 digests, which have one length whatever bytes arrive: in constant time, never a throw. */
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -17,4 +17,27 @@ export function cookie(req: IncomingMessage, name: string): string | undefined {
     if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
   }
   return undefined;
+}
+
+/**
+ * How a page's server answers: with its content-security policy (nothing loads from anywhere but
+ * the server), and headers that keep it from being sniffed, framed, cached or referred.
+ */
+export function responder(contentSecurityPolicy: string) {
+  const headers = {
+    'content-security-policy': contentSecurityPolicy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  };
+  const answer = (
+    res: ServerResponse,
+    { status = 200, type, body }: { status?: number; type: string; body: string },
+  ) => {
+    res.writeHead(status, { ...headers, 'content-type': type });
+    res.end(body);
+  };
+  const json = (res: ServerResponse, status: number, body: object) =>
+    answer(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+  return { headers, answer, json };
 }

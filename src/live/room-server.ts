@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvironmentError } from '../common/errors.js';
-import { cookie, sameToken } from './page-access.js';
+import { cookie, responder, sameToken } from './page-access.js';
 import { newSecret } from '../common/secret.js';
 import { parseStatusPost, roomBounds, RoomBoard } from '../labs/room-board.js';
 import { roomPaths, roomTokenHeader, roomTokenQuery } from '../labs/room-protocol.js';
@@ -29,21 +29,14 @@ export interface RoomServer {
   close(): Promise<void>;
 }
 
-const securityHeaders = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function answer(res: ServerResponse, { status = 200, type, body }: { status?: number; type: string; body: string }) {
-  res.writeHead(status, { ...securityHeaders, 'content-type': type });
-  res.end(body);
-}
-
-const json = (res: ServerResponse, status: number, body: object) =>
-  answer(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+/** Nothing loads from anywhere but this server, nothing frames it. */
+const {
+  headers: securityHeaders,
+  answer,
+  json,
+} = responder(
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+);
 
 /** The body, or undefined once it passes the bound (the rest is not read). */
 function readBody(req: IncomingMessage): Promise<string | undefined> {

@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { EnvironmentError } from '../common/errors.js';
-import { cookie, sameToken } from './page-access.js';
+import { cookie, responder, sameToken } from './page-access.js';
 import { repoRoot } from '../common/paths.js';
 import type { UpControls } from '../core/up-controls.js';
 import type { LiveHub } from './hub.js';
@@ -48,22 +48,14 @@ const pageScriptFile = join(repoRoot, 'dist', 'live', 'page.js');
 /** The largest action body read. */
 const maxBody = 4096;
 
-/** Headers every answer carries: nothing loads from anywhere but this server, nothing frames it. */
-const securityHeaders = {
-  'content-security-policy':
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function answer(res: ServerResponse, { status = 200, type, body }: { status?: number; type: string; body: string }) {
-  res.writeHead(status, { ...securityHeaders, 'content-type': type });
-  res.end(body);
-}
-
-const json = (res: ServerResponse, status: number, body: object) =>
-  answer(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body) });
+/** Nothing loads from anywhere but this server, nothing frames it. */
+const {
+  headers: securityHeaders,
+  answer,
+  json,
+} = responder(
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+);
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
