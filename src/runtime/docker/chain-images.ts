@@ -39,6 +39,20 @@ export function componentsOfRun(brokers: readonly string[]): ChainComponent[] {
   return chainComponents.filter((c) => coreComponents.includes(c) || brokers.includes(c.name));
 }
 
+/**
+ * A component built from another folder under a tag of its own, so the image of the checkout's
+ * folder stays as it is: a lab's workspace copy, or a context whose versions are pinned.
+ */
+export function builtFrom(component: ChainComponent, source: { contextDir: string; image: string }): ChainComponent {
+  return { ...component, contextDir: source.contextDir, docker: { ...component.docker, image: source.image } };
+}
+
+/** The image each component of a run starts from, by component name. */
+export type RunImages = ReadonlyMap<string, string>;
+
+export const runImages = (components: readonly ChainComponent[]): RunImages =>
+  new Map(components.map((c) => [c.name, c.docker.image]));
+
 /** The image's ID, or undefined when the engine does not have it. */
 export async function imageId(docker: Dockerode, image: string): Promise<string | undefined> {
   try {

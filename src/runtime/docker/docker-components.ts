@@ -17,6 +17,7 @@ import { busyPortsError } from '../port-check.js';
 import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan } from '../runtime.js';
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
+import type { RunImages } from './chain-images.js';
 import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
 import { containerUsage } from './container-usage.js';
@@ -57,7 +58,10 @@ interface ContainerSpec {
 
 /** The docker runtime once its images are built. */
 export class BuiltDockerRuntime implements BuiltRuntime<ContainerPart> {
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly images: RunImages,
+  ) {}
 
   /** The run's network, removed after its containers, which are removed together once all have stopped. */
   async open(plan: RunPlan, logsDir: string): Promise<RunComponents<ContainerPart>> {
@@ -79,7 +83,7 @@ export class BuiltDockerRuntime implements BuiltRuntime<ContainerPart> {
         await Promise.all([...containers.values()].map((c) => c.remove()));
       }),
     );
-    return new DockerComponents({ docker: dockerode(engine), runId, networkName, logsDir, containers });
+    return new DockerComponents({ docker: dockerode(engine), runId, networkName, logsDir, containers, images: this.images });
   }
 }
 
@@ -96,8 +100,14 @@ class DockerComponents implements RunComponents<ContainerPart> {
       logsDir: string;
       /** Each component's container now (a restart replaces it): what teardown removes. */
       containers: Map<string, ContainerPart>;
+      /** The image each component starts from. */
+      images: RunImages;
     },
   ) {}
+
+  private imageOf(component: { name: string; docker: { image: string } }): string {
+    return this.run.images.get(component.name) ?? component.docker.image;
+  }
 
   startCollector(start: ComponentStart<ContainerPart>): Promise<string> {
     const { plan } = start;
@@ -108,7 +118,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
     return this.startContainer(start, {
       name: collector.name,
       hostname: collector.hostname,
-      image: collector.docker.image,
+      image: this.imageOf(collector),
       ports: [
         { container: collector.ports.otlpGrpc, host: port(`${collector.name}.grpc`) },
         { container: collector.ports.otlpHttp, host: port(`${collector.name}.http`) },
@@ -139,7 +149,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
     return this.startContainer(start, {
       name: broker.name,
       hostname: broker.hostname,
-      image: broker.docker.image,
+      image: this.imageOf(broker),
       ports: [{ container: broker.ports.amqp, host: amqpPort }],
       ready: {
         wait: amqpConnectionWait(amqpPort, credentials, plan.signal),
@@ -175,7 +185,7 @@ class DockerComponents implements RunComponents<ContainerPart> {
     return this.startContainer(start, {
       name: service.name,
       hostname: service.hostname,
-      image: service.docker.image,
+      image: this.imageOf(service),
       ports: [{ container: service.port, host: hostPort }],
       ready: httpReady(`http://127.0.0.1:${hostPort}${service.healthPath}`, plan.signal),
       timeoutSeconds: service.startTimeoutSeconds,

@@ -9,7 +9,14 @@ import { dockerCacheDir } from '../../common/paths.js';
 import { portsInUse } from '../../topology/ports.js';
 import { assertPortsFree } from '../port-check.js';
 import type { PreparedRuntime, RunPlan, Runtime } from '../runtime.js';
-import { chooseBaseImages, componentsOfRun, ensureChainImages, type BaseChoice } from './chain-images.js';
+import {
+  chooseBaseImages,
+  componentsOfRun,
+  ensureChainImages,
+  runImages,
+  type BaseChoice,
+  type ChainComponent,
+} from './chain-images.js';
 import { BuiltDockerRuntime } from './docker-components.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
 
@@ -44,14 +51,20 @@ class PreparedDockerRuntime implements PreparedRuntime {
   }
 
   async build(plan: RunPlan): Promise<BuiltDockerRuntime> {
+    const components = await this.componentsOf(plan);
     await ensureChainImages(this.engine, {
-      components: componentsOfRun(plan.options.environment.brokers ?? []),
+      components,
       base: this.base,
       baseImageOverrides: plan.options.baseImages,
       logDir: join(dockerCacheDir(), 'logs'),
       progress: plan.options.progress,
       signal: plan.signal,
     });
-    return new BuiltDockerRuntime(this.engine);
+    return new BuiltDockerRuntime(this.engine, runImages(components));
+  }
+
+  /** The images this run builds and starts: the checkout's folders, unless the run builds a component from elsewhere. */
+  private async componentsOf(plan: RunPlan): Promise<ChainComponent[]> {
+    return componentsOfRun(plan.options.environment.brokers ?? []);
   }
 }
