@@ -329,7 +329,13 @@ program
       .choices(['local', 'docker', 'both'])
       .default('local'),
   )
-  .action(async (file: string, flags: { runtime: string }) => {
+  .option(
+    '--sdk <language=version>',
+    'pack for that OpenTelemetry line at another version, as `check --sdk` builds it (repeatable); unpacked, `check` with the same --sdk flags resolves and builds it with no network',
+    collect,
+    [],
+  )
+  .action(async (file: string, flags: { runtime: string; sdk: string[] }) => {
     process.exitCode = await packCommand(file, flags, controller.signal);
   });
 program

@@ -5,21 +5,36 @@ import { cacheDir } from '../common/paths.js';
 import { UsageError } from '../common/errors.js';
 import { pack, unpack } from '../core/pack.js';
 import { mib } from '../runtime/offline/pack-archive.js';
+import type { PackManifest } from '../runtime/offline/pack-manifest.js';
 import { stderrProgress } from './progress-printer.js';
+import { parseSdkFlags } from '../topology/sdk-versions.js';
 
-export async function packCommand(file: string, flags: { runtime: string }, signal: AbortSignal): Promise<number> {
+export async function packCommand(
+  file: string,
+  flags: { runtime: string; sdk: string[] },
+  signal: AbortSignal,
+): Promise<number> {
   if (flags.runtime !== 'local') {
     throw new UsageError(
       `Expected --runtime local, got ${flags.runtime}: a pack carries the local runtime's packages; for docker, \`polytrace images save\` carries the images`,
     );
   }
-  const result = await pack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal });
+  const sdk = parseSdkFlags(flags.sdk);
+  if (typeof sdk === 'string') throw new UsageError(sdk);
+  const result = await pack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal, sdk });
   const items = result.manifest.items.map((i) => `  ${i.name.padEnd(7)} ${mib(i.bytes).padStart(8)}  ${i.holds}`);
   process.stdout.write(
     `${items.join('\n')}\npacked ${mib(result.bytes)} in ${result.seconds.toFixed(0)}s to ${resolve(file)}: on the other machine, \`polytrace unpack ${file}\`\n`,
   );
   return 0;
 }
+
+/** The check the pack was made for: its `--sdk` lines, as `pack` was given them. */
+const checkCommand = (manifest: PackManifest): string =>
+  [
+    'polytrace check --runtime local',
+    ...Object.values(manifest.sdkLines ?? {}).map((l) => `--sdk ${l.language}=${l.version}`),
+  ].join(' ');
 
 export async function unpackCommand(file: string, signal: AbortSignal): Promise<number> {
   const result = await unpack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal });
@@ -28,7 +43,7 @@ export async function unpackCommand(file: string, signal: AbortSignal): Promise<
     return `  ready: ${i.holds} (${versions.join(', ')})`;
   });
   process.stdout.write(
-    `${items.join('\n')}\nunpacked in ${result.seconds.toFixed(0)}s into ${result.dir}: \`polytrace check --runtime local\` now builds with no network\n`,
+    `${items.join('\n')}\nunpacked in ${result.seconds.toFixed(0)}s into ${result.dir}: \`${checkCommand(result.manifest)}\` now builds with no network\n`,
   );
   return 0;
 }

@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { DiskFullError, EnvironmentError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
 import { client } from '../topology/chain.js';
-import { defaultSdkVersions } from '../topology/sdk-versions.js';
-import { localTargets } from '../runtime/local/build-targets.js';
+import { sdkLanguages, type SdkLanguage, type SdkRequest } from '../topology/sdk-versions.js';
+import { localTargetsFor } from '../runtime/local/build-targets.js';
+import { resolveForPack } from '../runtime/sdk/sdk-context.js';
 import { fillStores } from '../runtime/offline/fill-stores.js';
 import { offlineDir } from '../runtime/offline/offline-cache.js';
 import { storesIn } from '../runtime/offline/offline-recipe.js';
@@ -26,15 +27,23 @@ interface PackOptions {
   signal: AbortSignal;
 }
 
+interface PackRequest extends PackOptions {
+  /** The OpenTelemetry versions to pack for (`--sdk`); a line not named is packed at its default. */
+  sdk: SdkRequest;
+}
+
 export interface PackResult {
   manifest: PackManifest;
   bytes: number;
   seconds: number;
 }
 
-export async function pack({ file, cacheRoot, progress, signal }: PackOptions): Promise<PackResult> {
+export async function pack({ file, cacheRoot, progress, signal, sdk }: PackRequest): Promise<PackResult> {
   const started = Date.now();
-  const toolchains = [...new Set(localTargets.flatMap((t) => t.recipe.toolchains))];
+  // The defaults resolve with no registry asked; other lines are asked once and carried.
+  const { set, lines } = await resolveForPack(sdk, signal);
+  const targets = localTargetsFor(set);
+  const toolchains = [...new Set(targets.flatMap((t) => t.recipe.toolchains))];
   const missing = await missingToolchains(toolchains);
   if (missing.length > 0) {
     throw new EnvironmentError(
@@ -49,8 +58,8 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
       step: 'build',
       message: `building the chain once in ${scratch} to collect what a first run downloads…`,
     });
-    await fillStores({ targets: localTargets, stores, scratch, progress, signal });
-    const versions = defaultSdkVersions();
+    await fillStores({ targets, stores, scratch, progress, signal });
+    const versions = Object.fromEntries(sdkLanguages.map((l) => [l, set[l].version])) as Record<SdkLanguage, string>;
     const manifest = await writePack({
       file,
       scratch,
@@ -64,6 +73,7 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
           ),
         ),
         created: new Date().toISOString(),
+        ...(Object.keys(lines).length > 0 ? { sdkLines: lines } : {}),
       },
       items: [
         {

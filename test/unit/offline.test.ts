@@ -8,7 +8,8 @@ import { DamagedPackError, exitCodes, ForeignPackError } from '../../src/common/
 import { localTargets } from '../../src/runtime/local/build-targets.js';
 import { missingPackage } from '../../src/runtime/offline/missing-package.js';
 import { targetsForCache } from '../../src/runtime/offline/offline-build.js';
-import { offlineTarget, storesIn } from '../../src/runtime/offline/offline-recipe.js';
+import { fillingTarget, offlineTarget, storesIn } from '../../src/runtime/offline/offline-recipe.js';
+import { pinnedRecipe } from '../../src/runtime/local/pinned-recipe.js';
 import { readPack, writePack } from '../../src/runtime/offline/pack-archive.js';
 import { thisPlatform, type PackManifest } from '../../src/runtime/offline/pack-manifest.js';
 import { rmSync } from 'node:fs';
@@ -99,6 +100,29 @@ describe('a pack', () => {
     await expect(result).rejects.toBeInstanceOf(DamagedPackError);
   });
 
+  const pythonLine = {
+    language: 'python',
+    version: '1.42.1',
+    isDefault: false,
+    companions: { 'opentelemetry-sdk': '1.42.1', 'opentelemetry-instrumentation-flask': '0.63b1' },
+  } as const;
+
+  it('made with --sdk: carries the lines it resolved, for a room with no registry to resolve them', async () => {
+    const sdkLines = { '["python","1.42.1","abc",""]': pythonLine };
+    const manifest = await unpackInto(await smallPack('lines', { sdkLines })).result;
+    expect(manifest.sdkLines).toEqual(sdkLines);
+  });
+
+  it.each([
+    ['a name that is a path, not a package', { 'file:../../evil': '1.0.0' }],
+    ['a version with a shell in it', { 'opentelemetry-sdk': '1.0.0;rm -rf /' }],
+  ])('carrying a line with %s: DamagedPackError', async (_, companions) => {
+    const sdkLines = { key: { ...pythonLine, companions } };
+    await expect(unpackInto(await smallPack(`bad-line-${_.length}`, { sdkLines })).result).rejects.toBeInstanceOf(
+      DamagedPackError,
+    );
+  });
+
   it('a file that is no pack: DamagedPackError, not a stack', async () => {
     const file = join(root, 'not-a-pack.tar');
     writeFileSync(file, 'hello\n'.repeat(500));
@@ -126,6 +150,16 @@ describe('offline builds', () => {
     });
     const mvn = offline['auth-service']!.build.find((step) => step.cmd === 'mvn');
     expect(mvn!.args.slice(0, 2)).toEqual(['-o', '-Dmaven.repo.local=/cache/offline/maven']);
+  });
+
+  it("a pack made for pinned Python versions keeps those wheels, not the requirements file's", () => {
+    const line = { language: 'python', version: '1.42.1', isDefault: false, companions: { flask: '3.1.0' } } as const;
+    const target = localTargets.find((t) => t.name === 'order-service')!;
+    const pinned = { ...target, recipe: pinnedRecipe(target.recipe, line) };
+    const wheel = fillingTarget(pinned, { stores, pipCache: '/scratch/pip' }).recipe.build.at(-1)!;
+    expect(wheel.args).toEqual(['wheel', '--quiet', '--no-deps', 'flask==3.1.0', '-w', '/cache/offline/wheels']);
+    const plain = fillingTarget(target, { stores, pipCache: '/scratch/pip' }).recipe.build.at(-1)!;
+    expect(plain.args).toEqual(['wheel', '--quiet', '-r', 'requirements.txt', '-w', '/cache/offline/wheels']);
   });
 
   it('only where a pack is unpacked: a cache without one builds as before', () => {

@@ -32,6 +32,10 @@ function storeEnv(recipe: LocalRecipe, stores: Stores): Record<string, string> {
   };
 }
 
+/** `pip install …` as `pip wheel …`: the same packages, kept as wheels. */
+const wheelArgs = (install: readonly string[]): string[] =>
+  install.map((arg, i) => (i === install.indexOf('install') ? 'wheel' : arg));
+
 /** The recipe that fills the stores as it builds: a pip wheel step keeps what pip installed. */
 export function fillingTarget(target: BuildTarget, options: { stores: Stores; pipCache: string }): BuildTarget {
   const { recipe } = target;
@@ -44,9 +48,9 @@ export function fillingTarget(target: BuildTarget, options: { stores: Stores; pi
       ...recipe,
       build: [
         ...withMaven(recipe, [`-Dmaven.repo.local=${stores.maven}`]),
-        // Every wheel the requirements resolve to, built where only a source distribution exists,
-        // so that the room's pip installs with no index at all.
-        ...(pip ? [{ cmd: pip.cmd, args: ['wheel', '--quiet', '-r', 'requirements.txt', '-w', stores.wheels] }] : []),
+        // Every wheel the install resolves to (the requirements, or a pinned set), built where
+        // only a source distribution exists, so that the room's pip installs with no index at all.
+        ...(pip ? [{ cmd: pip.cmd, args: [...wheelArgs(pip.args), '-w', stores.wheels] }] : []),
       ],
       env: {
         ...recipe.env,

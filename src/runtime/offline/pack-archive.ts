@@ -17,6 +17,7 @@ import * as tarStream from 'tar-stream';
 import { DamagedPackError, DiskFullError, ForeignPackError } from '../../common/errors.js';
 import type { Progress } from '../../common/progress.js';
 import { itemEntry, packFormat, type PackItem, type PackManifest } from './pack-manifest.js';
+import { sdkLanguages, type ResolvedSdk } from '../../topology/sdk-versions.js';
 
 const manifestEntry = 'manifest.json';
 /** A manifest is a few kilobytes; anything longer is not one polytrace wrote. */
@@ -134,6 +135,41 @@ async function readBounded(stream: AsyncIterable<unknown>, limit: number): Promi
 const printable = (value: unknown, max: number): boolean =>
   typeof value === 'string' && value.length <= max && /^[\x20-\x7e]*$/.test(value);
 
+// A carried line's names and versions become arguments of go, npm, pip and mvn in the room: a
+// package's name (no `file:` or URL spec) and a version, nothing else.
+const packageName = /^[@A-Za-z0-9][A-Za-z0-9@._/-]{0,199}$/;
+const packageVersion = /^v?\d[0-9A-Za-z.+-]{0,63}$/;
+
+/** The lines a `pack --sdk` carries: at most one per language, each as a resolution makes it. */
+function validSdkLines(lines: unknown): boolean {
+  if (lines === undefined) return true;
+  if (lines === null || typeof lines !== 'object') return false;
+  const entries = Object.entries(lines as Record<string, ResolvedSdk>);
+  return (
+    entries.length <= sdkLanguages.length &&
+    entries.every(
+      ([key, line]) =>
+        printable(key, 512) &&
+        typeof line === 'object' &&
+        line !== null &&
+        sdkLanguages.includes(line.language) &&
+        packageVersion.test(String(line.version)) &&
+        line.isDefault === false &&
+        typeof line.companions === 'object' &&
+        line.companions !== null &&
+        Object.entries(line.companions).length <= 200 &&
+        Object.entries(line.companions).every(
+          ([name, version]) => packageName.test(name) && packageVersion.test(String(version)),
+        ) &&
+        (line.removed === undefined ||
+          (Array.isArray(line.removed) &&
+            line.removed.length <= 20 &&
+            line.removed.every((n) => packageName.test(String(n))))) &&
+        (line.node === undefined || packageVersion.test(String(line.node))),
+    )
+  );
+}
+
 function parseManifest(text: string, file: string, expected: Expected): PackManifest {
   let manifest: PackManifest;
   try {
@@ -158,7 +194,8 @@ function parseManifest(text: string, file: string, expected: Expected): PackMani
         Object.entries(item.versions).every(([key, value]) => printable(key, 32) && printable(value, 64)) &&
         Number.isSafeInteger(item.bytes) &&
         /^[0-9a-f]{64}$/.test(item.sha256),
-    );
+    ) &&
+    validSdkLines(manifest.sdkLines);
   if (!valid) throw new DamagedPackError(`${file}: its manifest is not a pack's (the pack is damaged)`);
   if (manifest.format !== packFormat || manifest.polytrace !== expected.polytrace) {
     throw new ForeignPackError(

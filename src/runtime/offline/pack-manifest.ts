@@ -3,6 +3,7 @@
 // `unpack` can refuse a pack for another machine before it writes anything and
 // check every byte after.
 import { arch, platform } from 'node:os';
+import type { ResolvedSdk } from '../../topology/sdk-versions.js';
 
 export const packFormat = 1;
 
@@ -26,6 +27,11 @@ export interface PackManifest {
   toolchains: Record<string, string>;
   created: string;
   items: PackItem[];
+  /**
+   * The OpenTelemetry lines the pack was made for other than the defaults (`pack --sdk`), under
+   * the keys a resolution looks them up by: with no registry, `--sdk` resolves to these.
+   */
+  sdkLines?: Record<string, ResolvedSdk>;
 }
 
 export const thisPlatform = (): string => `${platform()}-${arch()}`;

@@ -8,6 +8,7 @@ import {
   anchorDir,
   defaultSdkVersions,
   sdkAnchors,
+  type ResolvedSdk,
   type SdkRequest,
   type SdkSet,
 } from '../../topology/sdk-versions.js';
@@ -15,47 +16,95 @@ import { goClient } from './go-client.js';
 import { mavenClient } from './maven-client.js';
 import { npmClient } from './npm-client.js';
 import { pipClient } from './pip-client.js';
-import { resolveSdkSet } from './resolve-sdk-set.js';
+import { resolveSdkSet, type LineCache } from './resolve-sdk-set.js';
 import { diskLineCache } from './line-cache.js';
 import { cacheDir } from '../../common/paths.js';
+import { unpackedManifest } from '../offline/offline-cache.js';
 
 /** `node:24-bookworm-slim` → 24. */
 const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undefined;
 
 const resolved = new Map<string, Promise<SdkSet>>();
 
+/** A signal of the resolution's own: its binary searches run many client calls at once, each listening for the abort, beyond Node's default warning threshold of ten. */
+function ownSignal(signal?: AbortSignal): AbortSignal {
+  const own = new AbortController();
+  setMaxListeners(100, own.signal);
+  if (signal?.aborted) own.abort();
+  else signal?.addEventListener('abort', () => own.abort(), { once: true });
+  return own.signal;
+}
+
+/**
+ * The lines a run may take without asking: an unpacked pack's first (they are what its packages
+ * were made for, however old), then the ones resolved within a day.
+ */
+function knownLines(): LineCache {
+  const cacheRoot = cacheDir();
+  const disk = diskLineCache(join(cacheRoot, 'sdk-lines'));
+  return {
+    get: async (key) => unpackedManifest(cacheRoot)?.sdkLines?.[key] ?? disk.get(key),
+    set: (key, line) => disk.set(key, line),
+  };
+}
+
+function resolveWith(request: SdkRequest, { signal, lineCache }: { signal: AbortSignal; lineCache: LineCache }) {
+  return resolveSdkSet(request, {
+    registries: {
+      go: goClient(signal),
+      maven: mavenClient(signal),
+      pip: pipClient(signal),
+      npm: npmClient(signal),
+    },
+    // The services run on the `node` polytrace itself runs on (the first on PATH).
+    machineNode: process.versions.node,
+    imageNodeMajor: imageMajor(officialImages.node),
+    defaults: defaultSdkVersions(),
+    lineCache,
+    manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
+  });
+}
+
 /**
  * The set a run asked for, resolved once per process (the runs of `bench` and a restart ask again
- * for the same set, and the registries' answers do not change within a run), each line from the
- * cache when it was resolved within a day (line-cache.ts).
+ * for the same set, and the registries' answers do not change within a run), each line from an
+ * unpacked pack or from the cache when it was resolved within a day (line-cache.ts).
  */
 export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
   const key = JSON.stringify(Object.entries(request).sort());
   let set = resolved.get(key);
   if (!set) {
-    // A signal of the resolution's own: its binary searches run many client calls at once, each
-    // listening for the abort, beyond Node's default warning threshold of ten.
-    const own = new AbortController();
-    setMaxListeners(100, own.signal);
-    if (signal?.aborted) own.abort();
-    else signal?.addEventListener('abort', () => own.abort(), { once: true });
-    set = resolveSdkSet(request, {
-      registries: {
-        go: goClient(own.signal),
-        maven: mavenClient(own.signal),
-        pip: pipClient(own.signal),
-        npm: npmClient(own.signal),
-      },
-      // The services run on the `node` polytrace itself runs on (the first on PATH).
-      machineNode: process.versions.node,
-      imageNodeMajor: imageMajor(officialImages.node),
-      defaults: defaultSdkVersions(),
-      lineCache: diskLineCache(join(cacheDir(), 'sdk-lines')),
-      manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
-    });
+    set = resolveWith(request, { signal: ownSignal(signal), lineCache: knownLines() });
     // A failed resolution (a registry down) is tried again by the next run.
     set.catch(() => resolved.delete(key));
     resolved.set(key, set);
   }
   return set;
+}
+
+/**
+ * The set a pack is made for, with each line it resolved under the key a resolution looks it up
+ * by: the pack carries them, so that a room with no registry resolves the same set.
+ */
+export async function resolveForPack(
+  request: SdkRequest,
+  signal: AbortSignal,
+): Promise<{ set: SdkSet; lines: Record<string, ResolvedSdk> }> {
+  const known = knownLines();
+  const lines: Record<string, ResolvedSdk> = {};
+  const set = await resolveWith(request, {
+    signal: ownSignal(signal),
+    lineCache: {
+      get: async (key) => {
+        const line = await known.get(key);
+        if (line) lines[key] = line;
+        return line;
+      },
+      set: async (key, line) => {
+        lines[key] = line;
+        await known.set(key, line);
+      },
+    },
+  });
+  return { set, lines };
 }
