@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { officialImages } from '../../topology/base-images.js';
+import { officialNodeMajor } from '../../topology/base-images.js';
 import {
   anchorDir,
   defaultSdkVersions,
@@ -18,9 +18,6 @@ import { pipClient } from './pip-client.js';
 import { resolveSdkSet } from './resolve-sdk-set.js';
 import { diskLineCache } from './line-cache.js';
 import { cacheDir } from '../../common/paths.js';
-
-/** `node:24-bookworm-slim` → 24. */
-const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undefined;
 
 const resolved = new Map<string, Promise<SdkSet>>();
 
@@ -48,7 +45,7 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
       },
       // The services run on the `node` polytrace itself runs on (the first on PATH).
       machineNode: process.versions.node,
-      imageNodeMajor: imageMajor(officialImages.node),
+      imageNodeMajor: officialNodeMajor(),
       defaults: defaultSdkVersions(),
       lineCache: diskLineCache(join(cacheDir(), 'sdk-lines')),
       manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
