@@ -24,10 +24,13 @@ const resolved = new Map<string, Promise<SdkSet>>();
 /**
  * The set a run asked for, resolved once per process (the runs of `bench` and a restart ask again
  * for the same set, and the registries' answers do not change within a run), each line from the
- * cache when it was resolved within a day (line-cache.ts).
+ * cache when it was resolved within a day (line-cache.ts). `node`: the Node.js the service runs on.
  */
-export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
-  const key = JSON.stringify(Object.entries(request).sort());
+export function resolveRequestedSdks(
+  request: SdkRequest,
+  { signal, node = process.versions.node }: { signal?: AbortSignal; node?: string } = {},
+): Promise<SdkSet> {
+  const key = JSON.stringify([Object.entries(request).sort(), node]);
   let set = resolved.get(key);
   if (!set) {
     // A signal of the resolution's own: its binary searches run many client calls at once, each
@@ -43,8 +46,9 @@ export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal):
         pip: pipClient(own.signal),
         npm: npmClient(own.signal),
       },
-      // The services run on the `node` polytrace itself runs on (the first on PATH).
-      machineNode: process.versions.node,
+      // The local runtime runs the services on the `node` polytrace itself runs on (the first on
+      // PATH); the docker runtime on its image's.
+      machineNode: node,
       imageNodeMajor: officialNodeMajor(),
       defaults: defaultSdkVersions(),
       lineCache: diskLineCache(join(cacheDir(), 'sdk-lines')),

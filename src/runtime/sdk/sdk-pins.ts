@@ -2,7 +2,7 @@
 // place that knows it, read by the local runtime's recipes (pinned-recipe.ts)
 // and the docker runtime's pinned build contexts (docker/sdk-contexts.ts), so
 // both runtimes build a set the same way.
-import { sdkAnchors, type ResolvedSdk } from '../../topology/sdk-versions.js';
+import type { ResolvedSdk } from '../../topology/sdk-versions.js';
 import { collectorBuilder } from './collector-companions.js';
 
 /** A command run in a copy of the component's folder. */
@@ -68,6 +68,3 @@ export function collectorPins(sdk: ResolvedSdk, manifest: string): { builder: st
     },
   };
 }
-
-/** The manifest each line pins (go.mod, pom.xml, requirements.txt, package.json, builder-config.yaml). */
-export const pinnedManifest = (sdk: ResolvedSdk): string => sdkAnchors[sdk.language].manifest;
