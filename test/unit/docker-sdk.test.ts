@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/common/errors.js';
 import { repoRoot } from '../../src/common/paths.js';
+import { removable } from '../../src/runtime/docker/clean.js';
 import { assertImageRunsLine } from '../../src/runtime/docker/image-node.js';
 import { contextPins, lineHash, sdkImage } from '../../src/runtime/docker/sdk-contexts.js';
 import { localTargets } from '../../src/runtime/local/build-targets.js';
@@ -123,5 +124,20 @@ describe("the image's Node", () => {
     expect(() => assertImageRunsLine({ ...js, node: '26.1.0' }, node)).toThrow(
       /got 24\.22\.3: they need Node 26\.1\.0/,
     );
+  });
+});
+
+describe('clean', () => {
+  it("removes a pinned set's images with the chain's, and the base images only with --all", () => {
+    const chain = { Labels: { 'org.polytrace': 'true', 'org.polytrace.component': 'api-gateway' } };
+    const pinned = { ...chain, RepoTags: ['polytrace/api-gateway:sdk-2014554dd25f'] };
+    const base = { RepoTags: ['polytrace-base/node:24-bookworm'], Labels: { 'org.polytrace.base': 'node' } };
+    expect(removable(pinned, { images: true, baseImages: false })).toBe(true);
+    expect(removable({ ...chain, RepoTags: ['polytrace/api-gateway:dev'] }, { images: true, baseImages: false })).toBe(
+      true,
+    );
+    expect(removable(pinned, { images: false, baseImages: true })).toBe(false);
+    expect(removable(base, { images: true, baseImages: false })).toBe(false);
+    expect(removable(base, { images: true, baseImages: true })).toBe(true);
   });
 });

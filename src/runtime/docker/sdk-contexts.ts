@@ -66,9 +66,12 @@ export function lineHash(line: ResolvedSdk): string {
 export const sdkImage = (image: string, line: ResolvedSdk): string =>
   `${image.replace(/:[^:/]+$/, '')}:sdk-${lineHash(line)}`;
 
+/** Where the pinned copies live (`clean --images` removes them with their images). */
+export const pinnedContextsDir = () => join(dockerCacheDir(), 'sdk-contexts');
+
 /** Where a line's pinned copy of a component's context lives. */
 const contextDirOf = (component: string, line: ResolvedSdk) =>
-  join(dockerCacheDir(), 'sdk-contexts', `${component}-${lineHash(line)}`);
+  join(pinnedContextsDir(), `${component}-${lineHash(line)}`);
 
 /**
  * The run's components, each line of the set that is not the default built from its pinned
