@@ -2,7 +2,8 @@
 // manifest pins: the build copies the component's inputs (or its manifest)
 // into the cache and pins the versions there with the language's own client,
 // so the checkout is never written and the cache key (the recipe is part of
-// it) names the set.
+// it) names the set. What each pin is lives in sdk/sdk-pins.ts, which the
+// docker runtime's pinned contexts read too; here, where it goes in a recipe.
 import type { LocalRecipe } from '../../topology/types.js';
 import { sdkAnchors, type ResolvedSdk } from '../../topology/sdk-versions.js';
 import { collectorBuilder } from '../sdk/collector-companions.js';
@@ -13,15 +14,14 @@ export function pinnedRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe
   if (sdk.isDefault) return recipe;
   switch (sdk.language) {
     case 'go':
-      // `go get` moves the requirements (downgrading whatever needs a newer otel with them), and
-      // `go mod tidy` settles go.sum; both in the copy.
+      // In the copy, before the build.
       return {
         ...recipe,
         buildFromCopy: true,
         build: [...goPinSteps(sdk), ...recipe.build],
       };
     case 'java':
-      // The pom's own properties, given on Maven's command line, where they win over the pom's.
+      // On Maven's command line.
       return {
         ...recipe,
         build: recipe.build.map((step) =>
@@ -29,7 +29,7 @@ export function pinnedRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe
         ),
       };
     case 'python':
-      // The whole set pip resolved, pinned on pip's command line: nothing else comes in.
+      // On pip's command line, in place of the requirements file.
       return {
         ...recipe,
         build: recipe.build.map((step) =>
