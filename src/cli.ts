@@ -99,7 +99,7 @@ function chainFlags(command: Command, localOnly?: string): Command {
     .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
     .option(
       '--sdk <language=version>',
-      'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; local runtime)',
+      'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; either runtime: auto means local, where the directions between the languages are tried too)',
       collect,
       [],
     );
@@ -130,7 +130,7 @@ chainFlags(
     .option('--expect-broken', "exit 0 only when the scenario's break is found and explained as its cause (for CI)")
     .option(
       '--directions',
-      "also try every direction between the chain's languages: each SDK's root and child traceparent handed to each other SDK (on with --sdk; local runtime)",
+      "also try every direction between the chain's languages: each SDK's root and child traceparent handed to each other SDK (on with --sdk, except with --runtime docker; local runtime)",
     )
     .option('--json', 'print one JSON document on stdout (progress stays on stderr)')
     .option('--html <file>', 'also write a self-contained HTML report (waterfalls, checks, dependency map)')
@@ -216,7 +216,7 @@ program
   .option('--out-dir <dir>', "parent folder of each run's folder (logs, spans.jsonl)", '.polytrace/runs')
   .option(
     '--sdk <language=version>',
-    'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; local runtime)',
+    'build that OpenTelemetry line at another version, with the companions its registry pairs with it, e.g. go=1.41.0 or java=2.25.0 (languages: go, java, python, nodejs, collector; repeatable; either runtime: auto means local, where the directions between the languages are tried too)',
     collect,
     [],
   )
@@ -350,7 +350,7 @@ program
 program
   .command('clean')
   .description("remove the containers and networks that crashed or killed runs left (found by polytrace's labels)")
-  .option('--images', "also remove the chain's images (rebuilt by the next docker run)")
+  .option('--images', "also remove the chain's images, a pinned --sdk set's too (rebuilt by the next docker run)")
   .option('--all', 'also remove the base images `images prepare` made')
   .option('--force', 'also remove those of runs that are still going')
   .action(async (flags) => {

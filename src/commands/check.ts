@@ -19,17 +19,17 @@ const directionsNeedLocal =
 
 export async function checkCommand(flags: CheckFlags, signal: AbortSignal): Promise<number> {
   const progress = stderrProgress();
-  // A cell of versions is tried in every direction, not only along the chain's own edges.
-  const directions = Boolean(flags.directions) || (flags.sdk ?? []).length > 0;
+  // A cell of versions is tried in every direction, not only along the chain's own edges, where
+  // the probe can reach the services: not in containers.
+  const directions = Boolean(flags.directions) || ((flags.sdk ?? []).length > 0 && flags.runtime !== 'docker');
   const parsed = parseChainFlags(flags, progress, directions);
   const { scenario } = parsed;
   if (flags.expectBroken && !isJudgeable(scenario)) {
     throw new UsageError(`Expected --expect-broken with a scenario that breaks something, got "${scenario.name}"`);
   }
-  const local =
-    flags.directions && (flags.sdk ?? []).length === 0
-      ? localRuntimeOnly(parsed.runOptions, { command: '--directions', why: directionsNeedLocal, progress })
-      : parsed.runOptions;
+  const local = flags.directions
+    ? localRuntimeOnly(parsed.runOptions, { command: '--directions', why: directionsNeedLocal, progress })
+    : parsed.runOptions;
   const runOptions = await withFreePorts(local, flags);
   const result = await run(
     {

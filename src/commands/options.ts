@@ -107,8 +107,9 @@ function parseClockSkew(value: string): ClockSkewSetting {
 }
 
 /**
- * `--sdk`, parsed once. Only the local runtime builds other versions so far (the docker runtime
- * builds from each Dockerfile as it is): docker is a usage error, and auto means local.
+ * `--sdk`, parsed once. Both runtimes build other versions; auto means local, where the run also
+ * tries every direction between the languages (its probe calls back this machine's loopback,
+ * which a container cannot reach).
  */
 export function parseSdk(
   values: readonly string[],
@@ -116,15 +117,11 @@ export function parseSdk(
 ): SdkRequest {
   const request = parseSdkFlags(values);
   if (typeof request === 'string') throw new UsageError(request);
-  if (Object.keys(request).length > 0 && runtime === 'docker') {
-    throw new UsageError(
-      'Expected --runtime local or auto with --sdk, got docker: only the local runtime builds other versions so far',
-    );
-  }
   if (Object.keys(request).length > 0 && runtime === 'auto') {
     progress({
       step: 'runtime',
-      message: '--sdk builds the chain as local processes: only they build other versions so far',
+      message:
+        '--sdk builds the chain as local processes, where every direction between the languages is tried too (--runtime docker builds it in containers, without them)',
     });
   }
   return request;
@@ -150,7 +147,7 @@ export function parseChainFlags(
     scenario,
     ...(clockSkew ? { clockSkew } : {}),
     runOptions: {
-      runtime: Object.keys(sdk).length > 0 ? 'local' : runtime,
+      runtime: Object.keys(sdk).length > 0 && runtime === 'auto' ? 'local' : runtime,
       ports: parsePorts(flags.port),
       baseImages: parseBaseImages(flags.baseImage),
       outDir: resolve(flags.outDir),

@@ -134,6 +134,11 @@ export async function run(options: CheckOptions, signal: AbortSignal): Promise<R
     ...(expectation ? { expectation } : {}),
     sdks,
     ...(directions ? { directions } : {}),
+    ...(!directions && Object.keys(runOptions.sdk).length > 0
+      ? {
+          directionsNotTried: `directions between the languages are judged by the local runtime only (--runtime local): its probe calls back this machine's loopback, which the ${collected.runtime} runtime's services cannot reach`,
+        }
+      : {}),
     ...(sdkChecks.length ? { sdkChecks } : {}),
     durationMs: Date.now() - started,
   };

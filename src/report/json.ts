@@ -34,6 +34,7 @@ function checkResultJson(result: RunResult) {
     sdks: result.sdks ?? [],
     // null: the run did not try them (no --sdk, no --directions).
     directions: result.directions ?? null,
+    ...(result.directionsNotTried ? { directionsNotTried: result.directionsNotTried } : {}),
     sdkChecks: result.sdkChecks ?? [],
     unreadable: result.unreadable,
     traces: result.traces.map((t) => ({

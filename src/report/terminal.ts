@@ -123,6 +123,7 @@ export function renderCheckResult(result: RunResult, options: TerminalOptions): 
     verdict,
     ...(result.sdks?.length ? [colors.dim(`SDKs (from telemetry.sdk.version): ${sdksLine(result.sdks)}`)] : []),
     ...(result.sdkChecks ?? []).filter((c) => !c.ok).map((c) => colors.red(`✗ ${c.message}`)),
+    ...(result.directionsNotTried ? [colors.dim(result.directionsNotTried)] : []),
     colors.dim(
       `scenario ${result.scenario}, runtime ${result.runtime}, ${(result.durationMs / 1000).toFixed(1)}s; spans: ${result.spansFile}`,
     ),

@@ -50,10 +50,14 @@ export const standInImages: Record<BaseImageKind, string> = {
   maven: 'polytrace-base/maven:25-bookworm',
   jre: 'polytrace-base/jre:25-bookworm',
   python: 'polytrace-base/python:bookworm',
-  node: 'polytrace-base/node:bookworm',
+  // Carries the official image's Node major: a machine that made it from another Node makes it anew.
+  node: 'polytrace-base/node:24-bookworm',
   'distroless-static': 'polytrace-base/distroless-static:bookworm',
   rabbitmq: 'polytrace-base/rabbitmq:bookworm',
 };
+
+/** The Node.js major of the official node image (`node:24-bookworm-slim` → 24): the stand-in stages the same. */
+export const officialNodeMajor = (): number => Number(/:(\d+)/.exec(officialImages.node)?.[1]);
 
 /** A user's choice of base image per kind (`--base-image golang=…@sha256:…`), over the defaults. */
 export type BaseImageOverrides = Partial<Record<ChainBaseKind, string>>;

@@ -66,6 +66,11 @@ export interface RunResult {
    * except with --expect-broken, where the scenario's break alone decides.
    */
   directions?: DirectionVerdict[];
+  /**
+   * Why the directions were not tried although `--sdk` named a cell: the docker runtime's, whose
+   * containers the probe's callback on this machine's loopback cannot reach. Said in the verdict.
+   */
+  directionsNotTried?: string;
   /** What the Collector's files held that could not be read (skipped and counted, never fatal). */
   unreadable: { spans: IntakeFaults; metrics: IntakeFaults };
   durationMs: number;

@@ -17,7 +17,7 @@ import { describeSdkSet } from '../../src/runtime/sdk/describe-sdk-set.js';
 import { diskLineCache, lineCacheMs } from '../../src/runtime/sdk/line-cache.js';
 import { resolveSdkSet, type SdkContext } from '../../src/runtime/sdk/resolve-sdk-set.js';
 import { requirementPins } from '../../src/runtime/sdk/python-companions.js';
-import { parseSdk } from '../../src/commands/options.js';
+import { parseChainFlags, parseSdk } from '../../src/commands/options.js';
 import {
   anchorDir,
   defaultSdkVersions,
@@ -93,13 +93,16 @@ describe('--sdk', () => {
     expect(parseSdkFlags(['go=1.41.0', 'go=1.42.0'])).toMatch(/go once, got 1\.41\.0 and 1\.42\.0/);
   });
 
-  it('refuses the docker runtime, and takes auto to mean local', () => {
+  it('builds in either runtime, and takes auto to mean local, where the directions are tried', () => {
     const said: string[] = [];
     const progress = (event: { message: string }) => void said.push(event.message);
-    expect(() => parseSdk(['go=1.41.0'], { runtime: 'docker', progress })).toThrow(UsageError);
-    expect(parseSdk(['go=1.41.0'], { runtime: 'auto', progress })).toEqual({ go: '1.41.0' });
-    expect(said.join()).toMatch(/local processes/);
-    expect(parseSdk([], { runtime: 'docker', progress })).toEqual({});
+    const flags = { port: [], baseImage: [], outDir: 'runs', scenario: 'happy', sdk: ['go=1.41.0'] };
+    expect(parseSdk(['go=1.41.0'], { runtime: 'docker', progress })).toEqual({ go: '1.41.0' });
+    expect(said).toEqual([]);
+    expect(parseChainFlags({ ...flags, runtime: 'docker' }, progress).runOptions.runtime).toBe('docker');
+    expect(parseChainFlags({ ...flags, runtime: 'auto' }, progress).runOptions.runtime).toBe('local');
+    expect(said.join()).toMatch(/local processes, where every direction/);
+    expect(parseChainFlags({ ...flags, runtime: 'auto', sdk: [] }, progress).runOptions.runtime).toBe('auto');
   });
 });
 

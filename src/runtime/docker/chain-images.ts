@@ -20,6 +20,8 @@ export interface ChainComponent {
   name: string;
   contextDir: string;
   docker: DockerRecipe;
+  /** Build arguments of its own, beside the base images' (a pinned set's versions). */
+  buildArgs?: Record<string, string>;
 }
 
 const component = (c: { name: string; dir: string; docker: DockerRecipe }): ChainComponent => ({
@@ -43,8 +45,16 @@ export function componentsOfRun(brokers: readonly string[]): ChainComponent[] {
  * A component built from another folder under a tag of its own, so the image of the checkout's
  * folder stays as it is: a lab's workspace copy, or a context whose versions are pinned.
  */
-export function builtFrom(component: ChainComponent, source: { contextDir: string; image: string }): ChainComponent {
-  return { ...component, contextDir: source.contextDir, docker: { ...component.docker, image: source.image } };
+export function builtFrom(
+  component: ChainComponent,
+  source: { contextDir: string; image: string; buildArgs?: Record<string, string> },
+): ChainComponent {
+  return {
+    ...component,
+    contextDir: source.contextDir,
+    docker: { ...component.docker, image: source.image },
+    ...(source.buildArgs ? { buildArgs: { ...component.buildArgs, ...source.buildArgs } } : {}),
+  };
 }
 
 /** The image each component of a run starts from, by component name. */
@@ -145,7 +155,9 @@ export async function ensureChainImages(engine: Engine, options: EnsureOptions):
 async function ensureImage(docker: Dockerode, component: ChainComponent, options: EnsureOptions): Promise<void> {
   const { base, progress, signal } = options;
   const image = component.docker.image;
-  const { images, buildArgs } = resolveBaseImages(component, base, options.baseImageOverrides);
+  const resolved = resolveBaseImages(component, base, options.baseImageOverrides);
+  const { images } = resolved;
+  const buildArgs = { ...resolved.buildArgs, ...component.buildArgs };
   const files = await contextFiles(component.contextDir);
   // The base images' IDs are inputs too: a re-prepared or newly pulled base image means a rebuild.
   const baseIds = await Promise.all(Object.values(images).map((ref) => imageId(docker, ref)));

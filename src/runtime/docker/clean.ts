@@ -1,10 +1,13 @@
 // `polytrace clean`: removes what crashed or killed runs left on the engine,
 // found by polytrace's labels. A run whose CLI is still alive on this host is
 // spared unless forced, so cleaning never pulls a chain from under a live run.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Progress } from '../../common/progress.js';
 import { connectEngine, dockerode } from './engine.js';
 import { label, labelFilter } from './labels.js';
+import { pinnedContextsDir } from './sdk-contexts.js';
 
 export interface CleanOptions {
   /** Also the chain's images (polytrace/*), rebuilt by the next docker run. */
@@ -58,7 +61,27 @@ export async function clean(options: CleanOptions): Promise<CleanResult> {
     result.removed.push(`network ${network.Name}`);
   }
   if (options.images || options.baseImages) result.removed.push(...(await removeImages(docker, options, say)));
+  // The pinned copies the sdk-<hash> images were built from go with them.
+  if (options.images && existsSync(pinnedContextsDir())) {
+    say(`removing the pinned build contexts in ${pinnedContextsDir()}`);
+    await rm(pinnedContextsDir(), { recursive: true, force: true });
+    result.removed.push('pinned build contexts');
+  }
   return result;
+}
+
+/**
+ * Whether clean removes one of polytrace's images: an untagged build-cache image always, a base
+ * image with baseImages, a chain image with images: every tag of it, the :dev of the checkout's
+ * folders and the sdk-<hash> of a pinned set alike (both carry the owner label, no base label).
+ */
+export function removable(
+  image: { RepoTags?: string[]; Labels?: Record<string, string> },
+  options: Pick<CleanOptions, 'images' | 'baseImages'>,
+): boolean {
+  const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+  if (tags.length === 0) return true;
+  return image.Labels?.[label.base] ? options.baseImages : options.images;
 }
 
 /**
@@ -75,12 +98,7 @@ async function removeImages(
   for (let round = 0; round < 50; round++) {
     const images = await docker.listImages({ all: true, filters });
     const parents = new Set(images.map((image) => image.ParentId).filter(Boolean));
-    const leaves = images.filter((image) => {
-      if (parents.has(image.Id)) return false;
-      const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
-      if (tags.length === 0) return true;
-      return image.Labels?.[label.base] ? options.baseImages : options.images;
-    });
+    const leaves = images.filter((image) => !parents.has(image.Id) && removable(image, options));
     if (leaves.length === 0) return removed;
     for (const image of leaves) {
       const name = image.RepoTags?.find((t) => t !== '<none>:<none>');

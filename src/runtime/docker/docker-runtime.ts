@@ -19,6 +19,11 @@ import {
 } from './chain-images.js';
 import { BuiltDockerRuntime } from './docker-components.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
+import { assertImageRunsLine, imageNode } from './image-node.js';
+import { sdkComponents } from './sdk-contexts.js';
+import { resolveRequestedSdks } from '../sdk/sdk-context.js';
+import { describeSdkSet } from '../sdk/describe-sdk-set.js';
+import type { SdkSet } from '../../topology/sdk-versions.js';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker';
@@ -35,7 +40,14 @@ export class DockerRuntime implements Runtime {
           ? "base images: polytrace's local stand-ins (polytrace-base/*, from `polytrace images prepare`)"
           : "base images: the Dockerfiles' official ones (pulled if missing; `polytrace images prepare` makes local stand-ins where no registry answers)",
     });
-    return new PreparedDockerRuntime(engine, base);
+    // Before anything is built: a version the registry lacks, or a JS line the image's Node cannot
+    // run, is the user's to fix (exit 2).
+    const node = await imageNode(dockerode(engine), { base, overrides: plan.options.baseImages });
+    const sdks = await resolveRequestedSdks(plan.options.sdk, { signal: plan.signal, node: node.version });
+    assertImageRunsLine(sdks.nodejs, node);
+    const pinned = describeSdkSet(sdks);
+    if (pinned) plan.options.progress({ step: 'build', message: `versions: ${pinned}` });
+    return new PreparedDockerRuntime(engine, base, sdks);
   }
 }
 
@@ -44,6 +56,7 @@ class PreparedDockerRuntime implements PreparedRuntime {
   constructor(
     private readonly engine: Engine,
     private readonly base: BaseChoice,
+    private readonly sdks: SdkSet,
   ) {}
 
   reaper(plan: RunPlan): { main: URL; args: string[] } {
@@ -65,6 +78,7 @@ class PreparedDockerRuntime implements PreparedRuntime {
 
   /** The images this run builds and starts: the checkout's folders, unless the run builds a component from elsewhere. */
   private async componentsOf(plan: RunPlan): Promise<ChainComponent[]> {
-    return componentsOfRun(plan.options.environment.brokers ?? []);
+    const components = componentsOfRun(plan.options.environment.brokers ?? []);
+    return sdkComponents(components, { sdks: this.sdks, progress: plan.options.progress, signal: plan.signal });
   }
 }

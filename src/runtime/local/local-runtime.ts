@@ -48,7 +48,7 @@ export class LocalRuntime implements Runtime {
     if (brokers.includes(broker.name)) await rabbitmqServer();
     await assertPortsFree(portsInUse(plan.options.ports, brokers, 'local'));
     // Before anything is built: a version the registry lacks is the user's to fix (exit 2).
-    const sdks = await resolveRequestedSdks(plan.options.sdk, plan.signal);
+    const sdks = await resolveRequestedSdks(plan.options.sdk, { signal: plan.signal });
     const pinned = describeSdkSet(sdks);
     if (pinned) plan.options.progress({ step: 'build', message: `versions: ${pinned}` });
     return new PreparedLocalRuntime(this.cacheRoot, sdks);

@@ -2,47 +2,41 @@
 // manifest pins: the build copies the component's inputs (or its manifest)
 // into the cache and pins the versions there with the language's own client,
 // so the checkout is never written and the cache key (the recipe is part of
-// it) names the set.
+// it) names the set. What each pin is lives in sdk/sdk-pins.ts, which the
+// docker runtime's pinned contexts read too; here, where it goes in a recipe.
 import type { LocalRecipe } from '../../topology/types.js';
 import { sdkAnchors, type ResolvedSdk } from '../../topology/sdk-versions.js';
 import { collectorBuilder } from '../sdk/collector-companions.js';
 import { nodeBinaryPackage } from '../sdk/nodejs-companions.js';
+import { collectorPins, goPinSteps, mavenPinArgs, npmPinSteps, npmQuiet, pythonPins } from '../sdk/sdk-pins.js';
 
 export function pinnedRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe {
   if (sdk.isDefault) return recipe;
-  const pins = Object.entries(sdk.companions);
   switch (sdk.language) {
     case 'go':
-      // `go get` moves the requirements (downgrading whatever needs a newer otel with them), and
-      // `go mod tidy` settles go.sum; both in the copy.
+      // In the copy, before the build.
       return {
         ...recipe,
         buildFromCopy: true,
-        build: [
-          { cmd: 'go', args: ['get', ...pins.map(([module, version]) => `${module}@${version}`)] },
-          { cmd: 'go', args: ['mod', 'tidy'] },
-          ...recipe.build,
-        ],
+        build: [...goPinSteps(sdk), ...recipe.build],
       };
     case 'java':
-      // The pom's own properties, given on Maven's command line, where they win over the pom's.
+      // On Maven's command line.
       return {
         ...recipe,
         build: recipe.build.map((step) =>
-          step.cmd === 'mvn'
-            ? { ...step, args: [...step.args, ...pins.map(([key, value]) => `-D${key}=${value}`)] }
-            : step,
+          step.cmd === 'mvn' ? { ...step, args: [...step.args, ...mavenPinArgs(sdk)] } : step,
         ),
       };
     case 'python':
-      // The whole set pip resolved, pinned on pip's command line: nothing else comes in.
+      // On pip's command line, in place of the requirements file.
       return {
         ...recipe,
         build: recipe.build.map((step) =>
           step.args.includes('-r')
             ? {
                 ...step,
-                args: ['install', '--quiet', '--no-deps', ...pins.map(([name, version]) => `${name}==${version}`)],
+                args: ['install', '--quiet', '--no-deps', ...pythonPins(sdk)],
               }
             : step,
         ),
@@ -53,8 +47,6 @@ export function pinnedRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe
       return collectorRecipe(recipe, sdk);
   }
 }
-
-const npmQuiet = ['--no-audit', '--no-fund', '--loglevel=error'];
 
 /** Where the Node.js binary package lands in a build folder, and its executable. */
 const nodeBinary = `{build}/node/node_modules/${nodeBinaryPackage()}/bin/node`;
@@ -70,11 +62,7 @@ function nodejsRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe {
     ...recipe,
     buildFromCopy: true,
     build: [
-      ...(removed.length ? [{ cmd: 'npm', args: ['uninstall', ...npmQuiet, ...removed] }] : []),
-      {
-        cmd: 'npm',
-        args: ['install', ...npmQuiet, '--save-exact', ...Object.entries(sdk.companions).map(([n, v]) => `${n}@${v}`)],
-      },
+      ...npmPinSteps(sdk, { lockOnly: false }),
       ...(sdk.node
         ? [
             {
@@ -109,25 +97,13 @@ function nodejsRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe {
  * generated go.mod, so it moves with them).
  */
 function collectorRecipe(recipe: LocalRecipe, sdk: ResolvedSdk): LocalRecipe {
-  const { [collectorBuilder]: builder, ...modules } = sdk.companions;
   const manifest = sdkAnchors.collector.manifest;
-  const escaped = (module: string) => module.replace(/[.]/g, '\\.');
+  const { builder, moveModules } = collectorPins(sdk, `{build}/${manifest}`);
   return {
     ...recipe,
     build: [
       { cmd: 'cp', args: [`{src}/${manifest}`, `{build}/${manifest}`] },
-      {
-        cmd: 'sed',
-        args: [
-          '-i',
-          '-E',
-          ...Object.entries(modules).flatMap(([module, version]) => [
-            '-e',
-            `s|(gomod: ${escaped(module)}) v[^ ]+$|\\1 ${version}|`,
-          ]),
-          `{build}/${manifest}`,
-        ],
-      },
+      moveModules,
       ...recipe.build.map((step) => ({
         ...step,
         args: step.args.map((a) =>

@@ -3,7 +3,7 @@
 import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { officialImages } from '../../topology/base-images.js';
+import { officialNodeMajor } from '../../topology/base-images.js';
 import {
   anchorDir,
   defaultSdkVersions,
@@ -20,9 +20,6 @@ import { resolveSdkSet, type LineCache } from './resolve-sdk-set.js';
 import { diskLineCache } from './line-cache.js';
 import { cacheDir } from '../../common/paths.js';
 import { unpackedManifest } from '../offline/offline-cache.js';
-
-/** `node:24-bookworm-slim` → 24. */
-const imageMajor = (image: string) => Number(/:(\d+)/.exec(image)?.[1]) || undefined;
 
 const resolved = new Map<string, Promise<SdkSet>>();
 
@@ -48,7 +45,10 @@ function knownLines(): LineCache {
   };
 }
 
-function resolveWith(request: SdkRequest, { signal, lineCache }: { signal: AbortSignal; lineCache: LineCache }) {
+function resolveWith(
+  request: SdkRequest,
+  { signal, lineCache, node }: { signal: AbortSignal; lineCache: LineCache; node: string },
+) {
   return resolveSdkSet(request, {
     registries: {
       go: goClient(signal),
@@ -56,9 +56,10 @@ function resolveWith(request: SdkRequest, { signal, lineCache }: { signal: Abort
       pip: pipClient(signal),
       npm: npmClient(signal),
     },
-    // The services run on the `node` polytrace itself runs on (the first on PATH).
-    machineNode: process.versions.node,
-    imageNodeMajor: imageMajor(officialImages.node),
+    // The local runtime runs the services on the `node` polytrace itself runs on (the first on
+    // PATH); the docker runtime on its image's.
+    machineNode: node,
+    imageNodeMajor: officialNodeMajor(),
     defaults: defaultSdkVersions(),
     lineCache,
     manifest: (language) => readFileSync(join(anchorDir(language), sdkAnchors[language].manifest), 'utf8'),
@@ -68,13 +69,17 @@ function resolveWith(request: SdkRequest, { signal, lineCache }: { signal: Abort
 /**
  * The set a run asked for, resolved once per process (the runs of `bench` and a restart ask again
  * for the same set, and the registries' answers do not change within a run), each line from an
- * unpacked pack or from the cache when it was resolved within a day (line-cache.ts).
+ * unpacked pack or from the cache when it was resolved within a day (line-cache.ts). `node`: the
+ * Node.js the service runs on.
  */
-export function resolveRequestedSdks(request: SdkRequest, signal?: AbortSignal): Promise<SdkSet> {
-  const key = JSON.stringify(Object.entries(request).sort());
+export function resolveRequestedSdks(
+  request: SdkRequest,
+  { signal, node = process.versions.node }: { signal?: AbortSignal; node?: string } = {},
+): Promise<SdkSet> {
+  const key = JSON.stringify([Object.entries(request).sort(), node]);
   let set = resolved.get(key);
   if (!set) {
-    set = resolveWith(request, { signal: ownSignal(signal), lineCache: knownLines() });
+    set = resolveWith(request, { signal: ownSignal(signal), lineCache: knownLines(), node });
     // A failed resolution (a registry down) is tried again by the next run.
     set.catch(() => resolved.delete(key));
     resolved.set(key, set);
@@ -92,7 +97,9 @@ export async function resolveForPack(
 ): Promise<{ set: SdkSet; lines: Record<string, ResolvedSdk> }> {
   const known = knownLines();
   const lines: Record<string, ResolvedSdk> = {};
+  // A pack is for the local runtime, whose services run on the `node` polytrace runs on.
   const set = await resolveWith(request, {
+    node: process.versions.node,
     signal: ownSignal(signal),
     lineCache: {
       get: async (key) => {

@@ -3,7 +3,7 @@
 // runtimes build with the same tools. Each kind stages a build context
 // (docker/base-images/<kind>/ names what it expects) and says what it carries.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '../../../common/errors.js';
@@ -11,10 +11,15 @@ import { repoRoot } from '../../../common/paths.js';
 import { installHints } from '../../toolchains.js';
 import { findJdk, minimumJava, type Jdk } from '../../jdk.js';
 import type { BaseImageKind } from '../../../topology/types.js';
+import { officialNodeMajor } from '../../../topology/base-images.js';
+import { nodeBinaryPackage } from '../../sdk/nodejs-companions.js';
+import { npmQuiet } from '../../sdk/sdk-pins.js';
 
 interface StagedToolchain {
   /** e.g. "go1.26.8 from /usr/local/go", for the progress line and the image label. */
   toolchain: string;
+  /** Build arguments its Dockerfile reads (the Node version it sets as the official image does). */
+  buildArgs?: Record<string, string>;
 }
 
 type Stager = (contextDir: string, signal: AbortSignal) => Promise<StagedToolchain>;
@@ -174,17 +179,29 @@ const python: Stager = async (dir, signal) => {
   return { toolchain: `Python ${version} from ${prefix}` };
 };
 
+/**
+ * Node.js of the official image's major (node:24-bookworm-slim: 24), not the machine's own, which
+ * may be older: Node's own Linux binary as the npm registry serves it (the package the local
+ * runtime installs for a JS line that needs a newer Node), and the machine's npm beside it.
+ */
 const node: Stager = async (dir, signal) => {
-  const [execPath, version] = (await run('node', ['-p', 'process.execPath + "\\n" + process.version'], signal))
-    .trim()
-    .split('\n');
-  const [major, minor] = (version ?? '').replace(/^v/, '').split('.').map(Number);
-  need(major! > 20 || (major === 20 && minor! >= 6), `images prepare needs Node.js 20.6 or newer, found ${version}`);
+  const major = officialNodeMajor();
+  const download = join(dir, 'download');
+  const binaryPackage = nodeBinaryPackage();
+  await run(
+    'npm',
+    ['install', ...npmQuiet, '--ignore-scripts', '--no-save', '--prefix', download, `${binaryPackage}@${major}`],
+    signal,
+  );
+  const installed = join(download, 'node_modules', binaryPackage);
+  const { version } = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { version: string };
+  need(version.split('.')[0] === String(major), `images prepare needs ${binaryPackage} ${major}.x, npm installed ${version}`);
   const npmRoot = (await run('npm', ['root', '-g'], signal)).trim().split('\n').pop()!;
   await mkdir(join(dir, 'node', 'bin'), { recursive: true });
-  await cp(execPath!, join(dir, 'node', 'bin', 'node'));
+  await cp(join(installed, 'bin', 'node'), join(dir, 'node', 'bin', 'node'));
+  await rm(download, { recursive: true, force: true });
   await cp(join(npmRoot, 'npm'), join(dir, 'node', 'lib', 'node_modules', 'npm'), { recursive: true, dereference: true });
-  return { toolchain: `Node.js ${version} from ${execPath}` };
+  return { toolchain: `Node.js v${version} (${binaryPackage} from the npm registry)`, buildArgs: { NODE_VERSION: version } };
 };
 
 const distrolessStatic: Stager = async () => ({ toolchain: 'no toolchain: CA bundle, users, time zones' });

@@ -61,7 +61,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
     try {
       await copyFile(join(repoRoot, 'docker', 'base-images', kind, 'Dockerfile'), join(contextDir, 'Dockerfile'));
       say(`staging the machine's toolchain for ${image}…`);
-      const { toolchain } = await stagers[kind](contextDir, signal);
+      const { toolchain, buildArgs } = await stagers[kind](contextDir, signal);
       say(`building ${image} (${toolchain})…`);
       await buildImage(
         docker,
@@ -69,7 +69,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
           image,
           contextDir,
           files: await contextFiles(contextDir),
-          buildArgs: { DEBIAN_IMAGE: standInImages.debian },
+          buildArgs: { DEBIAN_IMAGE: standInImages.debian, ...buildArgs },
           labels: { [label.owner]: 'true', [label.base]: kind, [label.toolchain]: toolchain },
           logPath: join(workDir, 'logs', `base-${kind}.log`),
           timeoutMs: 20 * 60_000,
