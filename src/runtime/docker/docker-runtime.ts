@@ -19,6 +19,7 @@ import {
 } from './chain-images.js';
 import { BuiltDockerRuntime } from './docker-components.js';
 import { connectEngine, dockerode, type Engine } from './engine.js';
+import { withWorkspaces, workspaceRebuild } from './workspace-images.js';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker';
@@ -60,11 +61,12 @@ class PreparedDockerRuntime implements PreparedRuntime {
       progress: plan.options.progress,
       signal: plan.signal,
     });
-    return new BuiltDockerRuntime(this.engine, runImages(components));
+    const rebuild = workspaceRebuild({ engine: this.engine, components, base: this.base });
+    return new BuiltDockerRuntime(this.engine, runImages(components), rebuild);
   }
 
   /** The images this run builds and starts: the checkout's folders, unless the run builds a component from elsewhere. */
   private async componentsOf(plan: RunPlan): Promise<ChainComponent[]> {
-    return componentsOfRun(plan.options.environment.brokers ?? []);
+    return withWorkspaces(componentsOfRun(plan.options.environment.brokers ?? []), plan.options.serviceSources);
   }
 }
