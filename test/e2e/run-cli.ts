@@ -52,6 +52,7 @@ export const portBases = {
   asyncDocker: 30600,
   officialImages: 30700,
   errors: 30800,
+  labsDocker: 31000,
   matrix: 31200,
   lines: 31400,
   linesDefaultJs: 31500,
