@@ -102,8 +102,10 @@ describe.skipIf(!availability.engine.ok && !ci)(
           const otel = join(dir, 'otel.go');
           const edited = `${await readFile(otel, 'utf8')}\nfunc broken( {\n`;
           const beforeEdit = await readFiles(dir);
+          const editedAt = Date.now();
           await writeFile(otel, edited);
           const failed = await lab.nextVerdict();
+          timings.push(`a save that does not compile, to its line: ${((Date.now() - editedAt) / 1000).toFixed(1)} s`);
           expect(failed.line).toMatch(/^✗ api-gateway does not build from the workspace: \S*otel\.go:\d+:\d+: /);
           expect(await readFile(otel, 'utf8')).toBe(edited);
 
