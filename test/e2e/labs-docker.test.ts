@@ -3,7 +3,8 @@
 // built from the workspace copy; the break is diagnosed at its hop; a save that
 // does not compile shows the compiler's own line and keeps the edit; the
 // reference solution, saved as an editor would, is verified, and only that
-// image was rebuilt and only that container replaced. Every other case of the
+// image was rebuilt and only that container replaced; a start from a copy that
+// does not compile ends with the compiler's line, exit 3. Every other case of the
 // labs runs on the local runtime (labs.test.ts).
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { exerciseFiles, readFiles } from '../../src/labs/workspace.js';
 import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { connectEngine, dockerode } from '../../src/runtime/docker/engine.js';
 import { label, labelFilter } from '../../src/runtime/docker/labels.js';
-import { chainPortsFree, cli, outDir, portBases, portFlags, portsAt, repo } from './run-cli.js';
+import { chainPortsFree, cli, outDir, polytrace, portBases, portFlags, portsAt, repo } from './run-cli.js';
 import { RunningLab, save } from './running-lab.js';
 
 const ports = portsAt(portBases.labsDocker);
@@ -129,6 +130,30 @@ describe.skipIf(!availability.engine.ok && !ci)(
         }
         expect(await leftovers(runs)).toEqual([]);
         expect(Object.values(await chainPortsFree(ports)).every(Boolean)).toBe(true);
+
+        // A start from a copy that does not compile: the compiler's line, exit 3, the edit kept.
+        const otel = join(dir, 'otel.go');
+        const edited = `${await readFile(otel, 'utf8')}\nfunc broken( {\n`;
+        await writeFile(otel, edited);
+        const again = await polytrace([
+          'lab',
+          'start',
+          exercise.id,
+          '--workspace',
+          workspace,
+          '--runtime',
+          'docker',
+          '--out-dir',
+          runs,
+          ...portFlags(ports),
+        ]);
+        expect(again.exitCode, again.all).toBe(3);
+        const errors = again.stderr.split('\n').filter((line) => line.startsWith('polytrace:'));
+        expect(errors).toHaveLength(1);
+        expect(again.stderr.trim().split('\n').at(-1)).toBe(errors[0]);
+        expect(errors[0]).toMatch(/api-gateway does not build from the workspace: \S*otel\.go:\d+:\d+: /);
+        expect(await readFile(otel, 'utf8')).toBe(edited);
+        expect(await leftovers(runs)).toEqual([]);
       },
       coldBuild,
     );
