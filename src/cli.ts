@@ -374,7 +374,7 @@ lab
     "copy the exercise's service into the workspace with the mistake in place, start the chain with that copy, show the broken trace; then every save rebuilds that service and verifies a new request, until Ctrl-C. Exit 0 when stopped, 2 usage, 3 environment (a workspace that does not build: the toolchain's error)",
   )
   .addOption(workspaceOption())
-  .addOption(runtimeOption('the workspace is built with the toolchains on this machine'))
+  .addOption(runtimeOption())
   .option(
     '--port <name=port>',
     'move one port, e.g. api-gateway=9080 or otel-collector.grpc=14317 (repeatable)',

@@ -14,7 +14,7 @@ import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
 import { findScenario } from '../scenarios/catalog.js';
 import { serviceNamed } from '../topology/chain.js';
-import { localRuntimeOnly, parseChainFlags, type ChainFlags } from './options.js';
+import { parseChainFlags, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -151,12 +151,9 @@ export async function labStartCommand(
   const width = () => process.stdout.columns || 100;
   const progress = stderrProgress();
   const scenario = findScenario(exercise.flow === 'async-order' ? 'async' : 'happy')!;
-  const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: scenario.name }, progress);
-  const runOptions = localRuntimeOnly(parsed.runOptions, {
-    command: 'lab start',
-    why: 'the workspace is built with the toolchains on this machine',
-    progress,
-  });
+  // Either runtime builds the exercise's service from the workspace: the local one with this
+  // machine's toolchains, the docker one into an image of its own.
+  const { runOptions } = parseChainFlags({ ...flags, baseImage: [], scenario: scenario.name }, progress);
   const stopKeys = { stop: () => {} };
   await runLab({ runOptions, exercise, workspace }, signal, {
     prepared({ dir, made }) {

@@ -4,7 +4,6 @@
 // workspace as an editor would and see it verified; write a refused shortcut and
 // see it not pass; Ctrl-C and see nothing left. The bad inputs ride along on the
 // Go exercise (its builds take seconds).
-import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,14 +14,12 @@ import type { Exercise } from '../../src/labs/exercise.js';
 import { patched } from '../../src/labs/patches.js';
 import { exerciseFiles } from '../../src/labs/workspace.js';
 import { serviceNamed } from '../../src/topology/chain.js';
-import { chainPortsFree, cli, outDir, polytrace, portBases, portFlags, portsAt, repo } from './run-cli.js';
+import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
+import { RunningLab, save } from './running-lab.js';
 
 const ports = portsAt(portBases.labs);
 // A cold machine builds the Collector and four services first; the JVM's builds take the longest.
 const perExercise = 30 * 60_000;
-/** One verdict from the first request or a save: a build, a restart and a trace. */
-const verdictWithin = 8 * 60_000;
-
 /** Save-to-verdict times seen, by language, printed at the end (the issue's closing note asks for them). */
 const timings: Record<string, number[]> = {};
 afterAll(() => {
@@ -30,58 +27,6 @@ afterAll(() => {
     process.stderr.write(`lab save-to-verdict, ${language}: ${seconds.map((s) => `${s.toFixed(1)} s`).join(', ')}\n`);
   }
 });
-
-/** A running `lab start`, its output read as it comes. */
-class RunningLab {
-  private output = '';
-  private cursor = 0;
-  readonly run: ResultPromise<{ all: true; reject: false; cwd: string; env: Record<string, string> }>;
-
-  constructor(args: string[]) {
-    this.run = execa('node', [cli, ...args], {
-      all: true,
-      reject: false,
-      cwd: repo,
-      env: { NO_COLOR: '1' },
-      stdin: 'ignore',
-    } as const) as never;
-    this.run.all.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-  }
-
-  /** The next verdict line after the last one read: `✓ fixed: …`, `✗ still broken at …` or a build's `✗ …`. */
-  async nextVerdict(timeoutMs = verdictWithin): Promise<{ line: string; text: string }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rest = this.output.slice(this.cursor);
-      const match = /^(✓ fixed: .*|✗ still broken at .*|✗ .*does not build.*)$/m.exec(rest);
-      if (match) {
-        this.cursor += match.index + match[0].length;
-        return { line: match[0], text: rest.slice(0, match.index + match[0].length) };
-      }
-      const ended = this.run.exitCode !== null;
-      if (ended || Date.now() > deadline) {
-        throw new Error(
-          `Expected a verdict from the lab, got ${ended ? 'its end' : 'none in time'}:\n${this.output.slice(-4000)}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
-  async stop() {
-    this.run.kill('SIGINT');
-    return this.run;
-  }
-
-  get all() {
-    return this.output;
-  }
-}
-
-/** Writes files into the exercise's folder one by one, as an editor saves them. */
-async function save(dir: string, files: Map<string, string>, changedFrom: Map<string, string>): Promise<void> {
-  for (const [path, text] of files) if (changedFrom.get(path) !== text) await writeFile(join(dir, path), text);
-}
 
 /** Every process the run recorded (pid and start time) is gone. */
 async function runProcessesGone(runsDir: string): Promise<string[]> {

@@ -53,6 +53,7 @@ export const portBases = {
   officialImages: 30700,
   errors: 30800,
   dockerSdk: 30900,
+  labsDocker: 31000,
   matrix: 31200,
   lines: 31400,
   linesDefaultJs: 31500,

@@ -18,6 +18,7 @@ import type { BuiltRuntime, ComponentStart, RunComponents, RunningPart, RunPlan 
 import { ChainContainer, type PortMapping } from './chain-container.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
 import type { RunImages } from './chain-images.js';
+import type { WorkspaceRebuild } from './workspace-images.js';
 import { amqpConnectionWait, ContainerExited, healthEndpointWait, NotReady } from './readiness.js';
 import { runLabels } from './labels.js';
 import { containerUsage } from './container-usage.js';
@@ -61,6 +62,7 @@ export class BuiltDockerRuntime implements BuiltRuntime<ContainerPart> {
   constructor(
     private readonly engine: Engine,
     private readonly images: RunImages,
+    private readonly rebuild: WorkspaceRebuild,
   ) {}
 
   /** The run's network, removed after its containers, which are removed together once all have stopped. */
@@ -83,7 +85,15 @@ export class BuiltDockerRuntime implements BuiltRuntime<ContainerPart> {
         await Promise.all([...containers.values()].map((c) => c.remove()));
       }),
     );
-    return new DockerComponents({ docker: dockerode(engine), runId, networkName, logsDir, containers, images: this.images });
+    return new DockerComponents({
+      docker: dockerode(engine),
+      runId,
+      networkName,
+      logsDir,
+      containers,
+      images: this.images,
+      rebuild: this.rebuild,
+    });
   }
 }
 
@@ -102,6 +112,8 @@ class DockerComponents implements RunComponents<ContainerPart> {
       containers: Map<string, ContainerPart>;
       /** The image each component starts from. */
       images: RunImages;
+      /** Builds a lab's workspace image again: the one image a save changes. */
+      rebuild: WorkspaceRebuild;
     },
   ) {}
 
@@ -193,10 +205,10 @@ class DockerComponents implements RunComponents<ContainerPart> {
     });
   }
 
-  // A lab's workspace is built on the local runtime only (its commands refuse docker): an image is
-  // built once per run, from the tree.
-  async rebuildService(service: Service): Promise<string> {
-    throw new EnvironmentError(`rebuilding ${service.name} from a workspace needs the local runtime (--runtime local)`);
+  // A lab's save: its workspace image is built again while the old container still serves; the
+  // restart that follows starts the new one from the same tag.
+  rebuildService(service: Service, plan: RunPlan): Promise<string> {
+    return this.run.rebuild(service, plan);
   }
 
   usage(parts: readonly ContainerPart[]) {

@@ -24,6 +24,7 @@ import { sdkComponents } from './sdk-contexts.js';
 import { resolveRequestedSdks } from '../sdk/sdk-context.js';
 import { describeSdkSet } from '../sdk/describe-sdk-set.js';
 import type { SdkSet } from '../../topology/sdk-versions.js';
+import { withWorkspaces, workspaceRebuild } from './workspace-images.js';
 
 export class DockerRuntime implements Runtime {
   readonly name = 'docker';
@@ -73,12 +74,19 @@ class PreparedDockerRuntime implements PreparedRuntime {
       progress: plan.options.progress,
       signal: plan.signal,
     });
-    return new BuiltDockerRuntime(this.engine, runImages(components));
+    const rebuild = workspaceRebuild({ engine: this.engine, components, base: this.base });
+    return new BuiltDockerRuntime(this.engine, runImages(components), rebuild);
   }
 
   /** The images this run builds and starts: the checkout's folders, unless the run builds a component from elsewhere. */
   private async componentsOf(plan: RunPlan): Promise<ChainComponent[]> {
     const components = componentsOfRun(plan.options.environment.brokers ?? []);
-    return sdkComponents(components, { sdks: this.sdks, progress: plan.options.progress, signal: plan.signal });
+    const pinned = await sdkComponents(components, {
+      sdks: this.sdks,
+      progress: plan.options.progress,
+      signal: plan.signal,
+    });
+    // A lab's workspace is the attendee's source: it replaces the service's folder, pinned or not.
+    return withWorkspaces(pinned, plan.options.serviceSources);
   }
 }
