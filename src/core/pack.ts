@@ -1,12 +1,14 @@
 // `polytrace pack FILE` and `polytrace unpack FILE`: one file that carries
-// everything a first local run downloads, for a room with no network. Packing
-// fills the stores by building the chain once; unpacking checks every item,
-// then moves the whole into polytrace's cache in one rename, so a bad pack or a
-// full disk leaves the cache as it was. Returns data; prints nothing.
+// everything a first run downloads, for a room with no network: the local
+// runtime's packages, the docker runtime's images, or both. Packing fills the
+// stores by building the chain once, and has the engine write its images;
+// unpacking checks every item first, then loads the images into the engine and
+// moves the stores into polytrace's cache in one rename, so a bad pack or a full
+// disk leaves the cache and the engine as they were. Returns data; prints nothing.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DiskFullError, EnvironmentError } from '../common/errors.js';
+import { DamagedPackError, DiskFullError, EnvironmentError } from '../common/errors.js';
 import type { Progress } from '../common/progress.js';
 import { client } from '../topology/chain.js';
 import { defaultSdkVersions } from '../topology/sdk-versions.js';
@@ -14,16 +16,23 @@ import { localTargets } from '../runtime/local/build-targets.js';
 import { fillStores } from '../runtime/offline/fill-stores.js';
 import { offlineDir } from '../runtime/offline/offline-cache.js';
 import { storesIn } from '../runtime/offline/offline-recipe.js';
-import { readPack, writePack } from '../runtime/offline/pack-archive.js';
+import { keptFile, readPack, writePack } from '../runtime/offline/pack-archive.js';
 import { packFormat, thisPlatform, type PackManifest } from '../runtime/offline/pack-manifest.js';
 import { installHints, missingToolchains } from '../runtime/toolchains.js';
 import { toolchainVersion } from '../runtime/toolchain-version.js';
 
-interface PackOptions {
+/** What a pack is for: the local runtime's packages, the docker runtime's images, or both. */
+export type PackRuntime = 'local' | 'docker' | 'both';
+
+interface UnpackOptions {
   file: string;
   cacheRoot: string;
   progress: Progress;
   signal: AbortSignal;
+}
+
+interface PackOptions extends UnpackOptions {
+  runtime: PackRuntime;
 }
 
 export interface PackResult {
@@ -32,8 +41,15 @@ export interface PackResult {
   seconds: number;
 }
 
-export async function pack({ file, cacheRoot, progress, signal }: PackOptions): Promise<PackResult> {
-  const started = Date.now();
+type ItemSource = Parameters<typeof writePack>[0]['items'][number];
+
+/** The local runtime's stores, filled by building the chain once in `scratch`. */
+async function localItems(options: {
+  scratch: string;
+  progress: Progress;
+  signal: AbortSignal;
+}): Promise<ItemSource[]> {
+  const { scratch, progress, signal } = options;
   const toolchains = [...new Set(localTargets.flatMap((t) => t.recipe.toolchains))];
   const missing = await missingToolchains(toolchains);
   if (missing.length > 0) {
@@ -41,16 +57,74 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
       `packing builds the chain once and needs ${missing.join(', ')}: ${installHints[missing[0]!]}`,
     );
   }
-  const scratch = join(cacheRoot, `pack-scratch-${process.pid}`);
   const stores = storesIn(join(scratch, 'stores'));
+  progress({
+    step: 'build',
+    message: `building the chain once in ${scratch} to collect what a first run downloads…`,
+  });
+  await fillStores({ targets: localTargets, stores, scratch, progress, signal });
+  const versions = defaultSdkVersions();
+  return [
+    {
+      name: 'gomod',
+      holds: "Go modules of api-gateway and the Collector (with its builder's)",
+      versions: { go: versions.go, collector: versions.collector },
+      // Go's downloads only: `offlineTarget` explains.
+      content: { kind: 'store', dir: join(stores.gomod, 'cache', 'download') },
+    },
+    {
+      name: 'maven',
+      holds: 'Maven artifacts of auth-service, with its plugins and the Java agent',
+      versions: { java: versions.java },
+      content: { kind: 'store', dir: stores.maven },
+    },
+    {
+      name: 'wheels',
+      holds: 'Python wheels of order-service',
+      versions: { python: versions.python },
+      content: { kind: 'store', dir: stores.wheels },
+    },
+    {
+      name: 'npm',
+      holds: 'npm packages of notification-service and of polytrace itself',
+      versions: { nodejs: versions.nodejs, polytrace: client.version },
+      content: { kind: 'store', dir: stores.npm },
+    },
+  ];
+}
+
+/** The docker runtime's images, built first where missing or stale. Loaded on demand: a local pack never loads testcontainers. */
+async function dockerItems(options: { progress: Progress; signal: AbortSignal }): Promise<ItemSource[]> {
+  const { imagesToPack } = await import('../runtime/docker/image-pack.js');
+  const packed = await imagesToPack(options);
+  const versions = defaultSdkVersions();
+  return [
+    {
+      name: 'images',
+      holds:
+        "the docker runtime's images: the Collector, the four services and the broker, with the base images they were built on",
+      versions: {
+        go: versions.go,
+        java: versions.java,
+        python: versions.python,
+        nodejs: versions.nodejs,
+        collector: versions.collector,
+      },
+      content: { kind: 'images', images: packed.images, open: packed.open },
+    },
+  ];
+}
+
+export async function pack({ file, cacheRoot, runtime, progress, signal }: PackOptions): Promise<PackResult> {
+  const started = Date.now();
+  const scratch = join(cacheRoot, `pack-scratch-${process.pid}`);
   try {
     await rm(scratch, { recursive: true, force: true });
-    progress({
-      step: 'build',
-      message: `building the chain once in ${scratch} to collect what a first run downloads…`,
-    });
-    await fillStores({ targets: localTargets, stores, scratch, progress, signal });
-    const versions = defaultSdkVersions();
+    await mkdir(scratch, { recursive: true });
+    const items = [
+      ...(runtime === 'docker' ? [] : await localItems({ scratch, progress, signal })),
+      ...(runtime === 'local' ? [] : await dockerItems({ progress, signal })),
+    ];
     const manifest = await writePack({
       file,
       scratch,
@@ -65,33 +139,7 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
         ),
         created: new Date().toISOString(),
       },
-      items: [
-        {
-          name: 'gomod',
-          holds: "Go modules of api-gateway and the Collector (with its builder's)",
-          versions: { go: versions.go, collector: versions.collector },
-          // Go's downloads only: `offlineTarget` explains.
-          dir: join(stores.gomod, 'cache', 'download'),
-        },
-        {
-          name: 'maven',
-          holds: 'Maven artifacts of auth-service, with its plugins and the Java agent',
-          versions: { java: versions.java },
-          dir: stores.maven,
-        },
-        {
-          name: 'wheels',
-          holds: 'Python wheels of order-service',
-          versions: { python: versions.python },
-          dir: stores.wheels,
-        },
-        {
-          name: 'npm',
-          holds: 'npm packages of notification-service and of polytrace itself',
-          versions: { nodejs: versions.nodejs, polytrace: client.version },
-          dir: stores.npm,
-        },
-      ],
+      items,
       progress,
       signal,
     });
@@ -103,9 +151,41 @@ export async function pack({ file, cacheRoot, progress, signal }: PackOptions): 
 
 export interface UnpackResult {
   manifest: PackManifest;
-  /** Where the stores now are. */
-  dir: string;
+  /** Where the stores now are, when the pack carried any. */
+  dir?: string;
+  /** The images now in the engine, when the pack carried them. */
+  images: string[];
   seconds: number;
+}
+
+/**
+ * Loads the pack's image archives into the engine, once every item has matched its checksum, so a
+ * bad pack loads nothing. The engine then says which images it holds: one it lacks is an error.
+ */
+async function loadImageItems(options: {
+  manifest: PackManifest;
+  from: string;
+  file: string;
+  progress: Progress;
+  signal: AbortSignal;
+}): Promise<string[]> {
+  const { manifest, from, file, progress, signal } = options;
+  const items = manifest.items.filter((i) => i.kind === 'images');
+  if (items.length === 0) return [];
+  const { loadPackedImages } = await import('../runtime/docker/image-pack.js');
+  const loaded: string[] = [];
+  for (const item of items) {
+    const images = item.images ?? [];
+    const missing = await loadPackedImages({ file: join(from, keptFile(item.name)), images, progress, signal });
+    if (missing.length > 0) {
+      throw new DamagedPackError(
+        `${file} is damaged: after loading ${item.name} the engine lacks ${missing.join(', ')}; make the pack again`,
+      );
+    }
+    await rm(join(from, keptFile(item.name)), { force: true });
+    loaded.push(...images);
+  }
+  return loaded;
 }
 
 const isAlive = (pid: number) => {
@@ -129,7 +209,7 @@ async function removeLeftovers(cacheRoot: string): Promise<void> {
 
 const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as { code?: string })?.code ?? '');
 
-export async function unpack({ file, cacheRoot, progress, signal }: PackOptions): Promise<UnpackResult> {
+export async function unpack({ file, cacheRoot, progress, signal }: UnpackOptions): Promise<UnpackResult> {
   const started = Date.now();
   if (!existsSync(file))
     throw new EnvironmentError(`Expected a pack made by \`polytrace pack\`, got no file at ${file}`);
@@ -147,12 +227,19 @@ export async function unpack({ file, cacheRoot, progress, signal }: PackOptions)
       progress,
       signal,
     });
-    await writeFile(join(unpacking, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const images = await loadImageItems({ manifest, from: unpacking, file, progress, signal });
+    const stores = manifest.items.filter((i) => i.kind === 'store');
+    if (stores.length === 0) {
+      // A pack for the docker runtime only: the local runtime's builds stay as they were.
+      await rm(unpacking, { recursive: true, force: true });
+      return { manifest, images, seconds: (Date.now() - started) / 1000 };
+    }
+    await writeFile(join(unpacking, 'manifest.json'), `${JSON.stringify({ ...manifest, items: stores }, null, 2)}\n`);
     // The manifest goes in last: its presence is what turns builds offline.
     if (existsSync(dir)) await rename(dir, previous);
     await rename(unpacking, dir);
     await rm(previous, { recursive: true, force: true });
-    return { manifest, dir, seconds: (Date.now() - started) / 1000 };
+    return { manifest, dir, images, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     await rm(unpacking, { recursive: true, force: true });
     if (isDiskFull(error)) {
