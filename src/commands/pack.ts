@@ -25,9 +25,11 @@ export async function unpackCommand(file: string, signal: AbortSignal): Promise<
   const result = await unpack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal });
   const items = result.manifest.items.map((i) => {
     const versions = Object.entries(i.versions).map(([k, v]) => `${k} ${v}`);
-    return `  ready: ${i.holds} (${versions.join(', ')})`;
+    const state = i.kind === 'images' && result.skipped ? 'carried, not loaded' : 'ready';
+    return `  ${state}: ${i.holds} (${versions.join(', ')})`;
   });
   const images = result.images.map((image) => `  ready in the engine: ${image}`);
+  if (result.skipped) images.push(`  not loaded: the pack's images (${result.skipped})`);
   const next = [
     result.dir && `\`polytrace check --runtime local\` now builds with no network from ${result.dir}`,
     result.images.length > 0 && '`polytrace check --runtime docker` now builds nothing and pulls nothing',

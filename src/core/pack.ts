@@ -16,7 +16,7 @@ import { localTargets } from '../runtime/local/build-targets.js';
 import { fillStores } from '../runtime/offline/fill-stores.js';
 import { offlineDir } from '../runtime/offline/offline-cache.js';
 import { storesIn } from '../runtime/offline/offline-recipe.js';
-import { keptFile, readPack, writePack } from '../runtime/offline/pack-archive.js';
+import { keptFile, readPack, writePack, type ItemSource } from '../runtime/offline/pack-archive.js';
 import { packFormat, thisPlatform, type PackManifest } from '../runtime/offline/pack-manifest.js';
 import { installHints, missingToolchains } from '../runtime/toolchains.js';
 import { toolchainVersion } from '../runtime/toolchain-version.js';
@@ -40,8 +40,6 @@ export interface PackResult {
   bytes: number;
   seconds: number;
 }
-
-type ItemSource = Parameters<typeof writePack>[0]['items'][number];
 
 /** The local runtime's stores, filled by building the chain once in `scratch`. */
 async function localItems(options: {
@@ -121,10 +119,10 @@ export async function pack({ file, cacheRoot, runtime, progress, signal }: PackO
   try {
     await rm(scratch, { recursive: true, force: true });
     await mkdir(scratch, { recursive: true });
-    const items = [
-      ...(runtime === 'docker' ? [] : await localItems({ scratch, progress, signal })),
-      ...(runtime === 'local' ? [] : await dockerItems({ progress, signal })),
-    ];
+    // The images first: without an engine, that is said before the chain is built for the stores.
+    const images = runtime === 'local' ? [] : await dockerItems({ progress, signal });
+    const stores = runtime === 'docker' ? [] : await localItems({ scratch, progress, signal });
+    const items = [...stores, ...images];
     const manifest = await writePack({
       file,
       scratch,
@@ -155,12 +153,16 @@ export interface UnpackResult {
   dir?: string;
   /** The images now in the engine, when the pack carried them. */
   images: string[];
+  /** Why the pack's images were not loaded (no engine answers), when they were not. */
+  skipped?: string;
   seconds: number;
 }
 
 /**
  * Loads the pack's image archives into the engine, once every item has matched its checksum, so a
  * bad pack loads nothing. The engine then says which images it holds: one it lacks is an error.
+ * With no engine, a pack that also carries packages still readies those: a laptop without Docker
+ * can take the same pack as one with it.
  */
 async function loadImageItems(options: {
   manifest: PackManifest;
@@ -168,24 +170,30 @@ async function loadImageItems(options: {
   file: string;
   progress: Progress;
   signal: AbortSignal;
-}): Promise<string[]> {
+}): Promise<{ images: string[]; skipped?: string }> {
   const { manifest, from, file, progress, signal } = options;
   const items = manifest.items.filter((i) => i.kind === 'images');
-  if (items.length === 0) return [];
-  const { loadPackedImages } = await import('../runtime/docker/image-pack.js');
-  const loaded: string[] = [];
+  if (items.length === 0) return { images: [] };
+  const { engineProblem, loadPackedImages } = await import('../runtime/docker/image-pack.js');
+  const problem = await engineProblem();
+  if (problem) {
+    if (manifest.items.every((i) => i.kind === 'images')) throw problem;
+    progress({ step: 'build', message: `the images are not loaded: ${problem.message}` });
+    return { images: [], skipped: problem.message };
+  }
+  const images: string[] = [];
   for (const item of items) {
-    const images = item.images ?? [];
-    const missing = await loadPackedImages({ file: join(from, keptFile(item.name)), images, progress, signal });
+    const listed = item.images ?? [];
+    const missing = await loadPackedImages({ file: join(from, keptFile(item.name)), images: listed, progress, signal });
     if (missing.length > 0) {
       throw new DamagedPackError(
         `${file} is damaged: after loading ${item.name} the engine lacks ${missing.join(', ')}; make the pack again`,
       );
     }
     await rm(join(from, keptFile(item.name)), { force: true });
-    loaded.push(...images);
+    images.push(...listed);
   }
-  return loaded;
+  return { images };
 }
 
 const isAlive = (pid: number) => {
@@ -227,7 +235,7 @@ export async function unpack({ file, cacheRoot, progress, signal }: UnpackOption
       progress,
       signal,
     });
-    const images = await loadImageItems({ manifest, from: unpacking, file, progress, signal });
+    const { images, skipped } = await loadImageItems({ manifest, from: unpacking, file, progress, signal });
     const stores = manifest.items.filter((i) => i.kind === 'store');
     if (stores.length === 0) {
       // A pack for the docker runtime only: the local runtime's builds stay as they were.
@@ -239,7 +247,7 @@ export async function unpack({ file, cacheRoot, progress, signal }: UnpackOption
     if (existsSync(dir)) await rename(dir, previous);
     await rename(unpacking, dir);
     await rm(previous, { recursive: true, force: true });
-    return { manifest, dir, images, seconds: (Date.now() - started) / 1000 };
+    return { manifest, dir, images, ...(skipped ? { skipped } : {}), seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     await rm(unpacking, { recursive: true, force: true });
     if (isDiskFull(error)) {

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { dockerCacheDir } from '../../common/paths.js';
 import type { Progress } from '../../common/progress.js';
-import { chainComponents, chooseBaseImages, ensureChainImages, resolveBaseImages } from './chain-images.js';
+import { EnvironmentError } from '../../common/errors.js';
+import { chainComponents, chooseBaseImages, ensureChainImages, imageId, resolveBaseImages } from './chain-images.js';
 import { connectEngine, dockerode } from './engine.js';
 import { archiveTimeoutMs, imageArchive, loadImages } from './image-archive.js';
 
@@ -49,9 +50,17 @@ export async function loadPackedImages(options: {
   await loadImages(options.file, options.progress, options.signal);
   const docker = dockerode(await connectEngine());
   const missing: string[] = [];
-  for (const image of options.images) {
-    const present = await docker.getImage(image).inspect().then(() => true, () => false);
-    if (!present) missing.push(image);
-  }
+  for (const image of options.images) if (!(await imageId(docker, image))) missing.push(image);
   return missing;
+}
+
+/** Why no engine can take the images (its one-line error), or undefined when one answers. */
+export async function engineProblem(): Promise<EnvironmentError | undefined> {
+  try {
+    await connectEngine();
+    return undefined;
+  } catch (error) {
+    if (error instanceof EnvironmentError) return error;
+    throw error;
+  }
 }

@@ -48,7 +48,7 @@ class Digest extends Transform {
 const onlyFilesAndFolders = (_name: string, header?: tarStream.Header) =>
   header !== undefined && header.type !== 'file' && header.type !== 'directory';
 
-interface ItemSource {
+export interface ItemSource {
   name: string;
   holds: string;
   versions: Record<string, string>;
