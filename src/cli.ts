@@ -17,6 +17,7 @@ import { matrixCommand } from './commands/matrix.js';
 import { imagesLoadCommand, imagesPrepareCommand, imagesSaveCommand } from './commands/images.js';
 import { runtimeChoices } from './commands/options.js';
 import { packCommand, unpackCommand } from './commands/pack.js';
+import type { PackRuntime } from './core/pack.js';
 import { roomCommand } from './commands/room.js';
 import { scenariosCommand } from './commands/scenarios.js';
 import { upCommand } from './commands/up.js';
@@ -322,26 +323,26 @@ images
 program
   .command('pack <file>')
   .description(
-    "build the chain once and write one file with every package a first run downloads (Go modules, Maven artifacts and the Java agent, Python wheels, npm packages, polytrace's own), for a machine with no network",
+    "write one file with everything a first run downloads, for a machine with no network: for the local runtime, every package (Go modules, Maven artifacts and the Java agent, Python wheels, npm packages, polytrace's own), collected by building the chain once; for docker, the chain's images (built if missing) and the base images they were built on",
   )
   .addOption(
-    new Option('--runtime <runtime>', 'what the pack is for (docker images travel with `images save`)')
+    new Option('--runtime <runtime>', 'what the pack is for: local packages, docker images, or both')
       .choices(['local', 'docker', 'both'])
       .default('local'),
   )
   .option(
     '--sdk <language=version>',
-    'pack for that OpenTelemetry line at another version, as `check --sdk` builds it (repeatable); unpacked, `check` with the same --sdk flags resolves and builds it with no network',
+    'pack for that OpenTelemetry line at another version, as `check --sdk` builds it (repeatable; local runtime); unpacked, `check` with the same --sdk flags resolves and builds it with no network',
     collect,
     [],
   )
-  .action(async (file: string, flags: { runtime: string; sdk: string[] }) => {
+  .action(async (file: string, flags: { runtime: PackRuntime; sdk: string[] }) => {
     process.exitCode = await packCommand(file, flags, controller.signal);
   });
 program
   .command('unpack <file>')
   .description(
-    "check every item of a pack and put it in polytrace's cache: from then on the local runtime builds with no network. Exit 4 damaged, 5 made for another platform or version, 6 disk full",
+    "check every item of a pack, then load its images into the Docker engine and put its packages in polytrace's cache: from then on the local runtime builds with no network, and the docker runtime builds and pulls nothing. Exit 4 damaged, 5 made for another platform or version, 6 disk full",
   )
   .action(async (file: string) => {
     process.exitCode = await unpackCommand(file, controller.signal);

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { cacheDir } from '../common/paths.js';
 import { UsageError } from '../common/errors.js';
-import { pack, unpack } from '../core/pack.js';
+import { pack, unpack, type PackRuntime } from '../core/pack.js';
 import { mib } from '../runtime/offline/pack-archive.js';
 import type { PackManifest } from '../runtime/offline/pack-manifest.js';
 import { stderrProgress } from './progress-printer.js';
@@ -11,17 +11,24 @@ import { parseSdkFlags } from '../topology/sdk-versions.js';
 
 export async function packCommand(
   file: string,
-  flags: { runtime: string; sdk: string[] },
+  flags: { runtime: PackRuntime; sdk: string[] },
   signal: AbortSignal,
 ): Promise<number> {
-  if (flags.runtime !== 'local') {
-    throw new UsageError(
-      `Expected --runtime local, got ${flags.runtime}: a pack carries the local runtime's packages; for docker, \`polytrace images save\` carries the images`,
-    );
-  }
   const sdk = parseSdkFlags(flags.sdk);
   if (typeof sdk === 'string') throw new UsageError(sdk);
-  const result = await pack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal, sdk });
+  if (Object.keys(sdk).length > 0 && flags.runtime !== 'local') {
+    throw new UsageError(
+      `Expected --runtime local with --sdk, got ${flags.runtime}: a pack carries other versions for the local runtime only`,
+    );
+  }
+  const result = await pack({
+    file: resolve(file),
+    cacheRoot: cacheDir(),
+    runtime: flags.runtime,
+    sdk,
+    progress: stderrProgress(),
+    signal,
+  });
   const items = result.manifest.items.map((i) => `  ${i.name.padEnd(7)} ${mib(i.bytes).padStart(8)}  ${i.holds}`);
   process.stdout.write(
     `${items.join('\n')}\npacked ${mib(result.bytes)} in ${result.seconds.toFixed(0)}s to ${resolve(file)}: on the other machine, \`polytrace unpack ${file}\`\n`,
@@ -40,10 +47,17 @@ export async function unpackCommand(file: string, signal: AbortSignal): Promise<
   const result = await unpack({ file: resolve(file), cacheRoot: cacheDir(), progress: stderrProgress(), signal });
   const items = result.manifest.items.map((i) => {
     const versions = Object.entries(i.versions).map(([k, v]) => `${k} ${v}`);
-    return `  ready: ${i.holds} (${versions.join(', ')})`;
+    const state = i.kind === 'images' && result.skipped ? 'carried, not loaded' : 'ready';
+    return `  ${state}: ${i.holds} (${versions.join(', ')})`;
   });
+  const images = result.images.map((image) => `  ready in the engine: ${image}`);
+  if (result.skipped) images.push(`  not loaded: the pack's images (${result.skipped})`);
+  const next = [
+    result.dir && `\`${checkCommand(result.manifest)}\` now builds with no network from ${result.dir}`,
+    result.images.length > 0 && '`polytrace check --runtime docker` now builds nothing and pulls nothing',
+  ].filter(Boolean);
   process.stdout.write(
-    `${items.join('\n')}\nunpacked in ${result.seconds.toFixed(0)}s into ${result.dir}: \`${checkCommand(result.manifest)}\` now builds with no network\n`,
+    `${[...items, ...images].join('\n')}\nunpacked in ${result.seconds.toFixed(0)}s: ${next.join('; ')}\n`,
   );
   return 0;
 }

@@ -10,8 +10,9 @@ import { missingPackage } from '../../src/runtime/offline/missing-package.js';
 import { targetsForCache } from '../../src/runtime/offline/offline-build.js';
 import { fillingTarget, offlineTarget, storesIn } from '../../src/runtime/offline/offline-recipe.js';
 import { pinnedRecipe } from '../../src/runtime/local/pinned-recipe.js';
-import { readPack, writePack } from '../../src/runtime/offline/pack-archive.js';
-import { thisPlatform, type PackManifest } from '../../src/runtime/offline/pack-manifest.js';
+import { keptFile, readPack, writePack } from '../../src/runtime/offline/pack-archive.js';
+import { packFormat, thisPlatform, type PackManifest } from '../../src/runtime/offline/pack-manifest.js';
+import * as tarStream from 'tar-stream';
 import { rmSync } from 'node:fs';
 
 const root = mkdtempSync(join(tmpdir(), 'polytrace-pack-unit-'));
@@ -20,7 +21,24 @@ const signal = new AbortController().signal;
 const quiet = () => {};
 const expected = { polytrace: '0.1.0', platform: thisPlatform() };
 
-async function smallPack(name: string, manifest: Partial<PackManifest> = {}): Promise<string> {
+/** An image item as the engine would write it: a plain tar, here of one small file. */
+const imagesItem = {
+  name: 'images',
+  holds: 'images',
+  versions: {},
+  content: {
+    kind: 'images' as const,
+    images: ['polytrace/example:dev'],
+    open: async () => {
+      const tar = tarStream.pack();
+      tar.entry({ name: 'manifest.json' }, '[]\n'.repeat(5000));
+      tar.finalize();
+      return tar as unknown as NodeJS.ReadableStream;
+    },
+  },
+};
+
+async function smallPack(name: string, manifest: Partial<PackManifest> = {}, images = false): Promise<string> {
   const store = join(root, `${name}-store`);
   mkdirSync(join(store, 'a', 'b'), { recursive: true });
   writeFileSync(join(store, 'a', 'b', 'one.txt'), 'one\n'.repeat(1000));
@@ -31,10 +49,18 @@ async function smallPack(name: string, manifest: Partial<PackManifest> = {}): Pr
   await writePack({
     file,
     scratch,
-    manifest: { format: 1, polytrace: '0.1.0', platform: thisPlatform(), toolchains: {}, created: 'now', ...manifest },
+    manifest: {
+      format: packFormat,
+      polytrace: '0.1.0',
+      platform: thisPlatform(),
+      toolchains: {},
+      created: 'now',
+      ...manifest,
+    },
     items: [
-      { name: 'first', holds: 'a store', versions: { x: '1' }, dir: store },
-      { name: 'second', holds: 'the same again', versions: {}, dir: store },
+      { name: 'first', holds: 'a store', versions: { x: '1' }, content: { kind: 'store', dir: store } },
+      { name: 'second', holds: 'the same again', versions: {}, content: { kind: 'store', dir: store } },
+      ...(images ? [imagesItem] : []),
     ],
     progress: quiet,
     signal,
@@ -68,6 +94,27 @@ describe('a pack', () => {
     expect(error).toBeInstanceOf(DamagedPackError);
     expect((error as DamagedPackError).exitCode).toBe(exitCodes.damagedPack);
     expect((error as Error).message).toMatch(/is damaged: second should be \d+ bytes with sha256 [0-9a-f]{12}…, got/);
+  });
+
+  it('keeps an image item whole, checked, for the engine to load once every item has matched', async () => {
+    const { into, result } = unpackInto(await smallPack('with-images', {}, true));
+    const manifest = await result;
+    const item = manifest.items.find((i) => i.name === 'images')!;
+    expect(item).toMatchObject({ kind: 'images', images: ['polytrace/example:dev'] });
+    expect(manifest.items.filter((i) => i.kind === 'store').map((i) => i.name)).toEqual(['first', 'second']);
+    expect(readdirSync(into).sort()).toEqual(['first', keptFile('images'), 'second']);
+    expect(readFileSync(join(into, keptFile('images'))).length).toBe(item.bytes);
+  });
+
+  it('an altered image item: DamagedPackError naming it, so nothing reaches the engine', async () => {
+    const file = await smallPack('images-altered', {}, true);
+    const bytes = readFileSync(file);
+    const at = bytes.lastIndexOf(Buffer.from([0x1f, 0x8b, 0x08])) + 20;
+    bytes[at] = bytes[at]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const error = await unpackInto(file).result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DamagedPackError);
+    expect((error as Error).message).toMatch(/is damaged: images should be \d+ bytes/);
   });
 
   it('truncated: DamagedPackError, whatever the cut', async () => {

@@ -1,7 +1,8 @@
 // What `--runtime auto` and `doctor` need to know about Docker: does an engine
 // answer, and can the chain's images be had without a registry (built
 // already, polytrace's base images prepared, or the official ones present)?
-import { officialImages, standInImages } from '../../topology/base-images.js';
+import { officialImages } from '../../topology/base-images.js';
+import { standInImage } from './image-names.js';
 import { componentsOfRun, imageId } from './chain-images.js';
 import { connectEngine, dockerode, type Dockerode } from './engine.js';
 
@@ -31,7 +32,7 @@ export async function dockerAvailability(): Promise<DockerAvailability> {
   const needed = [...new Set(components.flatMap((c) => Object.values(c.docker.baseImages)))];
   const images = (await allPresent(docker, components.map((c) => c.docker.image)))
     ? 'chain images'
-    : (await allPresent(docker, needed.map((kind) => standInImages[kind])))
+    : (await allPresent(docker, needed.map((kind) => standInImage(kind))))
       ? 'local base images'
       : (await allPresent(docker, needed.map((kind) => officialImages[kind])))
         ? 'official base images'

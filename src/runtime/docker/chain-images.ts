@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { allOrFirstError } from '../../common/abort.js';
 import { repoRoot } from '../../common/paths.js';
 import type { Progress } from '../../common/progress.js';
-import { officialImages, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
+import { officialImages, type BaseImageOverrides } from '../../topology/base-images.js';
 import { broker, collector, services } from '../../topology/chain.js';
 import type { BaseImageKind, DockerRecipe } from '../../topology/types.js';
 import { hashFiles } from '../../common/hash-files.js';
 import { contextFiles } from './build-context.js';
 import { dockerode, type Dockerode, type Engine } from './engine.js';
 import { buildImage } from './image-build.js';
+import { ownImage, standInImage } from './image-names.js';
 import { pullMissing } from './image-pull.js';
 import { label } from './labels.js';
 
@@ -27,7 +28,7 @@ export interface ChainComponent {
 const component = (c: { name: string; dir: string; docker: DockerRecipe }): ChainComponent => ({
   name: c.name,
   contextDir: join(repoRoot, c.dir),
-  docker: c.docker,
+  docker: { ...c.docker, image: ownImage(c.docker.image) },
 });
 
 /** What every run starts: the Collector and the services. */
@@ -88,7 +89,7 @@ export async function localBaseImages(
   const needed = [...new Set(components.flatMap((c) => Object.values(c.docker.baseImages)))];
   const present = new Map<BaseImageKind, string>();
   for (const kind of needed) {
-    const id = await imageId(docker, standInImages[kind]);
+    const id = await imageId(docker, standInImage(kind));
     if (id) present.set(kind, id);
   }
   return { needed, present };
@@ -118,7 +119,7 @@ export function resolveBaseImages(
   const images: Record<string, string> = {};
   const buildArgs: Record<string, string> = {};
   for (const [arg, kind] of Object.entries(component.docker.baseImages)) {
-    const chosen = overrides[kind] ?? (base.kind === 'stand-ins' ? standInImages[kind] : undefined);
+    const chosen = overrides[kind] ?? (base.kind === 'stand-ins' ? standInImage(kind) : undefined);
     images[arg] = chosen ?? officialImages[kind];
     if (chosen) buildArgs[arg] = chosen;
   }

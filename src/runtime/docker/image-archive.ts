@@ -8,10 +8,18 @@ import { createGzip } from 'node:zlib';
 import { EnvironmentError } from '../../common/errors.js';
 import type { Progress } from '../../common/progress.js';
 import { standInImages } from '../../topology/base-images.js';
+import type { BaseImageKind } from '../../topology/types.js';
+import { standInImage } from './image-names.js';
 import { chainComponents, imageId } from './chain-images.js';
-import { connectEngine, dockerode } from './engine.js';
+import { connectEngine, dockerode, type Dockerode } from './engine.js';
 
-const archiveTimeoutMs = 60 * 60_000;
+export const archiveTimeoutMs = 60 * 60_000;
+
+/** One tar of these images as the engine writes it (/images/get): layers shared between them are stored once. */
+export async function imageArchive(docker: Dockerode, names: string[], signal: AbortSignal): Promise<NodeJS.ReadableStream> {
+  const getImages = (docker as unknown as { getImages(opts: object): Promise<NodeJS.ReadableStream> }).getImages;
+  return getImages.call(docker, { names, abortSignal: signal });
+}
 
 export async function saveImages(file: string, progress: Progress, signal: AbortSignal): Promise<string[]> {
   const docker = dockerode(await connectEngine());
@@ -22,14 +30,12 @@ export async function saveImages(file: string, progress: Progress, signal: Abort
     throw new EnvironmentError(`Expected the chain's images to be built before saving, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: run \`polytrace images prepare\` first`);
   }
   const bases = [];
-  for (const image of new Set(Object.values(standInImages))) if (await imageId(docker, image)) bases.push(image);
+  for (const image of new Set(Object.keys(standInImages).map((kind) => standInImage(kind as BaseImageKind)))) if (await imageId(docker, image)) bases.push(image);
   const names = [...bases, ...chain];
   const started = Date.now();
   progress({ step: 'build', message: `saving ${names.length} images to ${file}${file.endsWith('.gz') ? ' (gzip)' : ''}…` });
   const abort = AbortSignal.any([signal, AbortSignal.timeout(archiveTimeoutMs)]);
-  // /images/get with several names: one archive, layers shared between the images stored once.
-  const getImages = (docker as unknown as { getImages(opts: object): Promise<NodeJS.ReadableStream> }).getImages;
-  const stream = await getImages.call(docker, { names, abortSignal: abort });
+  const stream = await imageArchive(docker, names, abort);
   if (file.endsWith('.gz')) await pipeline(stream, createGzip(), createWriteStream(file), { signal: abort });
   else await pipeline(stream, createWriteStream(file), { signal: abort });
   const size = (await stat(file)).size;

@@ -3,17 +3,18 @@
 // stand-in both set it). A JS line is resolved against it, not against the
 // machine's Node, and a line that image cannot run is the user's to change.
 import { UsageError } from '../../common/errors.js';
-import { officialImages, officialNodeMajor, standInImages, type BaseImageOverrides } from '../../topology/base-images.js';
+import { officialImages, officialNodeMajor, type BaseImageOverrides } from '../../topology/base-images.js';
 import type { ResolvedSdk } from '../../topology/sdk-versions.js';
 import type { BaseChoice } from './chain-images.js';
 import type { Dockerode } from './engine.js';
+import { standInImage } from './image-names.js';
 
 /** The node image the run builds on, and its Node version; an image not pulled yet is taken at its tag's major. */
 export async function imageNode(
   docker: Dockerode,
   { base, overrides }: { base: BaseChoice; overrides: BaseImageOverrides },
 ): Promise<{ image: string; version: string }> {
-  const image = overrides.node ?? (base.kind === 'stand-ins' ? standInImages.node : officialImages.node);
+  const image = overrides.node ?? (base.kind === 'stand-ins' ? standInImage('node') : officialImages.node);
   const env = await docker
     .getImage(image)
     .inspect()

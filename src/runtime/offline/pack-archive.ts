@@ -9,8 +9,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, type Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import * as tarFs from 'tar-fs';
 import * as tarStream from 'tar-stream';
@@ -24,6 +24,11 @@ const manifestEntry = 'manifest.json';
 const manifestMaxBytes = 1 << 20;
 /** A pack has one item per store (four today): a manifest listing more is not one polytrace wrote. */
 const maxItems = 16;
+/** The chain's images and their bases are fewer than twenty. */
+const maxImages = 64;
+
+/** Where an image item is kept in the folder a pack is read into, until it is loaded. */
+export const keptFile = (name: string): string => `${name}.tar.gz`;
 
 export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)}s`;
@@ -44,12 +49,30 @@ class Digest extends Transform {
 const onlyFilesAndFolders = (_name: string, header?: tarStream.Header) =>
   header !== undefined && header.type !== 'file' && header.type !== 'directory';
 
-interface ItemSource {
+export interface ItemSource {
   name: string;
   holds: string;
   versions: Record<string, string>;
-  /** The folder whose content the item carries. */
-  dir: string;
+  /** A store: the folder whose content the item carries. Images: the archive, a plain tar, and what it holds. */
+  content:
+    { kind: 'store'; dir: string } | { kind: 'images'; images: string[]; open(): Promise<NodeJS.ReadableStream> };
+}
+
+/** Every 10 s, how far a long item has come: an image archive takes minutes. */
+const reportEveryMs = 10_000;
+
+class Reporting extends Digest {
+  private last = Date.now();
+  constructor(private readonly report: (bytes: number) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer, encoding: string, done: () => void): void {
+    super._transform(chunk, encoding, done);
+    if (Date.now() - this.last >= reportEveryMs) {
+      this.last = Date.now();
+      this.report(this.bytes);
+    }
+  }
 }
 
 interface WriteOptions {
@@ -70,16 +93,19 @@ export async function writePack(options: WriteOptions): Promise<PackManifest> {
   for (const source of options.items) {
     const started = Date.now();
     const path = join(scratch, `${source.name}.tar.gz`);
-    const digest = new Digest();
-    await pipeline(
-      tarFs.pack(source.dir, { ignore: onlyFilesAndFolders as never }),
-      createGzip(),
-      digest,
-      createWriteStream(path),
-      { signal },
+    const digest = new Reporting((bytes) =>
+      progress({ step: 'build', message: `packing ${source.name}: ${mib(bytes)} so far, ${seconds(started)}` }),
     );
+    const { content } = source;
+    const tar =
+      content.kind === 'store'
+        ? tarFs.pack(content.dir, { ignore: onlyFilesAndFolders as never })
+        : await content.open();
+    await pipeline(tar, createGzip(), digest, createWriteStream(path), { signal });
     items.push({
       name: source.name,
+      kind: content.kind,
+      ...(content.kind === 'images' ? { images: content.images } : {}),
       holds: source.holds,
       versions: source.versions,
       bytes: digest.bytes,
@@ -188,6 +214,12 @@ function parseManifest(text: string, file: string, expected: Expected): PackMani
       (item) =>
         typeof item?.name === 'string' &&
         /^[a-z0-9-]{1,32}$/.test(item.name) &&
+        (item.kind === 'store' || item.kind === 'images') &&
+        (item.images === undefined ||
+          (item.kind === 'images' &&
+            Array.isArray(item.images) &&
+            item.images.length <= maxImages &&
+            item.images.every((image) => printable(image, 128)))) &&
         printable(item.holds, 200) &&
         typeof item.versions === 'object' &&
         item.versions !== null &&
@@ -289,12 +321,20 @@ async function unpackItem(options: {
   let bytes = 0;
   // Every byte is hashed, even after gunzip or tar gives up on an altered item, so that the
   // verdict is the checksum's; the unpacking is fed alongside, as far as it goes.
+  // A store is unpacked as it streams; an image archive is kept whole, to be loaded into the
+  // engine only once every item of the pack has matched its checksum.
   const gunzip = createGunzip();
+  const sink: Writable =
+    item.kind === 'images' ? createWriteStream(join(into, keptFile(item.name)), { mode: 0o600 }) : gunzip;
   let failure: unknown;
-  const unpacking = pipeline(
-    gunzip,
-    tarFs.extract(join(into, item.name), { ignore: onlyFilesAndFolders as never, dmode: 0o700, fmode: 0o600 }),
-    { signal },
+  const unpacking = (
+    item.kind === 'images'
+      ? finished(sink)
+      : pipeline(
+          gunzip,
+          tarFs.extract(join(into, item.name), { ignore: onlyFilesAndFolders as never, dmode: 0o700, fmode: 0o600 }),
+          { signal },
+        )
   ).catch((error: unknown) => {
     failure = error;
   });
@@ -303,10 +343,10 @@ async function unpackItem(options: {
     hash.update(chunk);
     bytes += chunk.length;
     if (isDiskFull(failure)) throw failure;
-    if (failure === undefined && !gunzip.write(chunk))
-      await Promise.race([once(gunzip, 'drain').catch(() => {}), unpacking]);
+    if (failure === undefined && !sink.write(chunk))
+      await Promise.race([once(sink, 'drain').catch(() => {}), unpacking]);
   }
-  if (failure === undefined) gunzip.end();
+  if (failure === undefined) sink.end();
   await unpacking;
   signal.throwIfAborted();
   const sha256 = hash.digest('hex');
@@ -324,6 +364,6 @@ async function unpackItem(options: {
   }
   progress({
     step: 'build',
-    message: `verified and unpacked ${item.name} (${mib(item.bytes)}) in ${seconds(started)}`,
+    message: `verified and ${item.kind === 'images' ? 'kept' : 'unpacked'} ${item.name} (${mib(item.bytes)}) in ${seconds(started)}`,
   });
 }

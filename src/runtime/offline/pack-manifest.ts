@@ -5,11 +5,19 @@
 import { arch, platform } from 'node:os';
 import type { ResolvedSdk } from '../../topology/sdk-versions.js';
 
-export const packFormat = 1;
+/** 2: items have a kind, and a pack may carry the docker runtime's images. */
+export const packFormat = 2;
 
 export interface PackItem {
   /** Its entry in the archive: `items/<name>.tar.gz`. */
   name: string;
+  /**
+   * `store`: a folder of packages, unpacked into polytrace's cache for the local runtime.
+   * `images`: a docker image archive (as `docker save` writes it, gzipped), loaded into the engine.
+   */
+  kind: 'store' | 'images';
+  /** With `images`: every image the archive holds. */
+  images?: string[];
   /** What it holds, in a few words, for `unpack` to say what is ready. */
   holds: string;
   /** The versions it was made for (the OpenTelemetry line of each component it serves, the builder's). */

@@ -7,7 +7,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dockerCacheDir, repoRoot } from '../../../common/paths.js';
 import type { Progress } from '../../../common/progress.js';
-import { standInImages } from '../../../topology/base-images.js';
+import { standInImage } from '../image-names.js';
 import type { BaseImageKind } from '../../../topology/types.js';
 import { contextFiles } from '../build-context.js';
 import { chooseBaseImages, ensureChainImages, imageId, localBaseImages } from '../chain-images.js';
@@ -33,22 +33,22 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
   const workDir = dockerCacheDir();
   const { needed } = await localBaseImages(docker);
 
-  const debianMissing = force || !(await imageId(docker, standInImages.debian));
+  const debianMissing = force || !(await imageId(docker, standInImage('debian')));
   const missing: BaseImageKind[] = [];
   for (const kind of needed) {
-    if (debianMissing || !(await imageId(docker, standInImages[kind]))) missing.push(kind);
+    if (debianMissing || !(await imageId(docker, standInImage(kind)))) missing.push(kind);
   }
   if (debianMissing) {
     await assertCanBootstrap();
     const started = Date.now();
-    await bootstrapDebian(docker, { workDir, image: standInImages.debian, say }, signal);
-    say(`made ${standInImages.debian} in ${seconds(started)}`);
+    await bootstrapDebian(docker, { workDir, image: standInImage('debian'), say }, signal);
+    say(`made ${standInImage('debian')} in ${seconds(started)}`);
   } else {
-    say(`${standInImages.debian} is here`);
+    say(`${standInImage('debian')} is here`);
   }
 
   for (const kind of needed) {
-    const image = standInImages[kind];
+    const image = standInImage(kind);
     if (!missing.includes(kind)) {
       say(`${image} is here`);
       continue;
@@ -69,7 +69,7 @@ export async function prepareImages(options: PrepareOptions): Promise<void> {
           image,
           contextDir,
           files: await contextFiles(contextDir),
-          buildArgs: { DEBIAN_IMAGE: standInImages.debian, ...buildArgs },
+          buildArgs: { DEBIAN_IMAGE: standInImage('debian'), ...buildArgs },
           labels: { [label.owner]: 'true', [label.base]: kind, [label.toolchain]: toolchain },
           logPath: join(workDir, 'logs', `base-${kind}.log`),
           timeoutMs: 20 * 60_000,
