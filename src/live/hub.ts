@@ -13,6 +13,7 @@ import { traceVerdict, unsampledVerdict } from '../report/verdict.js';
 import type { TraceResult } from '../verify/result.js';
 import type { UnsampledRequests } from '../verify/unsampled.js';
 import { clock, maxRows } from './page-parts.js';
+import { liveMapLayout } from './page-style.js';
 import type { LiveEvent, LiveEvents, LiveState, ProgressLine, Row, WholeTrace } from './protocol.js';
 
 /** Traces kept whole (their HTML), for a page that opens or reconnects, and to expand on click. */
@@ -226,7 +227,7 @@ export class LiveHub {
         ? `the newest ${this.window.length} of ${this.counts.traces} traces`
         : `${this.window.length} trace${this.window.length === 1 ? '' : 's'}`;
     this.mapHtml = `<p class="note">From ${from}: services and their languages, calls with counts, errors and p95 (the caller's client span); a dashed red arrow where traces broke.</p>
-${dependencyGraph(map)}
+${dependencyGraph(map, liveMapLayout)}
 ${dependencyTable(map)}`;
     this.broadcast('map', { html: this.mapHtml });
   }

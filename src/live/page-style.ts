@@ -1,6 +1,31 @@
 // The live page's style sheet, served as /page.css: the report's sheet with
 // large type and high contrast on top, to be read on a projector.
+import type { GraphLayout } from '../report/html-map.js';
 import { reportCss } from '../report/html-style.js';
+
+/**
+ * The trace's own text (a span's line in the waterfall). The map's labels are never smaller: a room
+ * reads the map from as far back as it reads the trace.
+ */
+const traceTextPx = 18;
+
+/**
+ * The map's boxes, wide enough for a service's name at traceTextPx + 2 in bold. A row per step of
+ * the request: four columns of boxes this size would not fit across a projector unscaled.
+ */
+export const liveMapLayout: GraphLayout = {
+  flow: 'down',
+  nodeW: 270,
+  nodeH: 66,
+  stepPitch: 140,
+  servicePitch: 480,
+  nameY: 28,
+  languageY: 52,
+  callLabelY: -9,
+  messageLabelY: 24,
+  brokenLabelY: 26,
+  brokenRoom: 20,
+};
 
 /** High contrast and large type on top of the report's sheet; status colours blue and vermillion, never green against red. */
 export const pageStyle = `${reportCss}
@@ -23,10 +48,10 @@ kbd{font:600 15px ui-monospace,"DejaVu Sans Mono",monospace;border:1px solid var
 .note{font-size:17px}
 .chip{font-size:16px}.lang{font-size:16px}
 .axis{font-size:15px}
-.span>summary{font-size:18px;padding:3px 6px}
+.span>summary{font-size:${traceTextPx}px;padding:3px 6px}
 .axis,.span>summary{grid-template-columns:minmax(220px,2.2fr) 230px 90px 56px minmax(200px,4fr) 92px}
 .track{height:20px}.attrs{font-size:16px}
-.graph .svc{font-size:16px}.graph .lng{font-size:14px}.graph .edge text{font-size:14px;stroke:var(--bg)}
+.graph .svc{font-size:${traceTextPx + 2}px}.graph .lng{font-size:${traceTextPx}px}.graph .edge text{font-size:${traceTextPx}px;stroke:var(--bg)}
 .checks,.deps{font-size:17px}
 .diagnosis{font-size:21px;border-left-width:6px}
 .verdict-line{font-size:22px}
