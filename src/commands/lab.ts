@@ -2,6 +2,7 @@
 // with the attendee's workspace copy, watched), a hint, the progress, reset and
 // solve. The logic is in src/labs/ and src/core/lab.ts; this prints.
 import { UsageError } from '../common/errors.js';
+import type { Progress } from '../common/progress.js';
 import { runLab, type LabControls } from '../core/lab.js';
 import { exercises, findExercise } from '../labs/catalog.js';
 import type { Exercise } from '../labs/exercise.js';
@@ -14,6 +15,8 @@ import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
 import { findScenario } from '../scenarios/catalog.js';
 import { serviceNamed } from '../topology/chain.js';
+import { serveLabPage, type LabPage } from './lab-page.js';
+import type { LivePageFlags } from './live-page.js';
 import { localRuntimeOnly, parseChainFlags, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
@@ -139,17 +142,50 @@ export async function labRewriteCommand(
 
 export async function labStartCommand(
   id: string,
-  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string } & RoomFlags,
+  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string; ui?: boolean } & RoomFlags &
+    LivePageFlags,
   signal: AbortSignal,
 ): Promise<number> {
   const exercise = exerciseNamed(id);
   const room = await roomFrom(flags);
+  const workspace = flags.workspace ?? defaultWorkspace;
+  // --ui-port and --open say where and how to show the page: each implies it.
+  const page: LabPage | undefined =
+    flags.ui || flags.uiPort !== undefined || flags.open
+      ? await serveLabPage({ exercise, workspace, flags })
+      : undefined;
+  try {
+    return await runLabWatched({ exercise, workspace, flags, room, page }, signal);
+  } finally {
+    await page?.close();
+  }
+}
+
+async function runLabWatched(
+  {
+    exercise,
+    workspace,
+    flags,
+    room,
+    page,
+  }: {
+    exercise: Exercise;
+    workspace: string;
+    flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'>;
+    room: RoomClient | undefined;
+    page: LabPage | undefined;
+  },
+  signal: AbortSignal,
+): Promise<number> {
   const toRoom = room ? roomReporter(room) : undefined;
   if (room) print(`joined the room at ${room.origin}: each verdict (state and hop, never code) goes to its board`);
-  const workspace = flags.workspace ?? defaultWorkspace;
   const colors = colorsFor(colorEnabled(process.stdout));
   const width = () => process.stdout.columns || 100;
-  const progress = stderrProgress();
+  const toStderr = stderrProgress();
+  const progress: Progress = (event) => {
+    toStderr(event);
+    page?.progress(event);
+  };
   const scenario = findScenario(exercise.flow === 'async-order' ? 'async' : 'happy')!;
   const parsed = parseChainFlags({ ...flags, baseImage: [], scenario: scenario.name }, progress);
   const runOptions = localRuntimeOnly(parsed.runOptions, {
@@ -170,13 +206,16 @@ export async function labStartCommand(
     },
     ready({ runtime }, controls) {
       print(colors.dim(`the chain runs (${runtime} runtime); ${exercise.service} is built from your copy`));
+      page?.ready();
       stopKeys.stop = listenForKeys(exercise, controls);
     },
     saved() {
       print('');
       print(colors.bold(`saved: rebuilding ${exercise.service}…`));
+      page?.said(`saved: rebuilding ${exercise.service}…`);
     },
     round({ trace, verdict, trigger, saveToVerdictMs }) {
+      void page?.round({ trace, verdict, first: trigger === 'start' });
       print('');
       const took =
         saveToVerdictMs !== undefined ? ` (${(saveToVerdictMs / 1000).toFixed(1)} s from save to verdict)` : '';
@@ -200,6 +239,7 @@ export async function labStartCommand(
     },
     failed(message) {
       print(colors.red(`✗ ${message}`));
+      page?.said(`✗ ${message}`);
     },
   }).finally(() => stopKeys.stop());
   process.stderr.write(

@@ -60,5 +60,16 @@ section.trace h2 .who,section.trace h2 .when,section.trace h2 .in-scenario{font-
 .row.ok{border-left-color:var(--ok)}.row.failed{border-left-color:var(--bad)}.row.note{cursor:default;border-left-color:var(--dim)}
 .row .verdict-text{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .row .id{color:var(--dim);font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:15px}
+.lab{border:2px solid var(--line);border-radius:10px;padding:4px 18px 12px;margin:14px 0;background:var(--panel)}
+.lab .story{max-width:70em}.lab code{font-size:19px}
+.lab .hops{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:10px 18px;font-size:21px}
+.lab .hop{border:2px solid var(--line);border-radius:8px;padding:6px 12px}
+.lab .hop.verified{border-color:var(--ok);color:var(--ok)}.lab .hop.broken{border-color:var(--bad);color:var(--bad)}
+.lab-verdict{font-size:23px;font-weight:700}.lab-verdict.fixed{color:var(--ok)}.lab-verdict.broken{color:var(--bad)}
+.lab .problems{color:var(--bad)}
+.lab .said{border-left:5px solid var(--warn);padding:6px 12px;font-weight:600}
+.lab table.exercises{border-collapse:collapse}.lab table.exercises td{padding:4px 12px 4px 0}
+.lab tr.running td:first-child code{color:var(--warn)}
+.lab .state.fixed{color:var(--ok)}.lab .state.broken{color:var(--bad)}.lab .state.not-started{color:var(--dim)}
 dialog{background:var(--panel);color:var(--fg);border:2px solid var(--fg);border-radius:10px;max-width:60em}
 `;
