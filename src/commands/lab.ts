@@ -10,6 +10,7 @@ import { nextHint } from '../labs/hints.js';
 import { readProgress } from '../labs/progress.js';
 import type { ExerciseStatus } from '../labs/room-protocol.js';
 import { joinRoom, type RoomClient } from '../labs/room-client.js';
+import { roomIdentity } from '../labs/room-identity.js';
 import { defaultWorkspace, exerciseDir, rewriteExercise } from '../labs/workspace.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
@@ -66,11 +67,15 @@ interface RoomFlags {
   name?: string;
 }
 
-async function roomFrom(flags: RoomFlags): Promise<RoomClient | undefined> {
+/** Joins the room as the workspace's attendee: its id is kept there once the room took it. */
+async function roomFrom(flags: RoomFlags, workspace: string): Promise<RoomClient | undefined> {
   if (flags.room === undefined && flags.name === undefined) return undefined;
   if (flags.room === undefined || flags.name === undefined)
     throw new UsageError('Expected --room and --name together: the URL polytrace room printed, and your name');
-  return joinRoom({ url: flags.room, name: flags.name });
+  const identity = await roomIdentity(workspace);
+  const room = await joinRoom({ url: flags.room, name: flags.name, id: identity.id });
+  await identity.keep();
+  return room;
 }
 
 /**
@@ -91,8 +96,9 @@ function roomReporter(room: RoomClient): (statuses: ExerciseStatus[]) => Promise
 }
 
 export async function labStatusCommand(flags: { workspace?: string; json?: boolean } & RoomFlags): Promise<number> {
-  const room = await roomFrom(flags);
-  const progress = await readProgress(flags.workspace ?? defaultWorkspace);
+  const workspace = flags.workspace ?? defaultWorkspace;
+  const room = await roomFrom(flags, workspace);
+  const progress = await readProgress(workspace);
   if (room) {
     const statuses: ExerciseStatus[] = [];
     for (const e of exercises) {
@@ -147,8 +153,8 @@ export async function labStartCommand(
   signal: AbortSignal,
 ): Promise<number> {
   const exercise = exerciseNamed(id);
-  const room = await roomFrom(flags);
   const workspace = flags.workspace ?? defaultWorkspace;
+  const room = await roomFrom(flags, workspace);
   // --ui-port and --open say where and how to show the page: each implies it.
   const page: LabPage | undefined =
     flags.ui || flags.uiPort !== undefined || flags.open

@@ -79,6 +79,7 @@ function draw(state) {
   const rows = state.attendees.map((a) => {
     const tr = document.createElement('tr');
     tr.dataset.attendee = a.name;
+    tr.dataset.key = a.key;
     tr.appendChild(cell('td', a.name, 'name'));
     for (const e of state.exercises) {
       const c = a.cells[e.id];
