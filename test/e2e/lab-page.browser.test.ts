@@ -3,8 +3,9 @@
 // and its hop broken, from the trace the lab verified; the reference solution,
 // written into the workspace as an editor saves it, makes the next trace whole
 // and the hop verified. The page's keys give a hint and put the mistake back,
-// as `polytrace lab hint` and `reset` do. One exercise, one save: Python needs
-// no build, so its rounds are the quickest.
+// as `polytrace lab hint` and `reset` do. The lab also joins a real `polytrace
+// room` (--room, --name), whose board shows the attendee broken, then fixed.
+// One exercise, one chain: Python needs no build, so its rounds are the quickest.
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,9 @@ import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt, repo 
 const ports = portsAt(portBases.livePageLab);
 const uiPort = portBases.livePageLab + 10;
 const pageUrl = `http://127.0.0.1:${uiPort}/`;
+const roomPort = portBases.livePageLab + 20;
+const roomOrigin = `http://127.0.0.1:${roomPort}`;
+const attendee = 'Ada Lovelace';
 const exercise = findExercise('python-thread')!;
 const hop = 'order-service → notification-service';
 const screenshots = resolve(repo, '.polytrace/screenshots');
@@ -27,6 +31,9 @@ const workspace = mkdtempSync(join(tmpdir(), 'polytrace-lab-page-'));
 const dir = join(workspace, exercise.id);
 
 let lab: ReturnType<typeof polytrace>;
+let room: ReturnType<typeof polytrace>;
+let roomUrl = '';
+let board: Page;
 let output = '';
 let browser: Browser;
 let page: Page;
@@ -43,7 +50,28 @@ async function verdict(p: Page, state: 'broken' | 'fixed', timeout: number) {
   return line.innerText();
 }
 
+/** The attendee's cell of this exercise on the room's board, once it reads `state`. */
+async function boardCell(state: 'broken' | 'fixed') {
+  const cell = board.locator(`tr[data-attendee="${attendee}"] td[data-exercise="${exercise.id}"]`);
+  await board
+    .locator(`tr[data-attendee="${attendee}"] td[data-exercise="${exercise.id}"][data-state="${state}"]`)
+    .waitFor({
+      timeout: 30_000,
+    });
+  return cell.innerText();
+}
+
 beforeAll(async () => {
+  room = polytrace(['room', '--port', String(roomPort)]);
+  let roomOutput = '';
+  roomUrl = await new Promise<string>((found, reject) => {
+    room.all!.on('data', (chunk: Buffer) => {
+      roomOutput += chunk.toString();
+      const url = /room: (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48})/.exec(roomOutput);
+      if (url) found(url[1]!);
+    });
+    void room.then(() => reject(new Error(`polytrace room ended before printing its URL:\n${roomOutput}`)));
+  });
   lab = polytrace([
     'lab',
     'start',
@@ -57,6 +85,10 @@ beforeAll(async () => {
     'local',
     '--out-dir',
     outDir(),
+    '--room',
+    roomUrl,
+    '--name',
+    attendee,
     ...portFlags(ports),
   ]);
   lab.all!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -65,12 +97,18 @@ beforeAll(async () => {
     lab.all!.on('data', check);
     void lab.then(() => reject(new Error(`lab ended before serving its page:\n${output}`)));
   });
-  browser = await launchChromium((url) => url.startsWith(pageUrl), 'The lab page test');
+  browser = await launchChromium(
+    (url) => url.startsWith(pageUrl) || url.startsWith(`${roomOrigin}/`),
+    'The lab page test',
+  );
   page = browser.page;
+  board = await browser.context.newPage();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
+  room?.kill('SIGINT');
+  await room;
   if (lab && lab.exitCode === null) {
     lab.kill('SIGINT');
     await lab;
@@ -94,6 +132,11 @@ describe('the lab view of the live page (lab start --ui), in Chromium', () => {
     await expect(trace.locator('.diagnosis').innerText()).resolves.toContain(hop);
     await page.screenshot({ path: join(screenshots, 'lab-page-broken.png'), fullPage: true });
   }, 300_000);
+
+  it("the room's board shows the attendee broken at that hop: the lab posted its verdict (--room, --name)", async () => {
+    await board.goto(roomUrl);
+    await expect(boardCell('broken')).resolves.toBe(`✗ ${hop}`);
+  });
 
   it('every exercise of the catalogue has its hint, reset and solve buttons; the running one has keys', async () => {
     for (const e of exercises) {
@@ -125,6 +168,8 @@ describe('the lab view of the live page (lab start --ui), in Chromium', () => {
     await expect(trace.getAttribute('class')).resolves.toContain('ok');
     await expect(page.locator(`#lab tr[data-exercise="${exercise.id}"] .state`).innerText()).resolves.toMatch(/^fixed/);
     await page.screenshot({ path: join(screenshots, 'lab-page-fixed.png'), fullPage: true });
+    // The room's board, from the lab's own post.
+    await expect(boardCell('fixed')).resolves.toBe('✓ fixed');
   }, 150_000);
 
   it('r puts the mistake back, as polytrace lab reset does: the lab sees the save, and the hop breaks again', async () => {
@@ -143,7 +188,7 @@ describe('the lab view of the live page (lab start --ui), in Chromium', () => {
   });
 
   it('asked nothing of any address but 127.0.0.1, and stops on Ctrl-C with every port free', async () => {
-    expect(browser.requests.filter((url) => !url.startsWith(pageUrl))).toEqual([]);
+    expect(browser.requests.filter((url) => !url.startsWith(pageUrl) && !url.startsWith(`${roomOrigin}/`))).toEqual([]);
     lab.kill('SIGINT');
     const result = await lab;
     expect(result.exitCode, output.slice(-2000)).toBe(130);
