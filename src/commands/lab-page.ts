@@ -19,7 +19,8 @@ export interface LabPage {
   progress: Progress;
   ready(): void;
   round(round: { trace: TraceResult; verdict: LabVerdict; first: boolean }): Promise<void>;
-  said(message: string): void;
+  /** A line on the page's progress line: a save seen, a build that failed. */
+  tell(message: string): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +57,7 @@ export async function serveLabPage({
       hub.addTrace(trace, { sentBy: 'polytrace', scenario: exercise.id, first });
       hub.setLab(await viewOf({ trace, verdict }));
     },
-    said: (message) => hub.progress(message),
+    tell: (message) => hub.progress(message),
     close: () => server.close(),
   };
 }

@@ -218,10 +218,13 @@ async function runLabWatched(
     saved() {
       print('');
       print(colors.bold(`saved: rebuilding ${exercise.service}…`));
-      page?.said(`saved: rebuilding ${exercise.service}…`);
+      page?.tell(`saved: rebuilding ${exercise.service}…`);
     },
     round({ trace, verdict, trigger, saveToVerdictMs }) {
-      void page?.round({ trace, verdict, first: trigger === 'start' });
+      // The page is a view beside the terminal: what it fails to draw is said, and the lab goes on.
+      page
+        ?.round({ trace, verdict, first: trigger === 'start' })
+        .catch((error: unknown) => process.stderr.write(`polytrace ▸ the lab page: ${(error as Error).message}\n`));
       print('');
       const took =
         saveToVerdictMs !== undefined ? ` (${(saveToVerdictMs / 1000).toFixed(1)} s from save to verdict)` : '';
@@ -245,7 +248,7 @@ async function runLabWatched(
     },
     failed(message) {
       print(colors.red(`✗ ${message}`));
-      page?.said(`✗ ${message}`);
+      page?.tell(`✗ ${message}`);
     },
   }).finally(() => stopKeys.stop());
   process.stderr.write(
