@@ -388,6 +388,12 @@ lab
     'the URL `polytrace room` printed: each verdict (exercise, state, hop; never code) goes to the board',
   )
   .option('--name <name>', "your name on the room's board (up to 40 letters, digits, spaces or . _ ' -)")
+  .option(
+    '--ui',
+    'also serve the live page in lab mode: the exercise, its hops, every trace, and buttons for hint, reset and solve',
+  )
+  .option('--ui-port <port>', 'the lab page on this port (any free one by default); implies --ui')
+  .option('--open', 'open the lab page in a browser, where there is one; implies --ui')
   .action(async (exercise: string, flags) => {
     process.exitCode = await labStartCommand(exercise, flags, controller.signal);
   });

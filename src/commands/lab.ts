@@ -2,6 +2,7 @@
 // with the attendee's workspace copy, watched), a hint, the progress, reset and
 // solve. The logic is in src/labs/ and src/core/lab.ts; this prints.
 import { UsageError } from '../common/errors.js';
+import type { Progress } from '../common/progress.js';
 import { runLab, type LabControls } from '../core/lab.js';
 import { exercises, findExercise } from '../labs/catalog.js';
 import type { Exercise } from '../labs/exercise.js';
@@ -9,11 +10,14 @@ import { nextHint } from '../labs/hints.js';
 import { readProgress } from '../labs/progress.js';
 import type { ExerciseStatus } from '../labs/room-protocol.js';
 import { joinRoom, type RoomClient } from '../labs/room-client.js';
+import { roomIdentity } from '../labs/room-identity.js';
 import { defaultWorkspace, exerciseDir, rewriteExercise } from '../labs/workspace.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
 import { findScenario } from '../scenarios/catalog.js';
 import { serviceNamed } from '../topology/chain.js';
+import { serveLabPage, type LabPage } from './lab-page.js';
+import type { LivePageFlags } from './live-page.js';
 import { parseChainFlags, type ChainFlags } from './options.js';
 import { stderrProgress } from './progress-printer.js';
 
@@ -63,11 +67,15 @@ interface RoomFlags {
   name?: string;
 }
 
-async function roomFrom(flags: RoomFlags): Promise<RoomClient | undefined> {
+/** Joins the room as the workspace's attendee: its id is kept there once the room took it. */
+async function roomFrom(flags: RoomFlags, workspace: string): Promise<RoomClient | undefined> {
   if (flags.room === undefined && flags.name === undefined) return undefined;
   if (flags.room === undefined || flags.name === undefined)
     throw new UsageError('Expected --room and --name together: the URL polytrace room printed, and your name');
-  return joinRoom({ url: flags.room, name: flags.name });
+  const identity = await roomIdentity(workspace);
+  const room = await joinRoom({ url: flags.room, name: flags.name, id: identity.id });
+  await identity.keep();
+  return room;
 }
 
 /**
@@ -88,8 +96,9 @@ function roomReporter(room: RoomClient): (statuses: ExerciseStatus[]) => Promise
 }
 
 export async function labStatusCommand(flags: { workspace?: string; json?: boolean } & RoomFlags): Promise<number> {
-  const room = await roomFrom(flags);
-  const progress = await readProgress(flags.workspace ?? defaultWorkspace);
+  const workspace = flags.workspace ?? defaultWorkspace;
+  const room = await roomFrom(flags, workspace);
+  const progress = await readProgress(workspace);
   if (room) {
     const statuses: ExerciseStatus[] = [];
     for (const e of exercises) {
@@ -139,17 +148,50 @@ export async function labRewriteCommand(
 
 export async function labStartCommand(
   id: string,
-  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string } & RoomFlags,
+  flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'> & { workspace?: string; ui?: boolean } & RoomFlags &
+    LivePageFlags,
   signal: AbortSignal,
 ): Promise<number> {
   const exercise = exerciseNamed(id);
-  const room = await roomFrom(flags);
+  const workspace = flags.workspace ?? defaultWorkspace;
+  const room = await roomFrom(flags, workspace);
+  // --ui-port and --open say where and how to show the page: each implies it.
+  const page: LabPage | undefined =
+    flags.ui || flags.uiPort !== undefined || flags.open
+      ? await serveLabPage({ exercise, workspace, flags })
+      : undefined;
+  try {
+    return await runLabWatched({ exercise, workspace, flags, room, page }, signal);
+  } finally {
+    await page?.close();
+  }
+}
+
+async function runLabWatched(
+  {
+    exercise,
+    workspace,
+    flags,
+    room,
+    page,
+  }: {
+    exercise: Exercise;
+    workspace: string;
+    flags: Pick<ChainFlags, 'runtime' | 'port' | 'outDir'>;
+    room: RoomClient | undefined;
+    page: LabPage | undefined;
+  },
+  signal: AbortSignal,
+): Promise<number> {
   const toRoom = room ? roomReporter(room) : undefined;
   if (room) print(`joined the room at ${room.origin}: each verdict (state and hop, never code) goes to its board`);
-  const workspace = flags.workspace ?? defaultWorkspace;
   const colors = colorsFor(colorEnabled(process.stdout));
   const width = () => process.stdout.columns || 100;
-  const progress = stderrProgress();
+  const toStderr = stderrProgress();
+  const progress: Progress = (event) => {
+    toStderr(event);
+    page?.progress(event);
+  };
   const scenario = findScenario(exercise.flow === 'async-order' ? 'async' : 'happy')!;
   // Either runtime builds the exercise's service from the workspace: the local one with this
   // machine's toolchains, the docker one into an image of its own.
@@ -167,13 +209,19 @@ export async function labStartCommand(
     },
     ready({ runtime }, controls) {
       print(colors.dim(`the chain runs (${runtime} runtime); ${exercise.service} is built from your copy`));
+      page?.ready();
       stopKeys.stop = listenForKeys(exercise, controls);
     },
     saved() {
       print('');
       print(colors.bold(`saved: rebuilding ${exercise.service}…`));
+      page?.tell(`saved: rebuilding ${exercise.service}…`);
     },
     round({ trace, verdict, trigger, saveToVerdictMs }) {
+      // The page is a view beside the terminal: what it fails to draw is said, and the lab goes on.
+      page
+        ?.round({ trace, verdict, first: trigger === 'start' })
+        .catch((error: unknown) => process.stderr.write(`polytrace ▸ the lab page: ${(error as Error).message}\n`));
       print('');
       const took =
         saveToVerdictMs !== undefined ? ` (${(saveToVerdictMs / 1000).toFixed(1)} s from save to verdict)` : '';
@@ -197,6 +245,7 @@ export async function labStartCommand(
     },
     failed(message) {
       print(colors.red(`✗ ${message}`));
+      page?.tell(`✗ ${message}`);
     },
   }).finally(() => stopKeys.stop());
   process.stderr.write(

@@ -3,6 +3,8 @@
 // each is bounded here before it is kept: names (length and alphabet), the
 // number of attendees, the exercises (only the catalogue's), hops (length, no
 // control characters) and how often one attendee may post.
+import { createHash } from 'node:crypto';
+import { roomIdPattern } from './room-identity.js';
 import type { AttendeeRow, ExerciseStatus, RoomState, StatusPost } from './room-protocol.js';
 
 export const roomBounds = {
@@ -41,10 +43,12 @@ export function parseStatusPost(body: string, exerciseIds: readonly string[]): S
   try {
     parsed = JSON.parse(body);
   } catch {
-    return 'Expected a JSON object {name, exercises}, got something else';
+    return 'Expected a JSON object {id, name, exercises}, got something else';
   }
   const post = parsed as Partial<Record<keyof StatusPost, unknown>> | null;
-  if (typeof post !== 'object' || post === null) return 'Expected a JSON object {name, exercises}';
+  if (typeof post !== 'object' || post === null) return 'Expected a JSON object {id, name, exercises}';
+  if (typeof post.id !== 'string' || !roomIdPattern.test(post.id))
+    return 'Expected an id of 32 hex digits (the one a lab keeps in its workspace)';
   const name = typeof post.name === 'string' ? post.name.trim() : '';
   if (!isRoomName(name)) return nameExpected;
   if (!Array.isArray(post.exercises) || post.exercises.length > exerciseIds.length)
@@ -68,8 +72,11 @@ export function parseStatusPost(body: string, exerciseIds: readonly string[]): S
       ...(status.state === 'broken' && typeof hop === 'string' && hop.length > 0 ? { hop } : {}),
     });
   }
-  return { name, exercises };
+  return { id: post.id, name, exercises };
 }
+
+/** What the board shows of an id: enough to tell rows apart, not the id an attendee posts with. */
+const rowKey = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 12);
 
 interface Attendee {
   row: AttendeeRow;
@@ -89,14 +96,17 @@ export class RoomBoard {
     return this.exercises.map((e) => e.id);
   }
 
-  /** Takes one parsed post at time `now` (ms): a new attendee joins, a known one's cells change. */
+  /**
+   * Takes one parsed post at time `now` (ms): a new attendee (a new id) joins, a known one's cells
+   * change, and its name is the one it sent last.
+   */
   apply(post: StatusPost, now: number): PostResult {
-    let attendee = this.attendees.get(post.name);
+    let attendee = this.attendees.get(post.id);
     if (!attendee) {
       if (this.attendees.size >= roomBounds.attendees)
         return refused(507, `the room is full: ${roomBounds.attendees} attendees`);
-      attendee = { row: { name: post.name, cells: {} }, tokens: roomBounds.burst, filledAt: now };
-      this.attendees.set(post.name, attendee);
+      attendee = { row: { key: rowKey(post.id), name: post.name, cells: {} }, tokens: roomBounds.burst, filledAt: now };
+      this.attendees.set(post.id, attendee);
     }
     attendee.tokens = Math.min(
       roomBounds.burst,
@@ -106,6 +116,7 @@ export class RoomBoard {
     if (attendee.tokens < 1)
       return refused(429, `Expected at most ${roomBounds.perSecond} updates a second from ${post.name}`);
     attendee.tokens -= 1;
+    attendee.row.name = post.name;
     for (const { exercise, state, hop } of post.exercises) {
       attendee.row.cells[exercise] = { state, ...(hop ? { hop } : {}) };
     }
@@ -115,8 +126,8 @@ export class RoomBoard {
 
   state(): RoomState {
     const attendees = [...this.attendees.values()]
-      .map((a) => ({ name: a.row.name, cells: { ...a.row.cells } }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .map((a) => ({ key: a.row.key, name: a.row.name, cells: { ...a.row.cells } }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key));
     return { version: this.version, exercises: this.exercises.map(({ id, title }) => ({ id, title })), attendees };
   }
 }

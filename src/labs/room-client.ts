@@ -31,7 +31,7 @@ function parseRoomUrl(text: string): { origin: string; token: string } {
 
 async function post(
   room: { origin: string; token: string },
-  body: { name: string; exercises: ExerciseStatus[] },
+  body: { id: string; name: string; exercises: ExerciseStatus[] },
 ): Promise<true | string> {
   try {
     const response = await fetch(`${room.origin}${roomPaths.status}`, {
@@ -56,17 +56,21 @@ async function post(
   }
 }
 
-/** Joins the room: one post with no status. A room that cannot be reached or refuses the name is an EnvironmentError. */
-export async function joinRoom({ url, name }: { url: string; name: string }): Promise<RoomClient> {
+/**
+ * Joins the room as `id` (the one the workspace keeps: room-identity.ts): one post with no status.
+ * A room that cannot be reached or refuses the name is an EnvironmentError.
+ */
+export async function joinRoom({ url, name, id }: { url: string; name: string; id: string }): Promise<RoomClient> {
   const problem = roomNameProblem(name);
   if (problem) throw new UsageError(`--name: ${problem}`);
   const room = parseRoomUrl(url);
-  const joined = await post(room, { name: name.trim(), exercises: [] });
+  const joined = await post(room, { id, name: name.trim(), exercises: [] });
   if (joined !== true) throw new EnvironmentError(`Expected to join the room: ${joined}`);
   return {
     origin: room.origin,
     report: (exercises) =>
       post(room, {
+        id,
         name: name.trim(),
         exercises: exercises.map((e) => (e.hop ? { ...e, hop: e.hop.slice(0, roomBounds.hopLength) } : e)),
       }),

@@ -24,17 +24,21 @@ export interface ExerciseStatus {
 
 /** One post: who, and the exercises whose state changed (none: just joining). */
 export interface StatusPost {
+  /** The id the attendee's lab made and keeps in its workspace: two attendees of one name are two rows. */
+  id: string;
   name: string;
   exercises: ExerciseStatus[];
 }
 
 /** One attendee's row on the board. */
 export interface AttendeeRow {
+  /** Tells rows apart (a digest of the attendee's id: the id itself is not handed to every board). */
+  key: string;
   name: string;
   cells: Record<string, { state: CellState; hop?: string }>;
 }
 
-/** What the board shows: the exercises as columns, the attendees as rows (sorted by name). */
+/** What the board shows: the exercises as columns, the attendees as rows (sorted by name, then key). */
 export interface RoomState {
   /** Bumped on every change the room takes. */
   version: number;

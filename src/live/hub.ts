@@ -13,7 +13,8 @@ import { traceVerdict, unsampledVerdict } from '../report/verdict.js';
 import type { TraceResult } from '../verify/result.js';
 import type { UnsampledRequests } from '../verify/unsampled.js';
 import { clock, maxRows } from './page-parts.js';
-import type { LiveEvent, LiveEvents, LiveState, ProgressLine, Row, WholeTrace } from './protocol.js';
+import { liveMapLayout } from './page-style.js';
+import type { LabView, LiveEvent, LiveEvents, LiveState, ProgressLine, Row, WholeTrace } from './protocol.js';
 
 /** Traces kept whole (their HTML), for a page that opens or reconnects, and to expand on click. */
 const keepWhole = 40;
@@ -35,8 +36,8 @@ const maxBacklog = 4 * 1024 * 1024;
 export const maxPages = 8;
 
 export interface LiveHubOptions {
-  /** `live` acts on a running chain; `view` shows a past run and acts on nothing. */
-  mode: 'live' | 'view';
+  /** `live` acts on a running chain; `view` shows a past run and acts on nothing; `lab` shows an exercise. */
+  mode: LiveState['mode'];
   /** What the page shows in its header: the command and the run folder. */
   title: string;
   /** The scenarios the page offers (in `live` mode). */
@@ -53,6 +54,8 @@ export interface LiveSnapshot {
   mapHtml: string;
   /** Newest first; a trace kept whole carries its HTML. */
   items: Array<Row & { html?: string }>;
+  /** The lab view, in `lab` mode. */
+  lab: LabView | undefined;
 }
 
 const event = <E extends LiveEvent>(name: E, data: LiveEvents[E]) =>
@@ -71,6 +74,7 @@ export class LiveHub {
   private ready = false;
   private lastSwitch: SwitchProgress | undefined;
   private mapHtml = '';
+  private lab: LabView | undefined;
   private mapTimer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -134,6 +138,19 @@ export class LiveHub {
     this.broadcast('state', this.state());
   }
 
+  /** The lab view changed: a new round's verdict, or the workspace's progress. */
+  setLab(view: LabView): void {
+    this.lab = { ...view, ...(this.lab?.said && !view.said ? { said: this.lab.said } : {}) };
+    this.broadcast('lab', this.lab);
+  }
+
+  /** What a lab button answered (a hint, a reset, a solve): every page shows it. */
+  labSaid(text: string): void {
+    if (!this.lab) return;
+    this.lab = { ...this.lab, said: text };
+    this.broadcast('lab', this.lab);
+  }
+
   /** The HTML of a trace still kept whole, for a page that expands an older line. */
   traceHtml(seq: number): string | undefined {
     return this.whole.find((t) => t.seq === seq)?.html;
@@ -158,6 +175,7 @@ export class LiveHub {
     for (const line of this.progressLines) send('progress', line);
     if (this.lastSwitch) send('switch', this.lastSwitch);
     send('map', { html: this.mapHtml });
+    if (this.lab) send('lab', this.lab);
     const whole = new Set(this.whole.map((t) => t.seq));
     send('history', { rows: this.rows.filter((r) => !whole.has(r.seq)) });
     for (const trace of this.whole) send('trace', trace);
@@ -178,6 +196,7 @@ export class LiveHub {
       progress: this.progressLines.at(-1),
       failedSwitch: this.lastSwitch?.phase === 'failed' ? this.lastSwitch : undefined,
       mapHtml: this.mapHtml,
+      lab: this.lab,
       items: this.rows.map((row) => ({ ...row, ...(html.has(row.seq) ? { html: html.get(row.seq) } : {}) })).reverse(),
     };
   }
@@ -226,7 +245,7 @@ export class LiveHub {
         ? `the newest ${this.window.length} of ${this.counts.traces} traces`
         : `${this.window.length} trace${this.window.length === 1 ? '' : 's'}`;
     this.mapHtml = `<p class="note">From ${from}: services and their languages, calls with counts, errors and p95 (the caller's client span); a dashed red arrow where traces broke.</p>
-${dependencyGraph(map)}
+${dependencyGraph(map, liveMapLayout)}
 ${dependencyTable(map)}`;
     this.broadcast('map', { html: this.mapHtml });
   }

@@ -19,6 +19,7 @@ import {
   scenarioText,
   switchFailedText,
 } from './page-parts.js';
+import { labHtml, labKeys } from './lab-parts.js';
 import type { ActionName, LiveState } from './protocol.js';
 
 /** Keys of the actions; the scenarios other than happy take 1–9, then 0 and q–y, in `polytrace scenarios` order. */
@@ -58,6 +59,19 @@ const help = `<dialog id="help" aria-label="keyboard shortcuts">
 <p>Click a span for its attributes; click an older line to open its trace again (while it is kept).</p>
 </dialog>`;
 
+const labHelp = `<dialog id="help" aria-label="keyboard shortcuts">
+<h2>Keys</h2>
+<p><kbd>${labKeys.hint}</kbd> the running exercise's next hint · <kbd>${labKeys.reset}</kbd> put its mistake back · <kbd>${labKeys.solve}</kbd> write its reference fix · <kbd>${keys.help}</kbd> this help · <kbd>Esc</kbd> close</p>
+<p>The other exercises' buttons act on their folders in the workspace, as <code>polytrace lab hint</code>, <code>reset</code> and <code>solve</code> do.</p>
+</dialog>`;
+
+/** What sits under the header: the buttons of `up`, the lab view, or a past run's note. */
+function belowHeader(options: LiveHubOptions, now: LiveSnapshot): string {
+  if (options.mode === 'live') return controls(options, now.state);
+  if (options.mode === 'lab') return `<section class="lab" id="lab">${now.lab ? labHtml(now.lab) : ''}</section>`;
+  return '<p class="note read-only">A past run, read-only: every trace as polytrace verified it again from the spans file.</p>';
+}
+
 /** Newest first: the newest traces whole, the others one line each, as the page's script keeps them. */
 function list(items: LiveSnapshot['items']): string {
   let whole = 0;
@@ -92,7 +106,7 @@ export function pageHtml(options: LiveHubOptions, now: LiveSnapshot): string {
 <span class="counts" id="counts">${escapeHtml(countsText(state))}</span>
 <span class="link" id="link" title="the page's connection to polytrace">connecting…</span>
 </header>
-${options.mode === 'live' ? controls(options, state) : '<p class="note read-only">A past run, read-only: every trace as polytrace verified it again from the spans file.</p>'}
+${belowHeader(options, now)}
 <div class="switch${failed ? ' failed' : ''}" id="switch" role="status" aria-live="polite"${failed ? '' : ' hidden'}>${failed ? escapeHtml(switchFailedText(failed)) : ''}</div>
 <div class="progress" id="progress" aria-live="polite">${now.progress ? escapeHtml(progressText(now.progress)) : ''}</div>
 <section class="dependencies live-map"><h2>Live map</h2><div id="map">${now.mapHtml || '<p class="note">The map appears with the first trace.</p>'}</div></section>
@@ -101,7 +115,7 @@ ${options.mode === 'live' ? controls(options, state) : '<p class="note read-only
 <div id="traces">${list(now.items)}</div>
 <p class="note" id="older"${dropped > 0 ? '' : ' hidden'}>${dropped > 0 ? escapeHtml(olderText(dropped)) : ''}</p>
 </section>
-${options.mode === 'live' ? help : ''}
+${options.mode === 'live' ? help : options.mode === 'lab' ? labHelp : ''}
 </body>
 </html>
 `;

@@ -1,6 +1,31 @@
 // The live page's style sheet, served as /page.css: the report's sheet with
 // large type and high contrast on top, to be read on a projector.
+import type { GraphLayout } from '../report/html-map.js';
 import { reportCss } from '../report/html-style.js';
+
+/**
+ * The trace's own text (a span's line in the waterfall). The map's labels are never smaller: a room
+ * reads the map from as far back as it reads the trace.
+ */
+const traceTextPx = 18;
+
+/**
+ * The map's boxes, wide enough for a service's name at traceTextPx + 2 in bold. A row per step of
+ * the request: four columns of boxes this size would not fit across a projector unscaled.
+ */
+export const liveMapLayout: GraphLayout = {
+  flow: 'down',
+  nodeW: 270,
+  nodeH: 66,
+  stepPitch: 140,
+  servicePitch: 480,
+  nameY: 28,
+  languageY: 52,
+  callLabelY: -9,
+  messageLabelY: 24,
+  brokenLabelY: 26,
+  brokenRoom: 20,
+};
 
 /** High contrast and large type on top of the report's sheet; status colours blue and vermillion, never green against red. */
 export const pageStyle = `${reportCss}
@@ -23,10 +48,10 @@ kbd{font:600 15px ui-monospace,"DejaVu Sans Mono",monospace;border:1px solid var
 .note{font-size:17px}
 .chip{font-size:16px}.lang{font-size:16px}
 .axis{font-size:15px}
-.span>summary{font-size:18px;padding:3px 6px}
+.span>summary{font-size:${traceTextPx}px;padding:3px 6px}
 .axis,.span>summary{grid-template-columns:minmax(220px,2.2fr) 230px 90px 56px minmax(200px,4fr) 92px}
 .track{height:20px}.attrs{font-size:16px}
-.graph .svc{font-size:16px}.graph .lng{font-size:14px}.graph .edge text{font-size:14px;stroke:var(--bg)}
+.graph .svc{font-size:${traceTextPx + 2}px}.graph .lng{font-size:${traceTextPx}px}.graph .edge text{font-size:${traceTextPx}px;stroke:var(--bg)}
 .checks,.deps{font-size:17px}
 .diagnosis{font-size:21px;border-left-width:6px}
 .verdict-line{font-size:22px}
@@ -35,5 +60,16 @@ section.trace h2 .who,section.trace h2 .when,section.trace h2 .in-scenario{font-
 .row.ok{border-left-color:var(--ok)}.row.failed{border-left-color:var(--bad)}.row.note{cursor:default;border-left-color:var(--dim)}
 .row .verdict-text{flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .row .id{color:var(--dim);font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:15px}
+.lab{border:2px solid var(--line);border-radius:10px;padding:4px 18px 12px;margin:14px 0;background:var(--panel)}
+.lab .story{max-width:70em}.lab code{font-size:19px}
+.lab .hops{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:10px 18px;font-size:21px}
+.lab .hop{border:2px solid var(--line);border-radius:8px;padding:6px 12px}
+.lab .hop.verified{border-color:var(--ok);color:var(--ok)}.lab .hop.broken{border-color:var(--bad);color:var(--bad)}
+.lab-verdict{font-size:23px;font-weight:700}.lab-verdict.fixed{color:var(--ok)}.lab-verdict.broken{color:var(--bad)}
+.lab .problems{color:var(--bad)}
+.lab .said{border-left:5px solid var(--warn);padding:6px 12px;font-weight:600}
+.lab table.exercises{border-collapse:collapse}.lab table.exercises td{padding:4px 12px 4px 0}
+.lab tr.running td:first-child code{color:var(--warn)}
+.lab .state.fixed{color:var(--ok)}.lab .state.broken{color:var(--bad)}.lab .state.not-started{color:var(--dim)}
 dialog{background:var(--panel);color:var(--fg);border:2px solid var(--fg);border-radius:10px;max-width:60em}
 `;

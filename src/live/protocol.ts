@@ -3,11 +3,13 @@
 // one name. The server (hub.ts, server.ts) and the page's script (page/)
 // both import it, so the compiler checks each side against the other.
 import type { SwitchProgress, TraceOrigin, UpControls } from '../core/up-controls.js';
+import type { LabPageControls } from '../core/lab-page-controls.js';
+import type { HopState } from '../labs/hops.js';
 
 /** What the header and the buttons show: the run, its scenario, whether actions may run. */
 export interface LiveState {
-  /** `live` acts on a running chain; `view` shows a past run and acts on nothing. */
-  mode: 'live' | 'view';
+  /** `live` acts on a running chain; `view` shows a past run and acts on nothing; `lab` shows an exercise. */
+  mode: 'live' | 'view' | 'lab';
   title: string;
   scenario: string | null;
   /** The chain is up: actions may run. */
@@ -43,6 +45,23 @@ export interface ProgressLine {
   message: string;
 }
 
+/** The lab view: the exercise, its hops as the newest trace left them, and what the workspace holds. */
+export interface LabView {
+  exercise: { id: string; title: string; story: string; service: string; language: string };
+  /** The file to open, in the attendee's workspace. */
+  file: string;
+  verdict: 'waiting' | 'broken' | 'fixed';
+  /** Where the newest trace breaks, while broken. */
+  brokenAt?: string;
+  hops: HopState[];
+  /** What still breaks, one line each, from the newest trace. */
+  problems: string[];
+  /** Every exercise of the catalogue, with its state in the workspace: the lab page's buttons act on each. */
+  exercises: Array<{ id: string; title: string; state: 'not started' | 'broken' | 'fixed'; running: boolean }>;
+  /** What the last button said (a hint, a reset, a solve), for the whole room to read. */
+  said?: string;
+}
+
 /** Every event of the stream, by name, with its payload (sent as JSON). */
 export interface LiveEvents {
   state: LiveState;
@@ -53,6 +72,7 @@ export interface LiveEvents {
   history: { rows: Row[] };
   trace: WholeTrace;
   note: Row;
+  lab: LabView;
 }
 
 export type LiveEvent = keyof LiveEvents;
@@ -71,6 +91,19 @@ export type ActionBodies = {
 };
 
 export const actionPath = (name: ActionName) => `/actions/${name}`;
+
+/**
+ * The lab page's actions on one exercise of the workspace, as `polytrace lab hint`, `reset` and
+ * `solve` do: each POST names its exercise.
+ */
+export type LabActionName = keyof LabPageControls;
+
+export const labActionPath = (name: LabActionName) => `/lab/${name}`;
+
+/** What each lab action's POST carries: the exercise it acts on, by its id. */
+export interface LabActionBody {
+  exercise: string;
+}
 
 /**
  * The page's token: it travels only in the URL polytrace prints (this query parameter), which the

@@ -1,15 +1,10 @@
-// The room's board as the presenter's browser shows it: one page, its style
-// and a small script that polls the room's state and redraws the grid. Sized
+// The room's board as the presenter's browser shows it: one page and its style;
+// its script (page/room.ts, bundled into /room.js) polls the room's state and
+// redraws the grid. Sized
 // for a projector (1280×720 up) and read from the back of the room: large
 // type, a colour and a sign per state. Every attendee-supplied string reaches
 // the page as text (textContent, or escaped here), never as markup.
 import { roomPaths } from '../labs/room-protocol.js';
-
-/** How often the board asks for the room's state: a bounded rate, whatever the room does. */
-const boardPollMs = 2000;
-
-/** How long one page of attendees stays up when they do not all fit. */
-const pageTurnMs = 8000;
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -52,94 +47,3 @@ export function roomPageHtml(origin: string): string {
 </body>
 </html>`;
 }
-
-/** The board's script: polls the state, redraws the grid with text nodes only. */
-export const roomPageScript = `'use strict';
-const statePath = ${JSON.stringify(roomPaths.state)};
-const pollMs = ${boardPollMs};
-const pageTurnMs = ${pageTurnMs};
-function cell(tag, text, className, title) {
-  const el = document.createElement(tag);
-  el.textContent = text;
-  if (className) el.className = className;
-  if (title) el.title = title;
-  return el;
-}
-function draw(state) {
-  const head = document.querySelector('#board thead tr');
-  const body = document.querySelector('#board tbody');
-  const headCells = [cell('th', 'attendee', 'name')];
-  for (const e of state.exercises) {
-    const th = cell('th', e.id, 'exercise', e.title);
-    const fixed = state.attendees.filter((a) => a.cells[e.id] && a.cells[e.id].state === 'fixed').length;
-    th.appendChild(cell('span', fixed + '/' + state.attendees.length + ' fixed', 'count'));
-    headCells.push(th);
-  }
-  head.replaceChildren(...headCells);
-  const rows = state.attendees.map((a) => {
-    const tr = document.createElement('tr');
-    tr.dataset.attendee = a.name;
-    tr.appendChild(cell('td', a.name, 'name'));
-    for (const e of state.exercises) {
-      const c = a.cells[e.id];
-      const td = !c
-        ? cell('td', '·', 'cell not-started', 'not started')
-        : c.state === 'fixed'
-          ? cell('td', '✓ fixed', 'cell fixed')
-          : cell('td', '✗ ' + (c.hop || 'broken'), 'cell broken', 'broken at ' + (c.hop || 'a hop'));
-      td.dataset.exercise = e.id;
-      td.dataset.state = c ? c.state : 'not-started';
-      tr.appendChild(td);
-    }
-    return tr;
-  });
-  body.replaceChildren(...rows);
-  document.getElementById('empty').hidden = state.attendees.length > 0;
-  const fixed = state.attendees.reduce((n, a) => n + Object.values(a.cells).filter((c) => c.state === 'fixed').length, 0);
-  summaryText = state.attendees.length + ' attendees, ' + fixed + ' exercises fixed';
-  paginate();
-  document.body.dataset.version = String(state.version);
-}
-// More attendees than the window holds: the rows are shown a page at a time, turning every few
-// seconds, so a projector shows everyone without anyone scrolling.
-let summaryText = '';
-let pageIndex = 0;
-function paginate() {
-  const rows = [...document.querySelectorAll('#board tbody tr')];
-  for (const row of rows) row.hidden = false;
-  const top = document.querySelector('#board tbody').getBoundingClientRect().top + window.scrollY;
-  const room = Math.max(1, window.innerHeight - top - 4);
-  const pages = [[]];
-  let used = 0;
-  for (const row of rows) {
-    const height = row.getBoundingClientRect().height;
-    if (used + height > room && pages[pages.length - 1].length > 0) {
-      pages.push([]);
-      used = 0;
-    }
-    pages[pages.length - 1].push(row);
-    used += height;
-  }
-  pageIndex = pageIndex % pages.length;
-  pages.forEach((page, i) => page.forEach((row) => (row.hidden = i !== pageIndex)));
-  document.body.dataset.page = String(pageIndex + 1);
-  document.body.dataset.pages = String(pages.length);
-  document.getElementById('summary').textContent =
-    summaryText + (pages.length > 1 ? ' · page ' + (pageIndex + 1) + '/' + pages.length : '');
-}
-setInterval(() => {
-  pageIndex += 1;
-  paginate();
-}, pageTurnMs);
-window.addEventListener('resize', paginate);
-async function poll() {
-  try {
-    const response = await fetch(statePath, { cache: 'no-store' });
-    if (response.ok) draw(await response.json());
-  } catch (error) {
-    // The room stopped or the network blinked: the next poll tries again.
-  }
-  setTimeout(poll, pollMs);
-}
-poll();
-`;

@@ -12,7 +12,10 @@ import { cookie, responder, sameToken } from './page-access.js';
 import { newSecret } from '../common/secret.js';
 import { parseStatusPost, roomBounds, RoomBoard } from '../labs/room-board.js';
 import { roomPaths, roomTokenHeader, roomTokenQuery } from '../labs/room-protocol.js';
-import { roomPageHtml, roomPageScript } from './room-page.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { repoRoot } from '../common/paths.js';
+import { roomPageHtml } from './room-page.js';
 
 export interface RoomServerOptions {
   /** 0 picks a free port. */
@@ -55,9 +58,15 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/** The board's script, bundled from page/room.ts by scripts/bundle-page.mjs when the CLI is built. */
+const roomScriptFile = join(repoRoot, 'dist', 'live', 'room.js');
+
 const withoutToken = "Expected the room's token: open the URL polytrace room printed\n";
 
 export async function startRoomServer(options: RoomServerOptions): Promise<RoomServer> {
+  const roomPageScript = await readFile(roomScriptFile, 'utf8').catch(() => {
+    throw new EnvironmentError(`Expected the room board's script at ${roomScriptFile}, got nothing: run npm run build`);
+  });
   const token = newSecret();
   const board = new RoomBoard(options.exercises);
   let cookieName = '';

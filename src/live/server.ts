@@ -22,14 +22,18 @@ import type { LiveHub } from './hub.js';
 import { pageHtml } from './page-html.js';
 import { pageStyle } from './page-style.js';
 import { pageActions } from './actions.js';
+import { isLabAction, labActions } from './lab-actions.js';
+import type { LabPageControls } from '../core/lab-page-controls.js';
 import { eventsPath, pageToken } from './protocol.js';
 
 export interface LiveServerOptions {
   hub: LiveHub;
   /** 0 picks a free port. */
   port: number;
-  /** What the page's buttons do; absent until the chain is up, and in `view`. */
+  /** What the page's buttons do; absent until the chain is up, and in `view` and `lab`. */
   actions(): UpControls | undefined;
+  /** What the lab view's buttons do, in `lab` mode. */
+  labActions?(): LabPageControls | undefined;
   /** Where an action that failed is told (the page shows it too). */
   onActionError(message: string): void;
 }
@@ -75,7 +79,7 @@ const withoutToken = "Expected the live page's cookie: open the URL polytrace pr
 export async function startLiveServer(options: LiveServerOptions): Promise<LiveServer> {
   const { hub } = options;
   const token = newSecret();
-  const live = hub.options.mode === 'live';
+  const { mode } = hub.options;
   const pageScript = await readFile(pageScriptFile, 'utf8').catch(() => {
     throw new EnvironmentError(`Expected the live page's script at ${pageScriptFile}, got nothing: run npm run build`);
   });
@@ -86,9 +90,10 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     scenarios: hub.options.scenarios.map((s) => s.name),
     onError: options.onActionError,
   });
+  const runLabAction = labActions({ said: (text) => hub.labSaid(text), onError: options.onActionError });
 
   async function action(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    if (!live) return json(res, 403, { error: 'this page shows a past run: it has no actions' });
+    if (mode === 'view') return json(res, 403, { error: 'this page shows a past run: it has no actions' });
     // A browser always names the page a POST comes from; a page elsewhere is not ours.
     if (!origins.includes(String(req.headers.origin))) {
       return json(res, 403, {
@@ -101,6 +106,12 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
       });
     }
     const body = await readBody(req);
+    if (mode === 'lab') {
+      const controls = options.labActions?.();
+      if (!controls || !isLabAction(path)) return json(res, 404, { error: `no lab action ${path}` });
+      const answered = runLabAction({ path, body, controls });
+      return json(res, answered.status, answered.body);
+    }
     const controls = options.actions();
     if (!controls) return json(res, 409, { error: 'the chain is not up yet' });
     const answered = runAction({ path, body, controls });

@@ -22,51 +22,102 @@ function layers(map: DependencyMap): Map<string, number> {
   return layer;
 }
 
-export function dependencyGraph(map: DependencyMap): string {
+/** The map's geometry in its own units: each style sheet sets label sizes that fit its boxes. */
+export interface GraphLayout {
+  /**
+   * Which way a request travels: `right`, a column per step (the report), or `down`, a row per step
+   * (the live page, whose labels are larger than four columns of boxes fit across a projector).
+   */
+  flow: 'right' | 'down';
+  nodeW: number;
+  nodeH: number;
+  /** From one step of the request to the next, and from one service to the next within a step. */
+  stepPitch: number;
+  servicePitch: number;
+  /** Baselines of the service's name and its language, down from a box's top. */
+  nameY: number;
+  languageY: number;
+  /** Where a call's label sits from its line's middle (above), a message's (below), a broken hop's (below). */
+  callLabelY: number;
+  messageLabelY: number;
+  brokenLabelY: number;
+  /** Room below the boxes for a broken hop's two lines. */
+  brokenRoom: number;
+}
+
+/** The report's map, with its sheet's 14 px labels. */
+const reportLayout: GraphLayout = {
+  flow: 'right',
+  nodeW: 180,
+  nodeH: 46,
+  stepPitch: 370,
+  servicePitch: 110,
+  nameY: 20,
+  languageY: 36,
+  callLabelY: -6,
+  messageLabelY: 16,
+  brokenLabelY: 18,
+  brokenRoom: 60,
+};
+
+export function dependencyGraph(map: DependencyMap, layout: GraphLayout = reportLayout): string {
   if (map.services.length === 0) return '';
   const layer = layers(map);
-  const nodeW = 180;
-  const nodeH = 46;
-  const colW = 370;
-  const rowH = 110;
+  const { nodeW, nodeH, stepPitch, servicePitch } = layout;
+  const right = layout.flow === 'right';
   const position = new Map<string, { x: number; y: number }>();
   const perLayer = new Map<number, number>();
   for (const service of map.services) {
     const l = layer.get(service) ?? 0;
     const row = perLayer.get(l) ?? 0;
     perLayer.set(l, row + 1);
-    position.set(service, { x: 20 + l * colW, y: 20 + row * rowH });
+    const [along, across] = [20 + l * stepPitch, 20 + row * servicePitch];
+    position.set(service, right ? { x: along, y: across } : { x: across, y: along });
   }
-  const width = 40 + (Math.max(...perLayer.keys()) * colW + nodeW);
-  const height = 40 + (Math.max(...perLayer.values()) - 1) * rowH + nodeH + (map.broken.length ? 60 : 10);
+  const steps = Math.max(...perLayer.keys()) * stepPitch;
+  const abreast = (Math.max(...perLayer.values()) - 1) * servicePitch;
+  const brokenRoom = map.broken.length ? layout.brokenRoom : 10;
+  const [width, height] = right
+    ? [40 + steps + nodeW, 40 + abreast + nodeH + brokenRoom]
+    : [40 + abreast + nodeW, 40 + steps + nodeH + brokenRoom];
+  /** From the caller's box to the callee's, in the way the request travels; `shift` moves both ends across it. */
+  const ends = (a: { x: number; y: number }, b: { x: number; y: number }, shift = 0) =>
+    right
+      ? [a.x + nodeW, a.y + nodeH / 2 + shift, b.x - 6, b.y + nodeH / 2 + shift]
+      : [a.x + nodeW / 2 + shift, a.y + nodeH, b.x + nodeW / 2 + shift, b.y - 6];
+  /** A curve that leaves and enters each box square to its side; `bend` pushes its middle across the flow. */
+  const curve = ([x1, y1, x2, y2]: number[], bend = 0) => {
+    const [mx, my] = [(x1! + x2!) / 2, (y1! + y2!) / 2];
+    return right
+      ? `M${x1},${y1} C${mx},${y1! + bend} ${mx},${y2! + bend} ${x2},${y2}`
+      : `M${x1},${y1} C${x1! + bend},${my} ${x2! + bend},${my} ${x2},${y2}`;
+  };
   const edges = map.edges
     .map((e) => {
-      const a = position.get(e.from)!;
-      const b = position.get(e.to)!;
-      const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2, b.x - 6, b.y + nodeH / 2];
+      const line = ends(position.get(e.from)!, position.get(e.to)!);
+      const [x1, y1, x2, y2] = line as [number, number, number, number];
       const mx = (x1 + x2) / 2;
       // A message hop is dashed and labelled below its line: it may run beside a call between the same two services.
       const label = e.via
         ? `via ${e.via} · ${e.requests} msg${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`
         : `${e.requests} req${e.errors ? ` · ${e.errors} err` : ''} · p95 ${formatMs(e.p95Ms)}`;
-      const labelY = (y1 + y2) / 2 + (e.via ? 16 : -6);
-      return `<g class="edge${e.errors > 0 ? ' bad' : ''}${e.via ? ' message' : ''}"><path d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}" marker-end="url(#arrow)"/>
+      const labelY = (y1 + y2) / 2 + (e.via ? layout.messageLabelY : layout.callLabelY);
+      return `<g class="edge${e.errors > 0 ? ' bad' : ''}${e.via ? ' message' : ''}"><path d="${curve(line)}" marker-end="url(#arrow)"/>
 <text x="${mx}" y="${labelY}" text-anchor="middle">${escapeHtml(label)}</text></g>`;
     })
     .join('\n');
   const linked = new Set(map.edges.map((e) => `${e.from}\u0000${e.to}`));
-  // Dashed, in the error colour, and bent below the linked call between the same two services
+  // Dashed, in the error colour, and bent beside the linked call between the same two services
   // (when some traces still linked it), so both stay readable.
   const broken = map.broken
     .map((e) => {
-      const a = position.get(e.from)!;
-      const b = position.get(e.to)!;
       const bend = linked.has(`${e.from}\u0000${e.to}`) ? 34 : 0;
-      const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2 + bend / 3, b.x - 6, b.y + nodeH / 2 + bend / 3];
-      const mx = (x1 + x2) / 2;
+      const line = ends(position.get(e.from)!, position.get(e.to)!, bend / 3);
+      const [x1, y1, x2, y2] = line as [number, number, number, number];
+      const mx = (x1 + x2) / 2 + (right ? 0 : bend);
       // Two short lines: the gap between two columns is narrower than one long label.
-      const y = Math.max(y1, y2) + bend / 2 + 18;
-      return `<g class="edge broken" data-hop="${escapeHtml(`${e.from} → ${e.to}`)}"><path d="M${x1},${y1} C${mx},${y1 + bend} ${mx},${y2 + bend} ${x2},${y2}" marker-end="url(#broken-arrow)"/>
+      const y = right ? Math.max(y1, y2) + bend / 2 + layout.brokenLabelY : (y1 + y2) / 2 + layout.brokenLabelY;
+      return `<g class="edge broken" data-hop="${escapeHtml(`${e.from} → ${e.to}`)}"><path d="${curve(line, bend)}" marker-end="url(#broken-arrow)"/>
 <text x="${mx}" y="${y}" text-anchor="middle"><tspan x="${mx}">✗ broken in ${e.traces} trace${e.traces === 1 ? '' : 's'}</tspan><tspan x="${mx}" dy="1.2em">${escapeHtml(e.causes.join(', '))}</tspan></text></g>`;
     })
     .join('\n');
@@ -74,8 +125,8 @@ export function dependencyGraph(map: DependencyMap): string {
     .map((s) => {
       const { x, y } = position.get(s)!;
       return `<g class="node" style="--c:${colorOf(s)}"><rect x="${x}" y="${y}" width="${nodeW}" height="${nodeH}" rx="8"/>
-<text x="${x + nodeW / 2}" y="${y + 20}" text-anchor="middle" class="svc">${escapeHtml(s)}</text>
-<text x="${x + nodeW / 2}" y="${y + 36}" text-anchor="middle" class="lng">${escapeHtml(describeService(s).language)}</text></g>`;
+<text x="${x + nodeW / 2}" y="${y + layout.nameY}" text-anchor="middle" class="svc">${escapeHtml(s)}</text>
+<text x="${x + nodeW / 2}" y="${y + layout.languageY}" text-anchor="middle" class="lng">${escapeHtml(describeService(s).language)}</text></g>`;
     })
     .join('\n');
   return `<svg class="graph" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="service dependency map">

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionPath } from '../../src/live/protocol.js';
+import { scenarios } from '../../src/scenarios/catalog.js';
 import { dumpDom, launchChromium, linesWithIds, scrollToTop, type Browser } from './chromium.js';
 import { chainPortsFree, outDir, polytrace, portFlags, repo } from './run-cli.js';
 
@@ -112,6 +113,51 @@ describe('the live page of `polytrace up`, in Chromium', () => {
     await expect(notify.locator('table.attrs').innerText()).resolves.toMatch(/notification\.order_id/);
     await page.screenshot({ path: join(screenshots, 'live-page-first.png') });
   }, 300_000);
+
+  it('every break scenario has a key, and the map reads from the back of the room: its labels are no smaller than the trace text', async () => {
+    // The break scenarios from the catalogue the CLI reads, not a list kept here.
+    const broken = scenarios.filter((s) => s.name !== 'happy').map((s) => s.name);
+    expect(broken.length).toBeGreaterThanOrEqual(11);
+    const buttons = page.locator('.controls button[data-action="switchScenario"]');
+    const keys = new Map<string, string | null>();
+    for (const button of await buttons.all()) {
+      const key = await button.getAttribute('data-key');
+      expect(await button.locator('kbd').innerText(), 'the button shows its key').toBe(key);
+      keys.set((await button.getAttribute('data-scenario'))!, key);
+    }
+    for (const name of broken) expect(keys.get(name), `the key of ${name}`).toMatch(/^.$/);
+    const allKeys = await Promise.all(
+      (await page.locator('.controls button').all()).map((b) => b.getAttribute('data-key')),
+    );
+    expect(new Set(allKeys).size, 'no two buttons share a key').toBe(allKeys.length);
+    // The size a label is drawn at: its computed size, times how far the browser scaled the map's SVG.
+    const labels = await page.locator('#map svg.graph').evaluate((svg) => {
+      const browser = globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } };
+      const graph = svg as unknown as {
+        getBoundingClientRect(): { width: number };
+        viewBox: { baseVal: { width: number } };
+        querySelectorAll(s: string): Iterable<{ textContent: string | null }>;
+      };
+      const scale = graph.getBoundingClientRect().width / graph.viewBox.baseVal.width;
+      return [...graph.querySelectorAll('text')].map((text) => ({
+        text: text.textContent,
+        px: parseFloat(browser.getComputedStyle(text).fontSize) * scale,
+      }));
+    });
+    const tracePx = await page
+      .locator('section.trace details.span > summary')
+      .first()
+      .evaluate((summary) =>
+        parseFloat(
+          (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(summary)
+            .fontSize,
+        ),
+      );
+    console.log(`map labels ${labels.map((l) => l.px.toFixed(1)).join(', ')} px; trace text ${tracePx} px`);
+    expect(labels.length).toBeGreaterThanOrEqual(8);
+    expect(tracePx).toBeGreaterThanOrEqual(16);
+    for (const label of labels) expect(label.px, `"${label.text}"`).toBeGreaterThanOrEqual(tracePx);
+  });
 
   it('is whole as soon as it loads: a page Chromium dumps at once shows the newest trace, the map and the counts', async () => {
     const dom = await dumpDom(openUrl());

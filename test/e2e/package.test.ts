@@ -93,8 +93,9 @@ describe('the npm package', () => {
       'bin/polytrace.js',
       'dist/cli.js',
       'dist/runtime/reaper/local-main.js',
-      // The live page's script, bundled when the package is packed: `up` and `view` serve it.
+      // The live page's script and the room board's, bundled when the package is packed: `up`, `view` and `room` serve them.
       'dist/live/page.js',
+      'dist/live/room.js',
       'services/README.md',
       'services/gateway-go/go.sum',
       'services/auth-java/pom.xml',
@@ -190,7 +191,7 @@ describe('polytrace as a git dependency', () => {
       expect(installed.exitCode, installed.all).toBe(0);
       console.log(`npm install of polytrace from git: ${((Date.now() - started) / 1000).toFixed(1)}s`);
       const pkg = join(user, 'node_modules', 'polytrace');
-      for (const file of ['dist/cli.js', 'dist/live/page.js'])
+      for (const file of ['dist/cli.js', 'dist/live/page.js', 'dist/live/room.js'])
         expect(readdirSync(dirname(join(pkg, file)))).toContain(file.split('/').at(-1));
       const doctor = await run('npx', ['--no', '--', 'polytrace', 'doctor', ...ports], user);
       expect(doctor.stdout).toMatch(/^✓ toolchain java/m);

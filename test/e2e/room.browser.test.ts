@@ -10,6 +10,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exercises } from '../../src/labs/catalog.js';
+import { newRoomId } from '../../src/labs/room-identity.js';
 import { joinRoom } from '../../src/labs/room-client.js';
 import { launchChromium, type Browser } from './chromium.js';
 import { polytrace, portBases, repo } from './run-cli.js';
@@ -42,7 +43,7 @@ beforeAll(async () => {
     void room.then(() => reject(new Error(`polytrace room ended before printing its URL:\n${output}`)));
   });
   for (let i = 0; i < attendees; i++) {
-    const client = await joinRoom({ url, name: `Attendee ${String(i + 1).padStart(2, '0')}` });
+    const client = await joinRoom({ url, name: `Attendee ${String(i + 1).padStart(2, '0')}`, id: newRoomId() });
     if (i === 0) {
       expect(await client.report([{ exercise: exercises[0]!.id, state: 'broken', hop: hostileHop }])).toBe(true);
       continue;

@@ -4,11 +4,12 @@
 // newest states, the server answers the board's reads all along, and a room
 // that goes away is a message for the lab, not a crash; `lab status --room`
 // sends the workspace's progress. No chain runs here.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exercises } from '../../src/labs/catalog.js';
+import { newRoomId } from '../../src/labs/room-identity.js';
 import { joinRoom, type RoomClient } from '../../src/labs/room-client.js';
 import { roomPaths, roomTokenHeader, type ExerciseStatus, type RoomState } from '../../src/labs/room-protocol.js';
 import { polytrace, portBases } from './run-cli.js';
@@ -78,7 +79,9 @@ describe('polytrace room', () => {
   it(`holds up with ${attendees} attendees, each posting ${changesEach} changes`, async () => {
     const started = performance.now();
     const clients: RoomClient[] = await Promise.all(
-      Array.from({ length: attendees }, (_, i) => joinRoom({ url, name: `attendee ${String(i).padStart(2, '0')}` })),
+      Array.from({ length: attendees }, (_, i) =>
+        joinRoom({ url, name: `attendee ${String(i).padStart(2, '0')}`, id: newRoomId() }),
+      ),
     );
     /** What each attendee posted last, per exercise: what the board must show at the end. */
     const expected = new Map<string, Record<string, { state: string; hop?: string }>>();
@@ -149,7 +152,18 @@ describe('polytrace room', () => {
       [broken.id]: { state: 'broken', hop: broken.breaksAt },
       [fixed.id]: { state: 'fixed' },
     });
+    // Another attendee of the same name, in a workspace of their own: a row of their own.
+    const other = mkdtempSync(join(tmpdir(), 'polytrace-room-'));
+    const second = await polytrace(['lab', 'status', '--workspace', other, '--room', url, '--name', 'From the CLI']);
+    expect(second.exitCode, second.all).toBe(0);
+    // The first attendee again: the id kept in their workspace finds their row.
+    await polytrace(['lab', 'status', '--workspace', workspace, '--room', url, '--name', 'From the CLI']);
+    const same = (await state()).state.attendees.filter((a) => a.name === 'From the CLI');
+    expect(same).toHaveLength(2);
+    expect(same.map((a) => Object.keys(a.cells).length).sort()).toEqual([0, 2]);
+    expect(readFileSync(join(workspace, 'polytrace-room-id'), 'utf8')).toMatch(/^[0-9a-f]{32}\n$/);
     rmSync(workspace, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
 
     const unreachable = await polytrace([
       'lab',
@@ -168,12 +182,14 @@ describe('polytrace room', () => {
   }, 30_000);
 
   it('stops on Ctrl-C with exit 130, and a lab then hears the room is gone', async () => {
-    const client = await joinRoom({ url, name: 'late comer' });
+    const client = await joinRoom({ url, name: 'late comer', id: newRoomId() });
     room.kill('SIGINT');
     const ended = await room;
     expect(ended.exitCode).toBe(130);
     const sent = await client.report([{ exercise: exercises[0]!.id, state: 'fixed' }]);
     expect(sent).toMatch(/cannot be reached/);
-    await expect(joinRoom({ url, name: 'too late' })).rejects.toThrow(/Expected to join the room: .*cannot be reached/);
+    await expect(joinRoom({ url, name: 'too late', id: newRoomId() })).rejects.toThrow(
+      /Expected to join the room: .*cannot be reached/,
+    );
   }, 30_000);
 });

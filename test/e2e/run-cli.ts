@@ -63,6 +63,7 @@ export const portBases = {
   offlineDocker: 32700,
   labs: 31600,
   room: 32000,
+  livePageLab: 31100,
 } as const;
 
 /** A second set, for `conformance`: clear of movedPorts and of the W3C endpoint test's own set. */

@@ -10,6 +10,11 @@ import { actionPath, type ActionName } from '../../src/live/protocol.js';
 import { startLiveServer, type LiveServer } from '../../src/live/server.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
 import { goodTrace, splitTrace } from './fixtures/run-result.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exercises, findExercise } from '../../src/labs/catalog.js';
+import { labView } from '../../src/live/lab-view.js';
 
 interface Answer {
   status: number;
@@ -326,5 +331,55 @@ describe('the live server of `view`', () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+describe('the live server in lab mode (lab start --ui)', () => {
+  const done: string[] = [];
+  let server: LiveServer;
+  let hub: LiveHub;
+
+  beforeAll(async () => {
+    hub = new LiveHub({ mode: 'lab', title: 'polytrace lab: python-thread', scenarios: [] });
+    const exercise = findExercise('python-thread')!;
+    hub.setLab(await labView({ exercise, workspace: mkdtempSync(join(tmpdir(), 'lab-')), file: '/w/app.py' }));
+    server = await startLiveServer({
+      hub,
+      port: 0,
+      actions: () => undefined,
+      labActions: () => ({
+        hint: async (e) => (done.push(`hint ${e.id}`), `hint of ${e.id}`),
+        reset: async (e) => (done.push(`reset ${e.id}`), `reset ${e.id}`),
+        solve: async (e) => (done.push(`solve ${e.id}`), `solve ${e.id}`),
+      }),
+      onActionError: () => {},
+    });
+  });
+  afterAll(() => server.close());
+
+  it("shows the exercise and a row per exercise in its first response; takes the lab's actions from its own page only", async () => {
+    const { base, cookie } = await session(server);
+    const page = await call(base, 'GET', { cookie });
+    expect(page.body).toContain('<section class="lab" id="lab">');
+    expect(page.body).toContain('… waiting for the first trace');
+    expect(page.body.match(/<tr class="[^"]*" data-exercise=/g)).toHaveLength(exercises.length);
+    const origin = server.origin;
+    const body = JSON.stringify({ exercise: 'python-thread' });
+    const json = { 'content-type': 'application/json' };
+    expect((await call(`${base}lab/solve`, 'POST', { ...json, origin }, body)).status).toBe(403);
+    expect((await call(`${base}lab/solve`, 'POST', { ...json, origin: 'http://evil.test', cookie }, body)).status).toBe(
+      403,
+    );
+    // `up`'s actions are not the lab's.
+    expect(
+      (await call(`${base}${actionPath('send').slice(1)}`, 'POST', { ...json, origin, cookie }, '{}')).status,
+    ).toBe(404);
+    const said = events(
+      { url: base, cookie },
+      (event, data) => event === 'lab' && data.said === 'solve python-thread',
+      () => void call(`${base}lab/solve`, 'POST', { ...json, origin, cookie }, body),
+    );
+    await said;
+    expect(done).toEqual(['solve python-thread']);
   });
 });

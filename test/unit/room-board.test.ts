@@ -3,6 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { isRoomName, parseStatusPost, roomBounds, RoomBoard } from '../../src/labs/room-board.js';
 import type { StatusPost } from '../../src/labs/room-protocol.js';
+import { createHash } from 'node:crypto';
+
+/** An id as a lab makes one (32 hex digits), the same for the same seed. */
+const idOf = (seed: string) => createHash('md5').update(seed).digest('hex');
 
 const exercises = [
   { id: 'go-propagator', title: 'Go' },
@@ -15,6 +19,7 @@ describe('parseStatusPost', () => {
   it('keeps a name, known exercises, states and hops', () => {
     const post = parseStatusPost(
       body({
+        id: idOf('Ann'),
         name: ' Ann Lee ',
         exercises: [
           { exercise: 'go-propagator', state: 'broken', hop: 'polytrace → api-gateway' },
@@ -24,6 +29,7 @@ describe('parseStatusPost', () => {
       ids,
     );
     expect(post).toEqual({
+      id: idOf('Ann'),
       name: 'Ann Lee',
       exercises: [
         { exercise: 'go-propagator', state: 'broken', hop: 'polytrace → api-gateway' },
@@ -34,21 +40,34 @@ describe('parseStatusPost', () => {
 
   it.each([
     ['not JSON', '{'],
-    ['markup in a name', body({ name: '<script>x</script>', exercises: [] })],
-    ['a name too long', body({ name: 'a'.repeat(roomBounds.nameLength + 1), exercises: [] })],
-    ['an empty name', body({ name: '  ', exercises: [] })],
-    ['an unknown exercise', body({ name: 'Ann', exercises: [{ exercise: 'rm -rf', state: 'fixed' }] })],
-    ['an unknown state', body({ name: 'Ann', exercises: [{ exercise: 'go-propagator', state: 'done' }] })],
+    ['no id', body({ name: 'Ann', exercises: [] })],
+    ['an id not made by a lab', body({ id: 'ann', name: 'Ann', exercises: [] })],
+    ['markup in a name', body({ id: idOf('x'), name: '<script>x</script>', exercises: [] })],
+    ['a name too long', body({ id: idOf('x'), name: 'a'.repeat(roomBounds.nameLength + 1), exercises: [] })],
+    ['an empty name', body({ id: idOf('x'), name: '  ', exercises: [] })],
+    ['an unknown exercise', body({ id: idOf('x'), name: 'Ann', exercises: [{ exercise: 'rm -rf', state: 'fixed' }] })],
+    [
+      'an unknown state',
+      body({ id: idOf('x'), name: 'Ann', exercises: [{ exercise: 'go-propagator', state: 'done' }] }),
+    ],
     [
       'a hop too long',
-      body({ name: 'Ann', exercises: [{ exercise: 'go-propagator', state: 'broken', hop: 'x'.repeat(121) }] }),
+      body({
+        id: idOf('x'),
+        name: 'Ann',
+        exercises: [{ exercise: 'go-propagator', state: 'broken', hop: 'x'.repeat(121) }],
+      }),
     ],
     [
       'a control character in a hop',
-      body({ name: 'Ann', exercises: [{ exercise: 'go-propagator', state: 'broken', hop: 'a\u001b[2Jb' }] }),
+      body({
+        id: idOf('x'),
+        name: 'Ann',
+        exercises: [{ exercise: 'go-propagator', state: 'broken', hop: 'a\u001b[2Jb' }],
+      }),
     ],
-    ['more statuses than exercises', body({ name: 'Ann', exercises: [1, 2, 3].map(() => ({})) })],
-    ['code instead of a list', body({ name: 'Ann', exercises: 'package main' })],
+    ['more statuses than exercises', body({ id: idOf('x'), name: 'Ann', exercises: [1, 2, 3].map(() => ({})) })],
+    ['code instead of a list', body({ id: idOf('x'), name: 'Ann', exercises: 'package main' })],
   ])('refuses %s', (_what, text) => {
     expect(typeof parseStatusPost(text, ids)).toBe('string');
   });
@@ -62,7 +81,12 @@ describe('parseStatusPost', () => {
 });
 
 describe('RoomBoard', () => {
-  const post = (name: string, exercises: StatusPost['exercises'] = []): StatusPost => ({ name, exercises });
+  const post = (name: string, exercises: StatusPost['exercises'] = []): StatusPost => ({
+    id: idOf(name),
+    name,
+    exercises,
+  });
+  const rows = (board: RoomBoard) => board.state().attendees.map(({ key: _, ...row }) => row);
 
   it('shows attendee × exercise, the newest state of each cell', () => {
     const board = new RoomBoard(exercises);
@@ -73,11 +97,26 @@ describe('RoomBoard', () => {
     board.apply(post('Bo', [{ exercise: 'go-propagator', state: 'fixed' }]), 1000);
     const state = board.state();
     expect(state.exercises.map((e) => e.id)).toEqual(ids);
-    expect(state.attendees).toEqual([
+    expect(rows(board)).toEqual([
       { name: 'Ann', cells: {} },
       { name: 'Bo', cells: { 'go-propagator': { state: 'fixed' } } },
     ]);
     expect(state.version).toBe(3);
+  });
+
+  it('keeps two attendees of the same name apart, by the id each lab keeps; the newest name shows', () => {
+    const board = new RoomBoard(exercises);
+    const [one, two] = [idOf('laptop one'), idOf('laptop two')];
+    board.apply({ id: one, name: 'Sam', exercises: [{ exercise: 'go-propagator', state: 'fixed' }] }, 0);
+    board.apply({ id: two, name: 'Sam', exercises: [{ exercise: 'go-propagator', state: 'broken', hop: 'h' }] }, 0);
+    const attendees = board.state().attendees;
+    expect(attendees.map((a) => a.name)).toEqual(['Sam', 'Sam']);
+    expect(new Set(attendees.map((a) => a.key)).size).toBe(2);
+    expect(attendees.map((a) => a.cells['go-propagator']?.state).sort()).toEqual(['broken', 'fixed']);
+    // The row's key is not the id the attendee posts with.
+    expect(JSON.stringify(board.state())).not.toContain(one);
+    board.apply({ id: one, name: 'Sam Lee', exercises: [] }, 1000);
+    expect(board.state().attendees.map((a) => a.name)).toEqual(['Sam', 'Sam Lee']);
   });
 
   it(`holds at most ${roomBounds.attendees} attendees`, () => {

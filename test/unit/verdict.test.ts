@@ -6,6 +6,7 @@ import type { Span } from '../../src/intake/span.js';
 import type { MetricSeries } from '../../src/intake/otlp-metrics.js';
 import { dependencyMap } from '../../src/report/dependency-map.js';
 import { dependencyGraph } from '../../src/report/html-map.js';
+import { liveMapLayout } from '../../src/live/page-style.js';
 import { markLegend, traceVerdict, unsampledVerdict } from '../../src/report/verdict.js';
 import { client } from '../../src/topology/chain.js';
 import { verifyCallerTrace } from '../../src/verify/caller-trace.js';
@@ -137,6 +138,13 @@ describe('the dependency map draws the broken hop', () => {
     const svg = dependencyGraph(map);
     expect(svg).toMatch(/<g class="edge broken" data-hop="order-service → notification-service">/);
     expect(svg).toMatch(/✗ broken in 1 trace<\/tspan><tspan [^>]*>propagator-mismatch</);
+  });
+
+  it("on the live page, a row per step: four steps of boxes at its large type fit a projector's width", () => {
+    const svg = dependencyGraph(dependencyMap([goodTrace(), splitTrace()]), liveMapLayout);
+    const [, width] = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!.map(Number);
+    expect(width).toBeLessThanOrEqual(1000);
+    expect(svg).toMatch(/<g class="edge broken" data-hop="order-service → notification-service">/);
   });
 
   it('a whole trace has no broken hop', () => {

@@ -2,7 +2,16 @@
 // (the browser adds the page's cookie, which this script cannot read); a scenario switch shows how it goes and how long from
 // the click to its first diagnosed trace.
 import { buttonState, countsText, scenarioText, switchFailedText } from '../page-parts.js';
-import { actionPath, type ActionBodies, type ActionName, type LiveState, type Row } from '../protocol.js';
+import {
+  actionPath,
+  labActionPath,
+  type ActionBodies,
+  type ActionName,
+  type LabActionBody,
+  type LabActionName,
+  type LiveState,
+  type Row,
+} from '../protocol.js';
 import type { SwitchProgress } from '../../core/up-controls.js';
 import { byId } from './dom.js';
 
@@ -21,6 +30,12 @@ export function showState(next: LiveState): void {
   state = next;
   byId('scenario').textContent = scenarioText(state);
   byId('counts').textContent = countsText(state);
+  refreshButtons();
+}
+
+/** Each button as the chain's state allows (the lab view's are drawn anew on each of its events). */
+export function refreshButtons(): void {
+  if (!state) return;
   for (const button of buttons()) {
     const { disabled, pressed } = buttonState(state, button.dataset.scenario);
     button.disabled = disabled;
@@ -64,7 +79,16 @@ export function traceArrived(trace: Row): void {
 }
 
 async function post<A extends ActionName>(name: A, body: ActionBodies[A]): Promise<void> {
-  const response = await fetch(actionPath(name), {
+  await postTo(actionPath(name), body);
+}
+
+/** A lab button: what it answers comes back as a `lab` event, for every page to show. */
+async function postLab(name: LabActionName, body: LabActionBody): Promise<void> {
+  await postTo(labActionPath(name), body);
+}
+
+async function postTo(path: string, body: object): Promise<void> {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -88,6 +112,8 @@ function switchTo(name: string): void {
 
 function act(button: HTMLButtonElement): void {
   if (button.disabled) return;
+  const exercise = button.dataset.exercise;
+  if (exercise !== undefined) return void postLab(button.dataset.action as LabActionName, { exercise });
   const action = button.dataset.action as ActionName;
   if (action === 'switchScenario') switchTo(button.dataset.scenario!);
   else void post(action, {});

@@ -6,6 +6,7 @@ import { progressText } from '../page-parts.js';
 import { eventsPath, type LiveEvent, type LiveEvents } from '../protocol.js';
 import { listen, showState, showSwitchStep, traceArrived } from './controls.js';
 import { byId } from './dom.js';
+import { showLab } from './lab.js';
 import { addItem, expand } from './trace-list.js';
 
 const handlers: { [E in LiveEvent]: (data: LiveEvents[E]) => void } = {
@@ -20,6 +21,7 @@ const handlers: { [E in LiveEvent]: (data: LiveEvents[E]) => void } = {
     if (addItem(trace)) traceArrived(trace);
   },
   note: (note) => void addItem(note),
+  lab: showLab,
 };
 
 const link = byId('link');
