@@ -5,11 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { createServer } from 'node:net';
-import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectEngine, dockerode } from '../../src/runtime/docker/engine.js';
-import { label, labelFilter } from '../../src/runtime/docker/labels.js';
-import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import {
   checkJson,
   expectConnectedOrderTraces,
@@ -17,6 +13,7 @@ import {
   expectMessageHops,
   expectUnauthorizedTrace,
 } from './chain-assertions.js';
+import { coldBuild, engineWithImages, leftovers, runsDocker, warnIfSkipped } from './docker-engine.js';
 import {
   chainPortsFree,
   cli,
@@ -26,7 +23,6 @@ import {
   portBases,
   portFlags as flagsFor,
   portsAt,
-  repo,
   startUntilPartlyUp,
 } from './run-cli.js';
 
@@ -34,29 +30,9 @@ import {
 const ports = movedPorts;
 const portFlags = Object.entries(ports).flatMap(([name, port]) => ['--port', `${name}=${port}`]);
 
-// Without prepared images the first run builds all five images (several minutes).
-const coldBuild = 30 * 60_000;
 const warmRun = 5 * 60_000;
 
-const availability = await dockerAvailability();
-const ci = process.env.CI === 'true';
-
-if (!availability.engine.ok && !ci) {
-  // Skipping is allowed only on a developer's machine without an engine: say so loudly.
-  const line = '!'.repeat(100);
-  console.warn(
-    `\n${line}\n!! SKIPPED: the docker end-to-end tests. No Docker engine answers: ${availability.engine.detail}\n${line}\n`,
-  );
-}
-
-/** Containers and networks of one run still on the engine. */
-async function leftovers(runId: string): Promise<string[]> {
-  const docker = dockerode(await connectEngine());
-  const filters = labelFilter(label.run, runId);
-  const containers = await docker.listContainers({ all: true, filters });
-  const networks = await docker.listNetworks({ filters });
-  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`)];
-}
+warnIfSkipped('the docker end-to-end tests');
 
 async function leftoversAfter(runId: string, ms: number): Promise<string[]> {
   const deadline = Date.now() + ms;
@@ -71,23 +47,9 @@ async function leftoversAfter(runId: string, ms: number): Promise<string[]> {
 /** The run's id is its folder's name, and the value of its containers' run label. */
 const runIdIn = (dir: string) => readdirSync(dir)[0] ?? '';
 
-describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docker (real chain in containers)', () => {
+describe.skipIf(!runsDocker)('polytrace check --runtime docker (real chain in containers)', () => {
   // `npm test` does its own set-up: with no images to build from, prepare them as the README says.
-  // Where that cannot run (not root, no debootstrap), the runs below fall back to the official images.
-  beforeAll(async () => {
-    // Under CI a missing engine fails every test here: .ci/run starts one.
-    if (!availability.engine.ok)
-      expect.fail(`Expected a Docker engine (.ci/run starts one), got: ${availability.engine.detail}`);
-    if (availability.images) return;
-    const prepared = await execa('node', [cli, 'images', 'prepare'], {
-      cwd: repo,
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-    });
-    if (prepared.exitCode !== 0)
-      console.warn(`polytrace images prepare failed; trying the official base images:\n${prepared.all}`);
-  }, coldBuild);
+  beforeAll(engineWithImages, coldBuild);
 
   it(
     'verifies one connected trace per request across go, java, python and nodejs, and leaves nothing',

@@ -5,27 +5,16 @@
 // the Node 24 of the image. The spans say what ran; a second run of the same
 // set prepares and builds nothing.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseOtlpJsonLines } from '../../src/intake/otlp-json.js';
-import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
+import { coldBuild, engineWithImages, runsDocker, warnIfSkipped } from './docker-engine.js';
 import { outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
 
-const availability = await dockerAvailability();
-const ci = process.env.CI === 'true';
-
-if (!availability.engine.ok && !ci) {
-  // Skipping is allowed only on a developer's machine without an engine: say so loudly.
-  const line = '!'.repeat(100);
-  console.warn(
-    `\n${line}\n!! SKIPPED: the docker --sdk end-to-end test. No Docker engine answers: ${availability.engine.detail}\n${line}\n`,
-  );
-}
+warnIfSkipped('the docker --sdk end-to-end test');
 
 const cell = ['--sdk', 'go=1.41.0', '--sdk', 'nodejs=3.0.0'];
 const components = ['otel-collector', 'api-gateway', 'auth-service', 'order-service', 'notification-service'];
-// Cold: the pinned gateway and notification-service images, and any :dev image not built yet.
-const coldBuild = 30 * 60_000;
 
 interface SdkJson extends JsonResult {
   sdks: Array<{ service: string; language: string; name: string; version: string }>;
@@ -34,14 +23,13 @@ interface SdkJson extends JsonResult {
   directionsNotTried?: string;
 }
 
-describe.skipIf(!availability.engine.ok && !ci)('polytrace check --runtime docker --sdk', () => {
+describe.skipIf(!runsDocker)('polytrace check --runtime docker --sdk', () => {
+  // Cold: the pinned gateway and notification-service images, and any image of the chain not built yet.
+  beforeAll(engineWithImages, coldBuild);
+
   it(
     'verifies Go 1.41.0 and JS 3.0.0 on Node 24 in containers, from the spans, and a second run builds nothing',
     async () => {
-      // Under CI a missing engine fails: .ci/run starts one.
-      if (!availability.engine.ok) {
-        expect.fail(`Expected a Docker engine (.ci/run starts one), got: ${availability.engine.detail}`);
-      }
       const checkOnce = async () => {
         const args = ['check', '--runtime', 'docker', '--requests', '1', '--json', ...cell];
         const result = await polytrace([...args, ...portFlags(portsAt(portBases.dockerSdk)), '--out-dir', outDir()]);

@@ -18,9 +18,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerAvailability } from '../../src/runtime/docker/availability.js';
 import { standInImages } from '../../src/topology/base-images.js';
 import { expectConnectedOrderTraces, type JsonResult } from './chain-assertions.js';
+import { namespaceMissing } from './no-network.js';
 import { PortRelay } from './port-relay.js';
 import { loopbackMirror } from './registry-mirror.js';
 import { cli, outDir, polytrace, portBases, portFlags, portsAt, repo } from './run-cli.js';
+import { collector, services } from '../../src/topology/chain.js';
+
+/** What a run builds: the Collector and the four services. */
+const builtComponents = [collector.name, ...services.map((s) => s.name)];
 
 const ci = process.env.CI === 'true';
 const minutes = 60_000;
@@ -31,15 +36,6 @@ const root = mkdtempSync(join(tmpdir(), 'polytrace-offline-docker-'));
 const packFile = join(root, 'pack.tar');
 const cache = join(root, 'cache');
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
-
-function noNamespace(): string | undefined {
-  try {
-    execFileSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return `\`unshare -n\` with \`ip link set lo up\` failed: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
 
 const docker = async (...args: string[]) => (await execa('docker', args)).stdout.trim();
 
@@ -84,7 +80,7 @@ const standIns = availability.engine.ok
   : [];
 const missing = [
   !availability.engine.ok && `a Docker engine (${availability.engine.detail})`,
-  noNamespace(),
+  namespaceMissing,
   availability.engine.ok &&
     !Object.values(standInImages).some((image) => standIns.includes(image)) &&
     'the stand-in base images (`polytrace images prepare`)',
@@ -153,13 +149,7 @@ describe.skipIf(missing.length > 0 && !ci)('a room with no network, on the docke
         items: Array<{ kind: string; images?: string[] }>;
       };
       const packed = manifest.items.flatMap((i) => i.images ?? []);
-      for (const component of [
-        'otel-collector',
-        'api-gateway',
-        'auth-service',
-        'order-service',
-        'notification-service',
-      ]) {
+      for (const component of builtComponents) {
         expect(packed).toContain(`${namespace}/${component}:dev`);
       }
       expect(packed.some((image) => image.startsWith(`${namespace}-base/`))).toBe(true);
@@ -210,13 +200,7 @@ describe.skipIf(missing.length > 0 && !ci)('a room with no network, on the docke
         expectConnectedOrderTraces(JSON.parse(result.stdout) as JsonResult, 'docker', 1);
         // The chain was reached through the relay only.
         expect(relay.relayed()).toContain(ports['api-gateway']);
-        for (const component of [
-          'otel-collector',
-          'api-gateway',
-          'auth-service',
-          'order-service',
-          'notification-service',
-        ]) {
+        for (const component of builtComponents) {
           expect(result.stderr).toContain(`${namespace}/${component}:dev is up to date`);
         }
         expect(result.stderr).not.toMatch(/building |pulling /);

@@ -19,24 +19,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { namespaceMissing, withNoNetwork } from './no-network.js';
 import { cli, outDir, polytrace, portBases, portFlags, portsAt, repo } from './run-cli.js';
+import { collector, services } from '../../src/topology/chain.js';
+
+/** What a run builds: the Collector and the four services. */
+const builtComponents = [collector.name, ...services.map((s) => s.name)];
 
 const ci = process.env.CI === 'true';
 const root = mkdtempSync(join(tmpdir(), 'polytrace-offline-'));
 const packFile = join(root, 'pack.tar');
 const cache = join(root, 'cache');
 const minutes = 60_000;
-
-/** Why this machine cannot make a namespace with only loopback, or undefined when it can. */
-function noNamespace(): string | undefined {
-  try {
-    execFileSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up'], { stdio: 'pipe' });
-    return undefined;
-  } catch (error) {
-    return `\`unshare -n\` with \`ip link set lo up\` failed: ${(error as Error).message.split('\n')[0]}`;
-  }
-}
-const namespaceMissing = noNamespace();
 
 const goBuildCache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
 
@@ -60,17 +54,6 @@ function emptyHome(): Record<string, string> {
     MAVEN_OPTS: `-Duser.home=${home}`,
   };
 }
-
-/** A command inside a fresh network namespace: loopback up, and it must be the only link. */
-const offline = (command: string[]) => [
-  'unshare',
-  '-n',
-  'sh',
-  '-c',
-  `ip link set lo up && test "$(ip -o link | wc -l)" = 1 && exec "$@"`,
-  'offline',
-  ...command,
-];
 
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
@@ -120,7 +103,7 @@ describe('polytrace pack and unpack', () => {
       async () => {
         expect(existsSync(join(cache, 'offline', 'manifest.json'))).toBe(true);
         const started = Date.now();
-        const [command, ...args] = offline([
+        const [command, ...args] = withNoNetwork([
           'node',
           cli,
           'check',
@@ -143,13 +126,7 @@ describe('polytrace pack and unpack', () => {
         console.log(`first offline check: ${seconds(started)}s`);
         expect(result.exitCode, result.all).toBe(0);
         expect(result.stderr).toMatch(/building offline, from the pack unpacked in /);
-        for (const component of [
-          'otel-collector',
-          'api-gateway',
-          'auth-service',
-          'order-service',
-          'notification-service',
-        ]) {
+        for (const component of builtComponents) {
           expect(result.stderr).toMatch(new RegExp(`built ${component} in`));
         }
         const json = JSON.parse(result.stdout) as { ok: boolean; traces: Array<{ ok: boolean; services: unknown }> };
@@ -173,7 +150,7 @@ describe('polytrace pack and unpack', () => {
         const flask = readdirSync(wheels).filter((wheel) => /^flask-\d/i.test(wheel));
         expect(flask).toHaveLength(1);
         rmSync(join(wheels, flask[0]!));
-        const [command, ...args] = offline([
+        const [command, ...args] = withNoNetwork([
           'node',
           cli,
           'check',
@@ -204,7 +181,7 @@ describe('polytrace pack and unpack', () => {
         const clone = join(root, 'clone');
         mkdirSync(clone);
         for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(repo, file), join(clone, file));
-        const [command, ...args] = offline([
+        const [command, ...args] = withNoNetwork([
           'npm',
           'ci',
           '--offline',

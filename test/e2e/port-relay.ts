@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withNoNetwork } from './no-network.js';
 
 /** How long the outside waits for a port to be published: the chain's start, bounded. */
 const publishDeadlineMs = 15 * 60_000;
@@ -98,13 +99,7 @@ export class PortRelay {
 
   /** The command, wrapped: a fresh namespace with loopback up and no other link, and the inside relay. */
   wrap(command: string[]): string[] {
-    return [
-      'unshare',
-      '-n',
-      'sh',
-      '-c',
-      `ip link set lo up && test "$(ip -o link | wc -l)" = 1 && exec "$@"`,
-      'offline',
+    return withNoNetwork([
       process.execPath,
       '--input-type=module',
       '-e',
@@ -112,7 +107,7 @@ export class PortRelay {
       this.dir,
       this.ports.join(','),
       ...command,
-    ];
+    ]);
   }
 
   /** The ports that were published and relayed. */
