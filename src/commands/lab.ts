@@ -11,6 +11,7 @@ import { readProgress } from '../labs/progress.js';
 import type { ExerciseStatus } from '../labs/room-protocol.js';
 import { joinRoom, type RoomClient } from '../labs/room-client.js';
 import { roomIdentity } from '../labs/room-identity.js';
+import { assertWorkspaceFree } from '../labs/lock.js';
 import { defaultWorkspace, exerciseDir, rewriteExercise } from '../labs/workspace.js';
 import { colorEnabled, colorsFor } from '../report/style.js';
 import { renderUpTrace } from '../report/terminal.js';
@@ -154,6 +155,8 @@ export async function labStartCommand(
 ): Promise<number> {
   const exercise = exerciseNamed(id);
   const workspace = flags.workspace ?? defaultWorkspace;
+  // A second start in the workspace says so in one line, before it joins a room or shows a page.
+  await assertWorkspaceFree(workspace);
   const room = await roomFrom(flags, workspace);
   // --ui-port and --open say where and how to show the page: each implies it.
   const page: LabPage | undefined =

@@ -17,6 +17,25 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The error for a workspace whose lock a live process (not this one) holds, or undefined. */
+async function heldBy(workspace: string): Promise<UsageError | undefined> {
+  const pid = Number.parseInt((await readFile(lockFile(workspace), 'utf8').catch(() => '')).slice(0, 20), 10);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return undefined;
+  return new UsageError(
+    `a lab already runs in ${resolve(workspace)} (pid ${pid}): stop it first, or pass --workspace DIR`,
+  );
+}
+
+/**
+ * Throws the lock's own error when another lab runs in the workspace: what a start checks before
+ * it shows anything (the lab page's address), so that a second start says one line. Taking the
+ * lock (lockWorkspace) stays what keeps two starts apart.
+ */
+export async function assertWorkspaceFree(workspace: string): Promise<void> {
+  const held = await heldBy(workspace);
+  if (held) throw held;
+}
+
 /** Takes the workspace's lock for this process; returns what releases it. */
 export async function lockWorkspace(workspace: string): Promise<() => Promise<void>> {
   const path = lockFile(workspace);
@@ -27,12 +46,8 @@ export async function lockWorkspace(workspace: string): Promise<() => Promise<vo
       return () => rm(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number.parseInt((await readFile(path, 'utf8').catch(() => '')).slice(0, 20), 10);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new UsageError(
-          `a lab already runs in ${resolve(workspace)} (pid ${pid}): stop it first, or pass --workspace DIR`,
-        );
-      }
+      const held = await heldBy(workspace);
+      if (held) throw held;
       // Stale: its process is gone.
       await rm(path, { force: true });
     }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { exercises, findExercise } from '../../src/labs/catalog.js';
 import { buildErrorLine } from '../../src/labs/build-error.js';
 import { nextHint } from '../../src/labs/hints.js';
-import { lockWorkspace } from '../../src/labs/lock.js';
+import { assertWorkspaceFree, lockWorkspace } from '../../src/labs/lock.js';
 import { patched } from '../../src/labs/patches.js';
 import { progressFile, readProgress, updateProgress } from '../../src/labs/progress.js';
 import { labVerdict } from '../../src/labs/verdict.js';
@@ -149,8 +149,11 @@ describe('the workspace lock', () => {
     await release();
     await writeFile(join(dir, '.polytrace-lab.lock'), `${process.ppid}\n`);
     await expect(lockWorkspace(dir)).rejects.toThrow(/a lab already runs in .* \(pid \d+\)/);
+    // What a start checks before it shows a page or joins a room: the same one line.
+    await expect(assertWorkspaceFree(dir)).rejects.toThrow(/a lab already runs in .* \(pid \d+\)/);
     // A pid no process has: stale.
     await writeFile(join(dir, '.polytrace-lab.lock'), '2147483646\n');
+    await expect(assertWorkspaceFree(dir)).resolves.toBeUndefined();
     const taken = await lockWorkspace(dir);
     expect(await readFile(join(dir, '.polytrace-lab.lock'), 'utf8')).toBe(`${process.pid}\n`);
     await taken();
