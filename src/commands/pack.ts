@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import { cacheDir } from '../common/paths.js';
 import { UsageError } from '../common/errors.js';
-import { pack, unpack, type PackRuntime } from '../core/pack.js';
+import { pack, type PackRuntime } from '../core/pack.js';
+import { unpack } from '../core/unpack.js';
 import { mib } from '../runtime/offline/pack-archive.js';
 import type { PackManifest } from '../runtime/offline/pack-manifest.js';
 import { stderrProgress } from './progress-printer.js';
