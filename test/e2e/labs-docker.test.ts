@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExercise } from '../../src/labs/catalog.js';
 import { exerciseFiles, readFiles } from '../../src/labs/workspace.js';
-import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
-import { RunningLab, save } from './running-lab.js';
+import { chainPortsFree, outDir, polytrace, portBases, portsAt } from './run-cli.js';
+import { labStartArgs, RunningLab, save } from './running-lab.js';
 import { coldBuild, engineWithImages, leftovers as leftoversOf, runsDocker, warnIfSkipped } from './docker-engine.js';
 
 const ports = portsAt(portBases.labsDocker);
@@ -44,18 +44,7 @@ describe.skipIf(!runsDocker)('polytrace lab start --runtime docker (real chain i
       const workspace = mkdtempSync(join(tmpdir(), 'polytrace-lab-docker-'));
       const runs = outDir();
       const dir = join(workspace, exercise.id);
-      const startArgs = [
-        'lab',
-        'start',
-        exercise.id,
-        '--workspace',
-        workspace,
-        '--runtime',
-        'docker',
-        '--out-dir',
-        runs,
-        ...portFlags(ports),
-      ];
+      const startArgs = labStartArgs({ exercise: exercise.id, workspace, runtime: 'docker', runs, ports });
       const started = Date.now();
       const lab = new RunningLab(startArgs);
       try {

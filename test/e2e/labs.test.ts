@@ -14,8 +14,8 @@ import type { Exercise } from '../../src/labs/exercise.js';
 import { patched } from '../../src/labs/patches.js';
 import { exerciseFiles } from '../../src/labs/workspace.js';
 import { serviceNamed } from '../../src/topology/chain.js';
-import { chainPortsFree, outDir, polytrace, portBases, portFlags, portsAt } from './run-cli.js';
-import { RunningLab, save } from './running-lab.js';
+import { chainPortsFree, outDir, polytrace, portBases, portsAt } from './run-cli.js';
+import { labStartArgs, RunningLab, save } from './running-lab.js';
 
 const ports = portsAt(portBases.labs);
 // A cold machine builds the Collector and four services first; the JVM's builds take the longest.
@@ -53,18 +53,8 @@ async function goneWithin(runsDir: string, ms: number): Promise<string[]> {
   return left;
 }
 
-const startArgs = (exercise: Exercise, workspace: string, runs: string) => [
-  'lab',
-  'start',
-  exercise.id,
-  '--workspace',
-  workspace,
-  '--runtime',
-  'local',
-  '--out-dir',
-  runs,
-  ...portFlags(ports),
-];
+const startArgs = (exercise: Exercise, workspace: string, runs: string) =>
+  labStartArgs({ exercise: exercise.id, workspace, runtime: 'local', runs, ports });
 
 describe('polytrace lab (real chain, local runtime)', () => {
   it('refuses an unknown exercise with one line, exit 2', async () => {

@@ -4,12 +4,32 @@
 import { execa, type ResultPromise } from 'execa';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cli, repo } from './run-cli.js';
+import { cli, portFlags, repo } from './run-cli.js';
 
 /** One verdict from the first request or a save: a build, a restart and a trace. */
 const verdictWithin = 8 * 60_000;
 
 /** A running `lab start`, its output read as it comes. */
+/** `lab start` of one exercise as an attendee types it, in a workspace and a runs folder of the test's own. */
+export const labStartArgs = (lab: {
+  exercise: string;
+  workspace: string;
+  runtime: 'local' | 'docker';
+  runs: string;
+  ports: Record<string, number>;
+}): string[] => [
+  'lab',
+  'start',
+  lab.exercise,
+  '--workspace',
+  lab.workspace,
+  '--runtime',
+  lab.runtime,
+  '--out-dir',
+  lab.runs,
+  ...portFlags(lab.ports),
+];
+
 export class RunningLab {
   private output = '';
   private cursor = 0;
