@@ -39,5 +39,21 @@ export function responder(contentSecurityPolicy: string) {
   };
   const json = (res: ServerResponse, status: number, body: object) =>
     answer(res, { status, type: 'application/json; charset=utf-8', body: JSON.stringify(body) });
-  return { headers, answer, json };
+  /**
+   * The page's address with its token: the token leaves the address bar (and the history) at
+   * once, for a cookie that carries it from then on; a wrong token gets `refused` and a 403.
+   */
+  const exchangeToken = (
+    res: ServerResponse,
+    { given, token, cookieName, refused }: { given: string; token: string; cookieName: string; refused: string },
+  ) => {
+    if (!sameToken(given, token)) return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: refused });
+    res.writeHead(303, {
+      ...headers,
+      'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      location: '/',
+    });
+    res.end();
+  };
+  return { headers, answer, json, exchangeToken };
 }

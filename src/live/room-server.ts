@@ -33,11 +33,7 @@ export interface RoomServer {
 }
 
 /** Nothing loads from anywhere but this server, nothing frames it. */
-const {
-  headers: securityHeaders,
-  answer,
-  json,
-} = responder(
+const { exchangeToken, answer, json } = responder(
   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 );
 
@@ -95,16 +91,7 @@ export async function startRoomServer(options: RoomServerOptions): Promise<RoomS
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'GET, or POST to /status' });
     if (path === roomPaths.script) return answer(res, { type: 'text/javascript; charset=utf-8', body: roomPageScript });
     const given = url.searchParams.get(roomTokenQuery);
-    if (path === '/' && given !== null) {
-      if (!sameToken(given, token))
-        return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
-      res.writeHead(303, {
-        ...securityHeaders,
-        'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: '/',
-      });
-      return void res.end();
-    }
+    if (path === '/' && given !== null) return exchangeToken(res, { given, token, cookieName, refused: withoutToken });
     if (!sameToken(cookie(req, cookieName), token))
       return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
     if (path === '/') return answer(res, { type: 'text/html; charset=utf-8', body: roomPageHtml(origin) });

@@ -53,11 +53,7 @@ const pageScriptFile = join(repoRoot, 'dist', 'live', 'page.js');
 const maxBody = 4096;
 
 /** Nothing loads from anywhere but this server, nothing frames it. */
-const {
-  headers: securityHeaders,
-  answer,
-  json,
-} = responder(
+const { exchangeToken, answer, json } = responder(
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 );
 
@@ -131,17 +127,7 @@ export async function startLiveServer(options: LiveServerOptions): Promise<LiveS
     if (path === '/page.js') return answer(res, { type: 'text/javascript; charset=utf-8', body: pageScript });
     if (path === '/page.css') return answer(res, { type: 'text/css; charset=utf-8', body: pageStyle });
     const given = url.searchParams.get(pageToken.query);
-    if (path === '/' && given !== null) {
-      if (!sameToken(given, token))
-        return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
-      // The token leaves the address bar (and the history) at once; the cookie carries it from now on.
-      res.writeHead(303, {
-        ...securityHeaders,
-        'set-cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        location: '/',
-      });
-      return void res.end();
-    }
+    if (path === '/' && given !== null) return exchangeToken(res, { given, token, cookieName, refused: withoutToken });
     if (!hasCookie(req)) return answer(res, { status: 403, type: 'text/plain; charset=utf-8', body: withoutToken });
     if (path === '/') {
       return answer(res, { type: 'text/html; charset=utf-8', body: pageHtml(hub.options, hub.snapshot()) });
