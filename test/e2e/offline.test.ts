@@ -55,6 +55,28 @@ function emptyHome(): Record<string, string> {
   };
 }
 
+/** `check --runtime local` with no network, from the pack unpacked in `cacheDir`, every client's own cache empty. */
+function checkOffline(cacheDir: string, flags: string[]) {
+  const [command, ...args] = withNoNetwork([
+    'node',
+    cli,
+    'check',
+    '--runtime',
+    'local',
+    ...flags,
+    '--out-dir',
+    outDir(),
+    ...portFlags(portsAt(portBases.offline)),
+  ]);
+  return execa(command!, args, {
+    reject: false,
+    all: true,
+    cwd: repo,
+    stdin: 'ignore',
+    env: { NO_COLOR: '1', POLYTRACE_CACHE_DIR: cacheDir, ...emptyHome() },
+  });
+}
+
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 beforeAll(async () => {
@@ -103,26 +125,7 @@ describe('polytrace pack and unpack', () => {
       async () => {
         expect(existsSync(join(cache, 'offline', 'manifest.json'))).toBe(true);
         const started = Date.now();
-        const [command, ...args] = withNoNetwork([
-          'node',
-          cli,
-          'check',
-          '--runtime',
-          'local',
-          '--requests',
-          '1',
-          '--json',
-          '--out-dir',
-          outDir(),
-          ...portFlags(portsAt(portBases.offline)),
-        ]);
-        const result = await execa(command!, args, {
-          reject: false,
-          all: true,
-          cwd: repo,
-          stdin: 'ignore',
-          env: { NO_COLOR: '1', POLYTRACE_CACHE_DIR: cache, ...emptyHome() },
-        });
+        const result = await checkOffline(cache, ['--requests', '1', '--json']);
         console.log(`first offline check: ${seconds(started)}s`);
         expect(result.exitCode, result.all).toBe(0);
         expect(result.stderr).toMatch(/building offline, from the pack unpacked in /);
@@ -150,23 +153,7 @@ describe('polytrace pack and unpack', () => {
         const flask = readdirSync(wheels).filter((wheel) => /^flask-\d/i.test(wheel));
         expect(flask).toHaveLength(1);
         rmSync(join(wheels, flask[0]!));
-        const [command, ...args] = withNoNetwork([
-          'node',
-          cli,
-          'check',
-          '--runtime',
-          'local',
-          '--out-dir',
-          outDir(),
-          ...portFlags(portsAt(portBases.offline)),
-        ]);
-        const result = await execa(command!, args, {
-          reject: false,
-          all: true,
-          cwd: repo,
-          stdin: 'ignore',
-          env: { NO_COLOR: '1', POLYTRACE_CACHE_DIR: lacking, ...emptyHome() },
-        });
+        const result = await checkOffline(lacking, []);
         expect(result.exitCode, result.all).toBe(3);
         expect(result.stderr.split('\n').filter((l) => l.startsWith('polytrace:'))).toEqual([
           `polytrace: building order-service offline needs Flask==${flask[0]!.split('-')[1]} (pip), which the pack unpacked in ${join(lacking, 'offline')} does not carry: make a pack with this polytrace and its versions (\`polytrace pack\`), or remove that folder to build online`,

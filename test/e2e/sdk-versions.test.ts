@@ -110,24 +110,28 @@ function expectCellBesidesAuthMetrics(exitCode: number | undefined, json: SdkJso
   expect(broken(false), all).toEqual(['python>go']);
 }
 
+/** One `check --runtime local --json` of a set of `--sdk` flags, on the ports given or the defaults. */
+const checkSdk = (sdk: string[], ports?: Record<string, number>) =>
+  polytrace([
+    'check',
+    '--runtime',
+    'local',
+    '--requests',
+    '1',
+    '--json',
+    ...sdk,
+    ...(ports ? portFlags(ports) : []),
+    '--out-dir',
+    outDir(),
+  ]);
+
 describe('polytrace check --sdk (local runtime)', () => {
   it.runIf(runnable)(
     'verifies Go otel 1.41.0 with Java agent 2.25.0 and JS 1.30.1 (java → go continues; python → go breaks on -03, reported outside the cell), the spans name the versions, and a second run builds nothing',
     async () => {
       expect(missing, 'the local runtime needs these toolchains').toEqual([]);
       const checkOnce = async () => {
-        const result = await polytrace([
-          'check',
-          '--runtime',
-          'local',
-          '--requests',
-          '1',
-          '--json',
-          ...cell,
-          ...portFlags(portsAt(portBases.linesDefaultJs)),
-          '--out-dir',
-          outDir(),
-        ]);
+        const result = await checkSdk(cell, portsAt(portBases.linesDefaultJs));
         const json = JSON.parse(result.stdout) as SdkJson;
         expectCellBesidesAuthMetrics(result.exitCode, json, result.all);
         // The traces are checked whole, whatever the metrics and the directions said.
@@ -163,8 +167,7 @@ describe('polytrace check --sdk (local runtime)', () => {
     async () => {
       expect(missing, 'the local runtime needs these toolchains').toEqual([]);
       const checkOnce = async () => {
-        const args = ['check', '--runtime', 'local', '--requests', '1', '--json', ...newerCell];
-        const result = await polytrace([...args, ...portFlags(portsAt(portBases.lines)), '--out-dir', outDir()]);
+        const result = await checkSdk(newerCell, portsAt(portBases.lines));
         expect(result.exitCode, result.all).toBe(0);
         const json = JSON.parse(result.stdout) as SdkJson;
         expectConnectedOrderTraces(json, 'local', 1);
@@ -196,17 +199,7 @@ describe('polytrace check --sdk (local runtime)', () => {
 
   /** One `check --json` of a cell, with its exit code and output. */
   const checkCell = async (sdk: string[]) => {
-    const result = await polytrace([
-      'check',
-      '--runtime',
-      'local',
-      '--requests',
-      '1',
-      '--json',
-      ...sdk,
-      '--out-dir',
-      outDir(),
-    ]);
+    const result = await checkSdk(sdk);
     return { exitCode: result.exitCode, json: JSON.parse(result.stdout) as SdkJson, all: result.all };
   };
 
