@@ -9,7 +9,8 @@ import { DamagedPackError, DiskFullError, EnvironmentError } from '../common/err
 import type { Progress } from '../common/progress.js';
 import { client } from '../topology/chain.js';
 import { offlineDir } from '../runtime/offline/offline-cache.js';
-import { keptFile, readPack } from '../runtime/offline/pack-archive.js';
+import { isDiskFull, keptFile, readPack } from '../runtime/offline/pack-archive.js';
+import { isAlive } from '../common/process-alive.js';
 import { thisPlatform, type PackManifest } from '../runtime/offline/pack-manifest.js';
 import type { UnpackOptions } from './pack.js';
 
@@ -62,15 +63,6 @@ async function loadImageItems(options: {
   return { images };
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** What an unpack killed half-way left (its folder names its process), so a crash leaves no half-unpacked cache for long. */
 async function removeLeftovers(cacheRoot: string): Promise<void> {
   for (const entry of await readdir(cacheRoot)) {
@@ -80,8 +72,6 @@ async function removeLeftovers(cacheRoot: string): Promise<void> {
     }
   }
 }
-
-const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as { code?: string })?.code ?? '');
 
 export async function unpack({ file, cacheRoot, progress, signal }: UnpackOptions): Promise<UnpackResult> {
   const started = Date.now();

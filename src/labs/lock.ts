@@ -4,23 +4,14 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../common/errors.js';
+import { isAlive } from '../common/process-alive.js';
 
 const lockFile = (workspace: string) => join(resolve(workspace), '.polytrace-lab.lock');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user holds the pid: it is alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The error for a workspace whose lock a live process (not this one) holds, or undefined. */
 async function heldBy(workspace: string): Promise<UsageError | undefined> {
   const pid = Number.parseInt((await readFile(lockFile(workspace), 'utf8').catch(() => '')).slice(0, 20), 10);
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) return undefined;
   return new UsageError(
     `a lab already runs in ${resolve(workspace)} (pid ${pid}): stop it first, or pass --workspace DIR`,
   );

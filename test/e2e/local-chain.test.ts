@@ -10,7 +10,7 @@ import {
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from '../../src/runtime/local/process-group.js';
+import { isAlive } from '../../src/common/process-alive.js';
 import { chainPortsFree, chainProcessesAfter, outDir, polytrace, startUntilPartlyUp } from './run-cli.js';
 
 // A cold machine builds the Collector and four services first (several minutes).

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rabbitmqServer } from '../../src/runtime/local/rabbitmq-node.js';
-import { isAlive } from '../../src/runtime/local/process-group.js';
+import { isAlive } from '../../src/common/process-alive.js';
 import { scenarios } from '../../src/scenarios/catalog.js';
 import { brokersOf } from '../../src/topology/chain.js';
 import { expectMessageHops, type JsonResult as ChainJson } from './chain-assertions.js';

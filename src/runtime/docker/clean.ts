@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { isAlive } from '../../common/process-alive.js';
 import type { Progress } from '../../common/progress.js';
 import { connectEngine, dockerode } from './engine.js';
 import { label, labelFilter } from './labels.js';
@@ -27,12 +28,7 @@ export interface CleanResult {
 function ownerAlive(labels: Record<string, string>): boolean {
   const pid = Number(labels[label.pid]);
   if (!pid || labels[label.host] !== hostname() || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return isAlive(pid);
 }
 
 export async function clean(options: CleanOptions): Promise<CleanResult> {

@@ -10,13 +10,3 @@ export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): vo
     // already gone
   }
 }
-
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

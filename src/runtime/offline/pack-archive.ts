@@ -242,7 +242,8 @@ function parseManifest(text: string, file: string, expected: Expected): PackMani
   return manifest;
 }
 
-const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as { code?: string })?.code ?? '');
+/** The disk (or the user's quota) is full: what the write failed with. */
+export const isDiskFull = (error: unknown) => ['ENOSPC', 'EDQUOT'].includes((error as { code?: string })?.code ?? '');
 
 interface ReadOptions {
   file: string;

@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { untilPolytraceEnds } from './pipe.js';
-import { isAlive, signalGroup } from '../local/process-group.js';
+import { isAlive } from '../../common/process-alive.js';
+import { signalGroup } from '../local/process-group.js';
 import { processStartTime } from '../local/process-ledger.js';
 
 const ledger = process.argv[2] ?? '';
